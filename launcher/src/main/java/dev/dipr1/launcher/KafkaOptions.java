@@ -1,0 +1,43 @@
+package dev.dipr1.launcher;
+
+import dev.dipr1.topics.ClientSettings;
+import dev.dipr1.topics.TopicCatalog;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The Kafka connection options every service shares. */
+public final class KafkaOptions {
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,HOST:PORT]",
+            description = "Kafka to use. Without it, commands that can start the embedded broker do.")
+    String bootstrapServers;
+
+    @Option(names = "--kafka-config", paramLabel = "FILE",
+            description = "Properties file of extra Kafka client settings (TLS, SASL/SCRAM, ...); "
+                    + "DIPR1_KAFKA_<SETTING> environment variables override it.")
+    Path kafkaConfig;
+
+    @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = TopicCatalog.DEFAULT_PREFIX,
+            description = "Prefix of every topic name (default: ${DEFAULT-VALUE}).")
+    String topicPrefix;
+
+    @Option(names = "--replication-factor", paramLabel = "N", defaultValue = "1",
+            description = "Replication factor of topics this command creates (default: ${DEFAULT-VALUE}).")
+    short replicationFactor;
+
+    public boolean hasBootstrapServers() {
+        return bootstrapServers != null && !bootstrapServers.isBlank();
+    }
+
+    public ClientSettings settings() {
+        return settings(bootstrapServers);
+    }
+
+    public ClientSettings settings(String bootstrap) {
+        return ClientSettings.of(bootstrap, kafkaConfig, System.getenv());
+    }
+
+    public TopicCatalog catalog() {
+        return TopicCatalog.withPrefix(topicPrefix);
+    }
+}

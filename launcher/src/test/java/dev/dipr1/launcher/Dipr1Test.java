@@ -1,0 +1,77 @@
+package dev.dipr1.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class Dipr1Test {
+
+    record Run(int exit, String out, String err) {}
+
+    static Run run(String... args) {
+        CommandLine cl = Dipr1.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void unknownOptionGetsOneLineAndUsageExitCode() {
+        Run r = run("broker", "--prot", "1");
+        assertEquals(2, r.exit());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("--prot"), r.err());
+        assertTrue(r.err().contains("dipr1 broker --help"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace without --verbose");
+    }
+
+    @Test
+    void badNumberSaysWhichOption() {
+        Run r = run("broker", "--port", "lots");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--port"), r.err());
+        assertTrue(r.err().contains("lots"), r.err());
+    }
+
+    @Test
+    void outOfRangePortIsRejectedBeforeStarting() {
+        Run r = run("broker", "--port", "70000");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--port must be between 0 and 65535"), r.err());
+    }
+
+    @Test
+    void topicsWithoutBootstrapSaysWhatToPass() {
+        Run r = run("topics", "describe");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--bootstrap-servers"), r.err());
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        CommandLine cl = Dipr1.commandLine();
+        for (String name : cl.getSubcommands().keySet()) {
+            if (name.equals("help")) {
+                continue;
+            }
+            Run r = run(name, "--help");
+            assertEquals(0, r.exit(), name + ": " + r.err());
+            assertTrue(r.out().contains("Usage: dipr1 " + name), name + ": " + r.out());
+        }
+    }
+
+    @Test
+    void noCommandAsksForOne() {
+        Run r = run();
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("name a command"), r.err());
+    }
+}
