@@ -17,6 +17,10 @@ import picocli.CommandLine.Option;
         subcommands = {
             BrokerCommand.class,
             TopicsCommand.class,
+            ScoreCommand.class,
+            RewardsCommand.class,
+            ReplayCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Dipr1 implements Runnable {

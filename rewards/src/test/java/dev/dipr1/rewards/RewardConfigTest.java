@@ -1,0 +1,130 @@
+package dev.dipr1.rewards;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+class RewardConfigTest {
+
+    static final RewardConfig D = RewardConfig.defaults();
+
+    static void assertRejected(String option, String range, Executable build) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, build);
+        assertTrue(e.getMessage().contains(option), e.getMessage());
+        assertTrue(e.getMessage().contains(range), e.getMessage());
+    }
+
+    @Test
+    void defaultsAreThoseOfTheSpec() {
+        assertEquals(new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, 1, 1, 1, 1e-4, true), D);
+        assertEquals(1, RewardConfig.REWARD_VERSION);
+    }
+
+    @Test
+    void thresholdsMustBeInTheUnitInterval() {
+        assertRejected("iou_threshold", "(0, 1]",
+                () -> new RewardConfig(0, true, 0.5, 0.5, 0.5, 0.5, 0.25, 1, 1, 1, 1e-4, true));
+        assertRejected("iou_threshold", "(0, 1]",
+                () -> new RewardConfig(1.01, true, 0.5, 0.5, 0.5, 0.5, 0.25, 1, 1, 1, 1e-4, true));
+        assertRejected("cluster_iou", "(0, 1]",
+                () -> new RewardConfig(0.5, true, 0.5, 0.5, Double.NaN, 0.5, 0.25, 1, 1, 1, 1e-4, true));
+        assertRejected("uncertainty_threshold", "(0, 1]",
+                () -> new RewardConfig(0.5, true, 0.5, 0.5, 0.5, -0.1, 0.25, 1, 1, 1, 1e-4, true));
+        assertRejected("max_look_area_fraction", "(0, 1]",
+                () -> new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 2, 1, 1, 1, 1e-4, true));
+        // 1 itself is allowed
+        new RewardConfig(1, true, 0.5, 0.5, 1, 1, 1, 1, 1, 1, 1e-4, true);
+    }
+
+    @Test
+    void weightsMustBeNonNegativeAndSumToOne() {
+        assertRejected("weight_precision", ">= 0",
+                () -> new RewardConfig(0.5, true, -0.5, 1.5, 0.5, 0.5, 0.25, 1, 1, 1, 1e-4, true));
+        assertRejected("weight_precision + weight_recall", "1",
+                () -> new RewardConfig(0.5, true, 0.5, 0.6, 0.5, 0.5, 0.25, 1, 1, 1, 1e-4, true));
+        new RewardConfig(0.5, true, 0.3, 0.7 + 5e-10, 0.5, 0.5, 0.25, 1, 1, 1, 1e-4, true); // within 1e-9
+        new RewardConfig(0.5, true, 1, 0, 0.5, 0.5, 0.25, 1, 1, 1, 1e-4, true);
+    }
+
+    @Test
+    void lambdasMustBeNonNegative() {
+        assertRejected("lambda_format", ">= 0",
+                () -> new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, -1, 1, 1, 1e-4, true));
+        assertRejected("lambda_look", ">= 0",
+                () -> new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, 1, Double.POSITIVE_INFINITY, 1, 1e-4, true));
+        assertRejected("lambda_accuracy", ">= 0",
+                () -> new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, 1, 1, -0.1, 1e-4, true));
+        new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, 0, 0, 0, 1e-4, true);
+    }
+
+    @Test
+    void epsilonMustBePositive() {
+        assertRejected("epsilon", "> 0",
+                () -> new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, 1, 1, 1, 0, true));
+    }
+
+    @Test
+    void hashIsAPinnedSha256OfTheCanonicalForm() {
+        assertEquals(64, D.stableHash().length());
+        assertEquals(DEFAULT_HASH, D.stableHash()); // pinned: must never change for reward version 1
+        assertEquals(RewardConfig.defaults().stableHash(), D.stableHash());
+        assertEquals("dipr1-rewards;reward_version=1;iou_threshold=0x1.0p-1;soft=true;weight_precision=0x1.0p-1;"
+                + "weight_recall=0x1.0p-1;cluster_iou=0x1.0p-1;uncertainty_threshold=0x1.0p-1;"
+                + "max_look_area_fraction=0x1.0p-2;lambda_format=0x1.0p0;lambda_look=0x1.0p0;lambda_accuracy=0x1.0p0;"
+                + "epsilon=0x1.a36e2eb1c432dp-14;scale_by_std=true", D.canonical());
+    }
+
+    static final String DEFAULT_HASH = "77c271fddea4f50321f9d900347edf5df58957f31f9b0e9ffad0f0908317e301";
+
+    @Test
+    void everyFieldChangesTheHash() {
+        RewardConfig[] variants = {
+            new RewardConfig(0.6, true, 0.5, 0.5, 0.5, 0.5, 0.25, 1, 1, 1, 1e-4, true),
+            new RewardConfig(0.5, false, 0.5, 0.5, 0.5, 0.5, 0.25, 1, 1, 1, 1e-4, true),
+            new RewardConfig(0.5, true, 0.4, 0.6, 0.5, 0.5, 0.25, 1, 1, 1, 1e-4, true),
+            new RewardConfig(0.5, true, 0.5, 0.5, 0.6, 0.5, 0.25, 1, 1, 1, 1e-4, true),
+            new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.6, 0.25, 1, 1, 1, 1e-4, true),
+            new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.3, 1, 1, 1, 1e-4, true),
+            new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, 2, 1, 1, 1e-4, true),
+            new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, 1, 2, 1, 1e-4, true),
+            new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, 1, 1, 2, 1e-4, true),
+            new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, 1, 1, 1, 1e-3, true),
+            new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, 1, 1, 1, 1e-4, false),
+        };
+        java.util.Set<String> hashes = new java.util.HashSet<>();
+        hashes.add(D.stableHash());
+        for (RewardConfig v : variants) {
+            assertTrue(hashes.add(v.stableHash()), v.toString());
+        }
+    }
+
+    @Test
+    void negativeZeroIsTheSameSettingAsZero() {
+        RewardConfig a = new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, 0.0, 1, 1, 1e-4, true);
+        RewardConfig b = new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, -0.0, 1, 1, 1e-4, true);
+        assertEquals(a, b);
+        assertEquals(a.stableHash(), b.stableHash());
+    }
+
+    @Test
+    void jsonRoundTrips() {
+        RewardConfig c = new RewardConfig(0.3, false, 0.1, 0.9, 0.45, 0.7, 0.1, 0.5, 2, 0.1 + 0.2, 3e-5, false);
+        assertEquals(c, RewardConfig.fromJson(c.toJson()));
+        assertEquals(D, RewardConfig.fromJson(D.toJson()));
+        assertTrue(D.toJson().contains("\"reward_version\":1"));
+    }
+
+    @Test
+    void fromJsonUsesDefaultsAndRejectsUnknownKeys() {
+        assertEquals(D, RewardConfig.fromJson("{}"));
+        assertRejected("soft", "true or false", () -> RewardConfig.fromJson("{\"soft\": 1}"));
+        assertRejected("unknown", "iou_threshold", () -> RewardConfig.fromJson("{\"iou\": 0.5}"));
+        assertRejected("reward_version", "1", () -> RewardConfig.fromJson("{\"reward_version\": 2}"));
+        assertRejected("iou_threshold", "(0, 1]", () -> RewardConfig.fromJson("{\"iou_threshold\": 5}"));
+        assertNotEquals(D, RewardConfig.fromJson("{\"soft\": false}"));
+    }
+}
