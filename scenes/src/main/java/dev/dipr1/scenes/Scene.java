@@ -27,6 +27,13 @@ public record Scene(String id, int width, int height, BufferedImage image, List<
      * what the policy's image encoder reads.
      */
     public float[] pixelsChw() {
+        return pixelsChw(image);
+    }
+
+    /** Any RGB image as floats in [0, 1], channel-major: what the policy reads. */
+    public static float[] pixelsChw(BufferedImage image) {
+        int width = image.getWidth();
+        int height = image.getHeight();
         float[] out = new float[3 * width * height];
         int plane = width * height;
         for (int y = 0; y < height; y++) {

@@ -1,0 +1,323 @@
+package dev.dipr1.generator;
+
+import dev.dipr1.policy.Policy;
+import dev.dipr1.policy.SampledCompletion;
+import dev.dipr1.policy.Sampler;
+import dev.dipr1.policy.SamplingSettings;
+import dev.dipr1.schemas.Completion;
+import dev.dipr1.schemas.FinishReason;
+import dev.dipr1.schemas.PolicyUpdate;
+import dev.dipr1.schemas.PromptTask;
+import dev.dipr1.schemas.RolloutGroup;
+import dev.dipr1.schemas.serde.Serdes;
+import dev.dipr1.schemas.serde.UndecodableRecordException;
+import dev.dipr1.scenes.Scene;
+import dev.dipr1.topics.ClientSettings;
+import dev.dipr1.topics.DeadLetters;
+import dev.dipr1.topics.PolicyUpdates;
+import dev.dipr1.topics.TopicCatalog;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes prompt tasks in a consumer group, samples G completions per prompt with the current
+ * policy and publishes one RolloutGroup per prompt. The offset of a prompt is committed only
+ * after its group is acknowledged by the broker: a crash may redo a prompt, never lose one.
+ * Between groups it applies the newest policy update.
+ */
+public final class GeneratorService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GeneratorService.class);
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(60);
+
+    private final TopicCatalog catalog;
+    private final GeneratorSettings settings;
+    private final KafkaConsumer<String, byte[]> prompts;
+    private final KafkaProducer<String, byte[]> producer;
+    private final PolicyWatcher policyWatcher;
+    private final Sampler sampler = new Sampler();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final LongSupplier clock;
+    private final Counter groupsCounter;
+    private final Counter tokensCounter;
+    private final Timer groupTimer;
+    private final AtomicLong groups = new AtomicLong();
+    private final AtomicLong version = new AtomicLong();
+
+    private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+    private volatile boolean started;
+    private Policy policy;
+    private long groupsWithThisVersion;
+
+    public GeneratorService(ClientSettings kafka, TopicCatalog catalog, Policy initial, GeneratorSettings settings,
+            MeterRegistry metrics, LongSupplier clock) {
+        this.catalog = catalog;
+        this.settings = settings;
+        this.policy = initial;
+        this.clock = clock;
+        this.version.set(initial.version());
+        Map<String, Object> c = new HashMap<>(kafka.asMap());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, catalog.prefix() + "generators");
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.generatorId());
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // One prompt at a time: a group takes a while, and the offset is committed per group.
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+        c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.ofMinutes(10).toMillis());
+        this.prompts = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+        Map<String, Object> p = new HashMap<>(kafka.asMap());
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, settings.generatorId() + "-producer");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024);
+        this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        this.policyWatcher = new PolicyWatcher(kafka, catalog.policy());
+        this.groupsCounter = metrics.counter("generator/groups", "generator", settings.generatorId());
+        this.tokensCounter = metrics.counter("generator/tokens", "generator", settings.generatorId());
+        this.groupTimer = metrics.timer("generator/group_time", "generator", settings.generatorId());
+        metrics.gauge("generator/policy_version", version);
+    }
+
+    /** Generates until {@link #stop()} is called. */
+    public void run() {
+        started = true;
+        prompts.subscribe(List.of(catalog.prompts().name()));
+        LOG.info("generator {} started with policy v{} (G={}, temperature {}{})", settings.generatorId(),
+                policy.version(), settings.groupSize(), settings.temperature(),
+                settings.syncGroupsPerVersion() > 0 ? ", synchronous: " + settings.syncGroupsPerVersion()
+                        + " groups per version" : "");
+        try {
+            while (running.get()) {
+                applyNewestPolicy(Duration.ZERO);
+                if (settings.syncGroupsPerVersion() > 0 && groupsWithThisVersion >= settings.syncGroupsPerVersion()) {
+                    // Synchronous mode: this version has produced its batch; wait for the learner.
+                    applyNewestPolicy(Duration.ofMillis(200));
+                    prompts.pause(prompts.assignment());
+                    prompts.poll(Duration.ZERO);
+                    continue;
+                }
+                prompts.resume(prompts.paused());
+                for (ConsumerRecord<String, byte[]> r : prompts.poll(Duration.ofMillis(200))) {
+                    handle(r);
+                }
+            }
+        } catch (WakeupException e) {
+            if (running.get()) {
+                throw e;
+            }
+        } finally {
+            closeResources();
+            finished.countDown();
+            LOG.info("generator {} stopped after {} groups", settings.generatorId(), groups.get());
+        }
+    }
+
+    private void handle(ConsumerRecord<String, byte[]> r) {
+        PromptTask task;
+        try {
+            task = Serdes.PROMPT_TASK.decode(r.value(), r.topic(), r.partition(), r.offset());
+        } catch (UndecodableRecordException e) {
+            deadLetter(r, "decode", e.getMessage(), e);
+            commit(r);
+            return;
+        }
+        BufferedImage image;
+        try {
+            image = PngImages.read(task.getImage(), task.getImageUri());
+        } catch (IOException | RuntimeException e) {
+            deadLetter(r, "image", "cannot read the image of sample " + task.getSampleId() + ": " + e.getMessage(), e);
+            commit(r);
+            return;
+        }
+        RolloutGroup group = generate(task, image);
+        send(group);
+        commit(r);
+    }
+
+    RolloutGroup generate(PromptTask task, BufferedImage image) {
+        long t0 = System.nanoTime();
+        String groupId = task.getSampleId() + "/e" + task.getEpoch();
+        long seed = mix(settings.seed(), groupId.hashCode(), policy.version());
+        SamplingSettings s = new SamplingSettings(settings.temperature(), settings.topP(), settings.maxTokens(), seed);
+        List<SampledCompletion> samples = sampler.sample(policy, Scene.pixelsChw(image), settings.groupSize(), s);
+        List<Completion> completions = new ArrayList<>(samples.size());
+        long tokens = 0;
+        for (int i = 0; i < samples.size(); i++) {
+            SampledCompletion sc = samples.get(i);
+            List<Integer> ids = new ArrayList<>(sc.tokenIds().length);
+            List<Float> lps = new ArrayList<>(sc.logProbs().length);
+            for (int t = 0; t < sc.tokenIds().length; t++) {
+                ids.add(sc.tokenIds()[t]);
+                lps.add(sc.logProbs()[t]);
+            }
+            tokens += ids.size();
+            completions.add(Completion.newBuilder().setIndex(i).setText(sc.text()).setTokenIds(ids)
+                    .setBehaviourLogprobs(lps)
+                    .setFinishReason(sc.finishReason() == dev.dipr1.policy.FinishReason.EOS ? FinishReason.EOS
+                            : FinishReason.LENGTH)
+                    .build());
+        }
+        List<Integer> prompt = new ArrayList<>();
+        for (int id : policy.tokenizer().promptIds()) {
+            prompt.add(id);
+        }
+        long elapsedNs = System.nanoTime() - t0;
+        tokensCounter.increment(tokens);
+        groupTimer.record(elapsedNs, TimeUnit.NANOSECONDS);
+        return RolloutGroup.newBuilder()
+                .setGroupId(groupId)
+                .setSampleId(task.getSampleId())
+                .setSplit(task.getSplit())
+                .setEpoch(task.getEpoch())
+                .setPolicyVersion(policy.version())
+                .setGeneratorId(settings.generatorId())
+                .setTemperature(settings.temperature())
+                .setTopP(settings.topP())
+                .setSeed(seed)
+                .setImageUri(task.getImageUri())
+                .setImage(task.getImage() != null ? task.getImage() : java.nio.ByteBuffer.wrap(PngImages.encode(image)))
+                .setWidth(image.getWidth())
+                .setHeight(image.getHeight())
+                .setPromptTokenIds(prompt)
+                .setCompletions(completions)
+                .setCreatedAtMs(Instant.ofEpochMilli(clock.getAsLong()))
+                .setGenerationMs(elapsedNs / 1_000_000)
+                .build();
+    }
+
+    private void send(RolloutGroup group) {
+        byte[] bytes = Serdes.ROLLOUT_GROUP.encode(group);
+        try {
+            producer.send(new ProducerRecord<>(catalog.rollouts().name(), group.getGroupId(), bytes))
+                    .get(SEND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing group " + group.getGroupId(), e);
+        } catch (ExecutionException | TimeoutException e) {
+            // Not acknowledged: the prompt's offset is not committed, so it is redone after a restart.
+            throw new IllegalStateException("publishing group " + group.getGroupId() + " failed", e);
+        }
+        groups.incrementAndGet();
+        groupsWithThisVersion++;
+        groupsCounter.increment();
+    }
+
+    private void commit(ConsumerRecord<String, byte[]> r) {
+        prompts.commitSync(Map.of(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1)));
+    }
+
+    private void deadLetter(ConsumerRecord<String, byte[]> r, String step, String reason, Throwable e) {
+        LOG.warn("dead-lettered {}: {}", DeadLetters.key(r.topic(), r.partition(), r.offset()), reason);
+        var d = DeadLetters.of(r.topic(), r.partition(), r.offset(), r.timestamp(),
+                r.key() == null ? null : r.key().getBytes(java.nio.charset.StandardCharsets.UTF_8), r.value(),
+                "generator/" + step, reason, e, clock.getAsLong());
+        try {
+            producer.send(new ProducerRecord<>(catalog.deadLetters().name(),
+                    DeadLetters.key(r.topic(), r.partition(), r.offset()), Serdes.DEAD_LETTER.encode(d)))
+                    .get(SEND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while dead-lettering", ie);
+        } catch (ExecutionException | TimeoutException ex) {
+            throw new IllegalStateException("dead-lettering " + r.topic() + "/" + r.offset() + " failed", ex);
+        }
+    }
+
+    private void applyNewestPolicy(Duration wait) {
+        Optional<PolicyUpdate> newest = policyWatcher.poll(wait);
+        if (newest.isEmpty() || newest.get().getVersion() <= policy.version()) {
+            return;
+        }
+        PolicyUpdate u = newest.get();
+        try {
+            Policy next = Policy.fromBytes(PolicyUpdates.checkpoint(u), policy.config());
+            next.setVersion(u.getVersion());
+            Policy old = policy;
+            policy = next;
+            old.close();
+            version.set(u.getVersion());
+            groupsWithThisVersion = 0;
+            LOG.info("generator {} now samples with policy v{} (learner step {})", settings.generatorId(),
+                    u.getVersion(), u.getStep());
+        } catch (IOException | RuntimeException e) {
+            LOG.error("cannot apply policy update v{}; keeping v{}: {}", u.getVersion(), policy.version(), e.getMessage());
+        }
+    }
+
+    public long groupsGenerated() {
+        return groups.get();
+    }
+
+    public long policyVersion() {
+        return version.get();
+    }
+
+    public void stop() {
+        running.set(false);
+        prompts.wakeup();
+    }
+
+    /** Stops the loop and waits for it to release its clients (the consumer is single-threaded). */
+    @Override
+    public void close() {
+        stop();
+        if (!started) {
+            closeResources();
+            return;
+        }
+        try {
+            if (!finished.await(60, TimeUnit.SECONDS)) {
+                LOG.warn("generator {} did not stop within 60 s", settings.generatorId());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void closeResources() {
+        prompts.close(Duration.ofSeconds(5));
+        producer.close(Duration.ofSeconds(10));
+        policyWatcher.close();
+        policy.close();
+    }
+
+    /** A seed from a base seed, the group and the policy version (SplitMix64 finaliser). */
+    static long mix(long seed, long a, long b) {
+        long z = seed + 0x9E3779B97F4A7C15L * (a + 1) + 0xBF58476D1CE4E5B9L * (b + 1);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

@@ -1,0 +1,107 @@
+package dev.dipr1.generator;
+
+import dev.dipr1.schemas.Box;
+import dev.dipr1.schemas.GroundTruth;
+import dev.dipr1.schemas.PromptTask;
+import dev.dipr1.scenes.Person;
+import dev.dipr1.scenes.PixelBox;
+import dev.dipr1.scenes.Scene;
+import dev.dipr1.topics.ClientSettings;
+import dev.dipr1.topics.TopicCatalog;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes a dataset split: each sample's GroundTruth to the annotations topic (once; the topic
+ * is compacted), then a PromptTask per sample and epoch to the prompts topic, each epoch
+ * shuffled by the seed. Images travel inline as PNG so generators need no shared disk.
+ * Generators never see the ground truth.
+ */
+public final class PromptFeeder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PromptFeeder.class);
+
+    private PromptFeeder() {}
+
+    public record Result(int annotations, int prompts) {}
+
+    public static Result publish(ClientSettings kafka, TopicCatalog catalog, String dataset, String split,
+            List<Scene> scenes, int epochs, long seed, long nowMs) {
+        if (epochs < 1) {
+            throw new IllegalArgumentException("--epochs must be at least 1, was " + epochs);
+        }
+        Map<String, Object> p = new HashMap<>(kafka.asMap());
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 10);
+        int prompts = 0;
+        try (KafkaProducer<String, GroundTruth> ann = new KafkaProducer<>(p, catalog.annotations().keySerde().serializer(),
+                catalog.annotations().valueSerde().serializer());
+                KafkaProducer<String, PromptTask> tasks = new KafkaProducer<>(p, catalog.prompts().keySerde().serializer(),
+                        catalog.prompts().valueSerde().serializer())) {
+            // Annotations first, so the reward stream finds them when the first groups arrive.
+            for (Scene s : scenes) {
+                ann.send(new ProducerRecord<>(catalog.annotations().name(), s.id(), groundTruth(s)));
+            }
+            ann.flush();
+            Map<String, byte[]> png = new HashMap<>();
+            for (Scene s : scenes) {
+                png.put(s.id(), PngImages.encode(s.image()));
+            }
+            for (int epoch = 0; epoch < epochs; epoch++) {
+                List<Scene> order = new ArrayList<>(scenes);
+                Collections.shuffle(order, new Random(seed * 1_000_003L + epoch));
+                for (Scene s : order) {
+                    tasks.send(new ProducerRecord<>(catalog.prompts().name(), s.id(), PromptTask.newBuilder()
+                            .setSampleId(s.id())
+                            .setDataset(dataset)
+                            .setSplit(split)
+                            .setEpoch(epoch)
+                            .setImageUri("inline:" + s.id() + ".png")
+                            .setWidth(s.width())
+                            .setHeight(s.height())
+                            .setQuestion(dev.dipr1.policy.Tokenizer.QUESTION)
+                            .setCreatedAtMs(Instant.ofEpochMilli(nowMs))
+                            .setImage(ByteBuffer.wrap(png.get(s.id())))
+                            .build()));
+                    prompts++;
+                }
+            }
+            tasks.flush();
+        }
+        LOG.info("published {} annotations and {} prompts ({} epochs) of {} {}", scenes.size(), prompts, epochs,
+                dataset, split);
+        return new Result(scenes.size(), prompts);
+    }
+
+    public static GroundTruth groundTruth(Scene s) {
+        List<Box> boxes = new ArrayList<>();
+        List<Box> visible = new ArrayList<>();
+        List<Box> ignore = new ArrayList<>();
+        for (Person p : s.persons()) {
+            if (p.ignored()) {
+                ignore.add(box(p.full()));
+            } else {
+                boxes.add(box(p.full()));
+                visible.add(box(p.visible()));
+            }
+        }
+        return GroundTruth.newBuilder().setSampleId(s.id()).setWidth(s.width()).setHeight(s.height())
+                .setBoxes(boxes).setIgnoreRegions(ignore).setVisibleBoxes(visible).build();
+    }
+
+    private static Box box(PixelBox b) {
+        return new Box(b.x1(), b.y1(), b.x2(), b.y2());
+    }
+}

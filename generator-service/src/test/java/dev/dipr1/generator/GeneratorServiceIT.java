@@ -1,0 +1,130 @@
+package dev.dipr1.generator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dipr1.broker.KafkaTestCluster;
+import dev.dipr1.policy.Policy;
+import dev.dipr1.policy.PolicyConfig;
+import dev.dipr1.schemas.Completion;
+import dev.dipr1.schemas.PolicyUpdate;
+import dev.dipr1.schemas.RolloutGroup;
+import dev.dipr1.scenes.Scene;
+import dev.dipr1.scenes.Split;
+import dev.dipr1.scenes.SyntheticScenes;
+import dev.dipr1.topics.ClientSettings;
+import dev.dipr1.topics.PolicyUpdates;
+import dev.dipr1.topics.TopicAdmin;
+import dev.dipr1.topics.TopicCatalog;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+
+/** Generators against a real broker, with a real (tiny, untrained) DJL policy. */
+class GeneratorServiceIT {
+
+    private final ClientSettings kafka = ClientSettings.of(KafkaTestCluster.bootstrapServers());
+
+    @Test
+    void twoGeneratorsSplitThePromptsAndEveryPromptYieldsAGroup() throws Exception {
+        TopicCatalog catalog = TopicCatalog.withPrefix("gen-it.");
+        try (Admin admin = Admin.create(kafka.asMap())) {
+            new TopicAdmin(admin, (short) 1).ensure(catalog.all());
+        }
+        List<Scene> scenes = SyntheticScenes.generate(Split.TRAIN, 5, 0, 12);
+        PromptFeeder.publish(kafka, catalog, "synthetic", "train", scenes, 1, 7, 0);
+
+        List<GeneratorService> generators = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        Policy base = Policy.initialise(PolicyConfig.tiny(), 3);
+        for (String id : List.of("gen-a", "gen-b")) {
+            GeneratorService g = new GeneratorService(kafka, catalog, base.copy(),
+                    new GeneratorSettings(id, 4, 1f, 1f, 24, 11, 0), new SimpleMeterRegistry(), System::currentTimeMillis);
+            generators.add(g);
+            Thread t = new Thread(g::run, id);
+            threads.add(t);
+            t.start();
+        }
+        base.close();
+        List<RolloutGroup> groups = readRollouts(catalog, scenes.size(), Duration.ofSeconds(120));
+        generators.forEach(GeneratorService::close);
+
+        Set<String> samples = new HashSet<>();
+        Set<String> generatorIds = new HashSet<>();
+        for (RolloutGroup g : groups) {
+            samples.add(g.getSampleId());
+            generatorIds.add(g.getGeneratorId());
+            assertEquals(4, g.getCompletions().size());
+            for (Completion c : g.getCompletions()) {
+                assertEquals(c.getTokenIds().size(), c.getBehaviourLogprobs().size());
+                assertTrue(c.getBehaviourLogprobs().stream().allMatch(lp -> lp <= 0f && Float.isFinite(lp)));
+            }
+        }
+        assertEquals(scenes.size(), samples.size(), "every prompt yields a group");
+        assertEquals(scenes.size(), groups.size(), "and only one");
+        assertEquals(Set.of("gen-a", "gen-b"), generatorIds, "both generators took a share");
+    }
+
+    @Test
+    void generatorPicksUpANewPolicyVersionBetweenGroups() throws Exception {
+        TopicCatalog catalog = TopicCatalog.withPrefix("gen-swap.");
+        try (Admin admin = Admin.create(kafka.asMap())) {
+            new TopicAdmin(admin, (short) 1).ensure(catalog.all());
+        }
+        Policy v0 = Policy.initialise(PolicyConfig.tiny(), 3);
+        GeneratorService g = new GeneratorService(kafka, catalog, v0,
+                new GeneratorSettings("gen-swap", 2, 1f, 1f, 16, 1, 0), new SimpleMeterRegistry(), System::currentTimeMillis);
+        Thread t = new Thread(g::run, "gen-swap");
+        t.start();
+        try (Policy v5 = Policy.initialise(PolicyConfig.tiny(), 99);
+                KafkaProducer<String, PolicyUpdate> p = new KafkaProducer<>(kafka.asMap(),
+                        catalog.policy().keySerde().serializer(), catalog.policy().valueSerde().serializer())) {
+            PolicyUpdate u = PolicyUpdates.create(v5.toBytes(), "dipr1-policy/1", 5, 10, 1 << 20,
+                    Files.createTempDirectory("pu"), 0);
+            p.send(new ProducerRecord<>(catalog.policy().name(), TopicCatalog.policyKey(), u)).get(30, TimeUnit.SECONDS);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (g.policyVersion() != 5 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(5, g.policyVersion());
+        List<Scene> scenes = SyntheticScenes.generate(Split.TRAIN, 6, 0, 2);
+        PromptFeeder.publish(kafka, catalog, "synthetic", "train", scenes, 1, 1, 0);
+        List<RolloutGroup> groups = readRollouts(catalog, 2, Duration.ofSeconds(60));
+        g.close();
+        assertTrue(groups.stream().allMatch(r -> r.getPolicyVersion() == 5), "sampled with the new version");
+    }
+
+    private List<RolloutGroup> readRollouts(TopicCatalog catalog, int n, Duration timeout) {
+        Map<String, Object> c = new HashMap<>(kafka.asMap());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + System.nanoTime());
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<RolloutGroup> out = new ArrayList<>();
+        try (KafkaConsumer<String, RolloutGroup> consumer = new KafkaConsumer<>(c,
+                catalog.rollouts().keySerde().deserializer(), catalog.rollouts().valueSerde().deserializer())) {
+            consumer.subscribe(List.of(catalog.rollouts().name()));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (out.size() < n && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> out.add(r.value()));
+            }
+            long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (System.nanoTime() < settle) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> out.add(r.value()));
+            }
+        }
+        return out;
+    }
+}
