@@ -11,6 +11,7 @@ import dev.dipr1.schemas.PromptTask;
 import dev.dipr1.schemas.RolloutGroup;
 import dev.dipr1.schemas.serde.Serdes;
 import dev.dipr1.schemas.serde.UndecodableRecordException;
+import dev.dipr1.scenes.PngImages;
 import dev.dipr1.scenes.Scene;
 import dev.dipr1.topics.ClientSettings;
 import dev.dipr1.topics.DeadLetters;

@@ -5,6 +5,7 @@ import dev.dipr1.schemas.GroundTruth;
 import dev.dipr1.schemas.PromptTask;
 import dev.dipr1.scenes.Person;
 import dev.dipr1.scenes.PixelBox;
+import dev.dipr1.scenes.PngImages;
 import dev.dipr1.scenes.Scene;
 import dev.dipr1.topics.ClientSettings;
 import dev.dipr1.topics.TopicCatalog;

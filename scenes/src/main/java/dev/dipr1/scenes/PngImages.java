@@ -1,4 +1,4 @@
-package dev.dipr1.generator;
+package dev.dipr1.scenes;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
