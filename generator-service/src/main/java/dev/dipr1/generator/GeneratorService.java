@@ -117,13 +117,13 @@ public final class GeneratorService implements AutoCloseable {
         prompts.subscribe(List.of(catalog.prompts().name()));
         LOG.info("generator {} started with policy v{} (G={}, temperature {}{})", settings.generatorId(),
                 policy.version(), settings.groupSize(), settings.temperature(),
-                settings.syncGroupsPerVersion() > 0 ? ", synchronous: " + settings.syncGroupsPerVersion()
-                        + " groups per version" : "");
+                settings.maxGroupsPerVersion() > 0 ? ", at most " + settings.maxGroupsPerVersion()
+                        + " groups per policy version" : "");
         try {
             while (running.get()) {
                 applyNewestPolicy(Duration.ZERO);
-                if (settings.syncGroupsPerVersion() > 0 && groupsWithThisVersion >= settings.syncGroupsPerVersion()) {
-                    // Synchronous mode: this version has produced its batch; wait for the learner.
+                if (settings.maxGroupsPerVersion() > 0 && groupsWithThisVersion >= settings.maxGroupsPerVersion()) {
+                    // This version has produced its share: wait for the learner's next one.
                     applyNewestPolicy(Duration.ofMillis(200));
                     prompts.pause(prompts.assignment());
                     prompts.poll(Duration.ZERO);

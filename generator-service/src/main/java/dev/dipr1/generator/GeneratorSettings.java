@@ -9,11 +9,13 @@ package dev.dipr1.generator;
  * @param topP nucleus threshold, 1 = none
  * @param maxTokens most completion tokens
  * @param seed base seed; each group's sampler seed derives from it, the group id and the policy version
- * @param syncGroupsPerVersion 0 = asynchronous; N &gt; 0 = after N groups with one policy version,
- *     wait for the next version before generating more (synchronous RL, for comparison)
+ * @param maxGroupsPerVersion 0 = unbounded; N &gt; 0 = after N groups with one policy version, wait
+ *     for the next version before generating more. N = B·K (the learner's batch times its publish
+ *     interval) is synchronous RL; a few times that bounds how far generation runs ahead of the
+ *     learner (and so the staleness of what it trains on) without making either wait often.
  */
 public record GeneratorSettings(String generatorId, int groupSize, float temperature, float topP, int maxTokens,
-        long seed, int syncGroupsPerVersion) {
+        long seed, int maxGroupsPerVersion) {
 
     public GeneratorSettings {
         if (groupSize < 1) {
@@ -28,8 +30,8 @@ public record GeneratorSettings(String generatorId, int groupSize, float tempera
         if (maxTokens < 1) {
             throw new IllegalArgumentException("--max-tokens must be at least 1, was " + maxTokens);
         }
-        if (syncGroupsPerVersion < 0) {
-            throw new IllegalArgumentException("groups per version must be >= 0, was " + syncGroupsPerVersion);
+        if (maxGroupsPerVersion < 0) {
+            throw new IllegalArgumentException("groups per version must be >= 0, was " + maxGroupsPerVersion);
         }
     }
 }

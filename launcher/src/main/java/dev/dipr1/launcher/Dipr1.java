@@ -21,6 +21,13 @@ import picocli.CommandLine.Option;
             RewardsCommand.class,
             ReplayCommand.class,
             BenchCommand.class,
+            DatasetCommand.class,
+            SftCommand.class,
+            EvalCommand.class,
+            FeedCommand.class,
+            GeneratorCommand.class,
+            LearnerCommand.class,
+            DemoCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Dipr1 implements Runnable {

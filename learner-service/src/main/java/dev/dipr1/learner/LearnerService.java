@@ -78,6 +78,7 @@ public final class LearnerService implements AutoCloseable {
     private final LongSupplier clock;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CountDownLatch finished = new CountDownLatch(1);
+    private final CountDownLatch positioned = new CountDownLatch(1);
     private final List<StepStats> history = Collections.synchronizedList(new ArrayList<>());
     private final Map<Integer, Long> nextOffsets = new TreeMap<>();
     private final LinkedHashSet<String> recentIds = new LinkedHashSet<>();
@@ -164,10 +165,14 @@ public final class LearnerService implements AutoCloseable {
                 Long next = nextOffsets.get(tp.partition());
                 if (next != null) {
                     consumer.seek(tp, next);
+                } else if (settings.startAtEnd()) {
+                    consumer.seekToEnd(List.of(tp));
+                    nextOffsets.put(tp.partition(), consumer.position(tp));
                 } else {
                     consumer.seekToBeginning(List.of(tp));
                 }
             }
+            positioned.countDown();
             LOG.info("learner reading {} from step {} (policy v{}), B={} groups, K={}, max staleness {}",
                     advantagesTopic, step, version, settings.batchGroups(), settings.publishEvery(),
                     settings.maxStaleness());
@@ -414,6 +419,11 @@ public final class LearnerService implements AutoCloseable {
     public void stop() {
         running.set(false);
         consumer.wakeup();
+    }
+
+    /** Waits until the learner has taken its start positions (e.g. the end of the topic). */
+    public boolean awaitPositioned(Duration timeout) throws InterruptedException {
+        return positioned.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public boolean awaitFinished(Duration timeout) throws InterruptedException {

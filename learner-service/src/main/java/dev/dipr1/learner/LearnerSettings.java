@@ -17,6 +17,8 @@ import java.nio.file.Path;
  * @param policyDir where policy updates too large to travel inline are written
  * @param inlineLimit largest checkpoint that travels inline in a PolicyUpdate
  * @param maxSteps stop after this many steps (0 = run until stopped)
+ * @param startAtEnd without a checkpoint, start at the end of the topic (only new groups) rather
+ *     than its beginning
  */
 public record LearnerSettings(
         int batchGroups,
@@ -30,7 +32,8 @@ public record LearnerSettings(
         Path checkpointPath,
         Path policyDir,
         int inlineLimit,
-        int maxSteps) {
+        int maxSteps,
+        boolean startAtEnd) {
 
     public LearnerSettings {
         if (batchGroups < 1) {

@@ -52,7 +52,7 @@ class LearnerResumeIT {
         int groups = 16;
         List<String> ids = publishScoredGroups(catalog, groups);
         LearnerSettings settings = new LearnerSettings(2, 1, 1e-4f, GrpoLoss.Settings.defaults(), 100, true, 1, 1,
-                dir.resolve("learner.ckpt"), dir.resolve("policies"), 1 << 24, 0);
+                dir.resolve("learner.ckpt"), dir.resolve("policies"), 1 << 24, 0, false);
 
         // Run 1: stopped abruptly after a few steps.
         List<StepStats> first;

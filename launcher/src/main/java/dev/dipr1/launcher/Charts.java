@@ -1,0 +1,45 @@
+package dev.dipr1.launcher;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/** PNG charts of runs (JFreeChart). */
+final class Charts {
+
+    private Charts() {}
+
+    /** One line per named series of y values over x = 1, 2, … (e.g. steps). */
+    static void lines(Path png, String title, String xLabel, String yLabel, Map<String, List<Double>> series)
+            throws IOException {
+        XYSeriesCollection data = new XYSeriesCollection();
+        series.forEach((name, ys) -> {
+            XYSeries s = new XYSeries(name);
+            for (int i = 0; i < ys.size(); i++) {
+                s.add(i + 1, ys.get(i));
+            }
+            data.addSeries(s);
+        });
+        JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL,
+                true, false, false);
+        ChartUtils.saveChartAsPNG(png.toFile(), chart, 900, 500);
+    }
+
+    /** Grouped bars: for each category (x), one bar per series. */
+    static void bars(Path png, String title, String yLabel, Map<String, Map<String, Double>> seriesByName)
+            throws IOException {
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        seriesByName.forEach((series, byCategory) -> byCategory.forEach((cat, v) -> data.addValue(v, series, cat)));
+        JFreeChart chart = ChartFactory.createBarChart(title, "", yLabel, data, PlotOrientation.VERTICAL, true,
+                false, false);
+        ChartUtils.saveChartAsPNG(png.toFile(), chart, 700, 450);
+    }
+}

@@ -1,0 +1,201 @@
+package dev.dipr1.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dipr1.learner.StepStats;
+import dev.dipr1.policy.EvalResult;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** What a demo run measured: report.json, report.md and the plots. */
+final class DemoReport {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path dir;
+    private final ObjectNode root = JSON.createObjectNode();
+    private final Map<String, EvalResult[]> evals = new LinkedHashMap<>();
+    private final Map<String, String> notes = new LinkedHashMap<>();
+    private List<StepStats> history = List.of();
+
+    DemoReport(Path dir, long seed, DemoSettings settings) {
+        this.dir = dir;
+        root.put("seed", seed);
+        root.put("steps", 0);
+        root.set("settings", JSON.valueToTree(settings));
+    }
+
+    void note(String key, String value) {
+        notes.put(key, value);
+    }
+
+    void sft(EvalResult inDomain, EvalResult ood) {
+        put("sft", inDomain, ood);
+    }
+
+    void rl(EvalResult inDomain, EvalResult ood) {
+        put("rl", inDomain, ood);
+    }
+
+    void sftMore(EvalResult inDomain, EvalResult ood) {
+        put("sft_more", inDomain, ood);
+    }
+
+    private void put(String key, EvalResult inDomain, EvalResult ood) {
+        evals.put(key, new EvalResult[] {inDomain, ood});
+        ObjectNode n = root.putObject(key);
+        n.set("in_domain", tree(inDomain));
+        n.set("ood", tree(ood));
+    }
+
+    void rlRun(List<StepStats> history, double seconds, long groupsGenerated, MeterRegistry registry, int groupSize) {
+        this.history = history;
+        root.put("steps", history.size());
+        long samples = history.stream().mapToLong(StepStats::samples).sum();
+        ObjectNode t = root.putObject("throughput");
+        t.put("rl_seconds", seconds);
+        t.put("groups_generated", groupsGenerated);
+        t.put("generator_groups_per_s", groupsGenerated / seconds);
+        t.put("generator_samples_per_s", groupsGenerated * groupSize / seconds);
+        t.put("learner_steps", history.size());
+        t.put("learner_samples", samples);
+        t.put("learner_samples_per_s", samples / seconds);
+        t.put("learner_step_seconds_mean", history.stream().mapToDouble(StepStats::seconds).average().orElse(0));
+        t.put("groups_dropped_stale", count(registry, "stale"));
+        t.put("groups_dropped_zero_variance", count(registry, "zero_variance"));
+        t.put("groups_dropped_duplicate", count(registry, "duplicate"));
+        if (!history.isEmpty()) {
+            t.put("final_policy_version", history.get(history.size() - 1).policyVersion());
+        }
+    }
+
+    void totalSeconds(double s) {
+        root.put("total_seconds", s);
+    }
+
+    void peakResidentMb(long mb) {
+        root.put("peak_resident_mb", mb);
+    }
+
+    private static double count(MeterRegistry registry, String reason) {
+        Counter c = registry.find("batch/dropped").tag("reason", reason).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    private static JsonNode tree(EvalResult r) {
+        try {
+            return JSON.readTree(r.toJson());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    void write() throws IOException {
+        ObjectNode n = root.putObject("notes");
+        notes.forEach(n::put);
+        ArrayNode steps = root.putArray("learner_steps");
+        for (StepStats s : history) {
+            ObjectNode o = steps.addObject();
+            o.put("step", s.step());
+            o.put("policy_version", s.policyVersion());
+            o.put("loss_policy", s.policyLoss());
+            o.put("loss_kl", s.kl());
+            o.put("clip_ratio", s.clipRatio());
+            o.put("reward_format", s.rewardFormat());
+            o.put("reward_look", s.rewardLook());
+            o.put("reward_accuracy", s.rewardAccuracy());
+            o.put("reward_total", s.rewardTotal());
+            o.put("seconds", s.seconds());
+        }
+        JSON.writeValue(dir.resolve("report.json").toFile(), root);
+        plots();
+        Files.writeString(dir.resolve("report.md"), markdown());
+    }
+
+    private void plots() throws IOException {
+        if (!history.isEmpty()) {
+            Map<String, List<Double>> rewards = new LinkedHashMap<>();
+            rewards.put("format", history.stream().map(StepStats::rewardFormat).toList());
+            rewards.put("look", history.stream().map(StepStats::rewardLook).toList());
+            rewards.put("accuracy", history.stream().map(StepStats::rewardAccuracy).toList());
+            rewards.put("total / 3", history.stream().map(s -> s.rewardTotal() / 3).toList());
+            Charts.lines(dir.resolve("rewards.png"), "Mean reward of each learner batch", "learner step", "reward",
+                    rewards);
+            Map<String, Map<String, Double>> stale = new LinkedHashMap<>();
+            Map<String, Double> counts = new TreeMap<>();
+            history.forEach(s -> s.staleness().forEach(v -> counts.merge(String.format("%02d", v), 1.0, Double::sum)));
+            stale.put("groups", counts);
+            Charts.bars(dir.resolve("staleness.png"), "Staleness of trained groups (policy versions behind)",
+                    "groups", stale);
+        }
+        Map<String, Map<String, Double>> f1 = new LinkedHashMap<>();
+        evals.forEach((name, r) -> {
+            Map<String, Double> bySplit = new LinkedHashMap<>();
+            bySplit.put("in-domain", r[0].f1());
+            bySplit.put("ood", r[1].f1());
+            f1.put(name, bySplit);
+        });
+        Charts.bars(dir.resolve("f1.png"), "F1 at IoU 0.5 (greedy)", "F1", f1);
+    }
+
+    private String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("# DIP-R1 demo, seed ").append(root.get("seed").asLong()).append("\n\n");
+        md.append("| policy | split | format | precision | recall | F1@0.5 | mean IoU | count MAE |\n");
+        md.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        evals.forEach((name, r) -> {
+            for (EvalResult e : r) {
+                md.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.3f | %.3f | **%.3f** | %.3f | %.2f |%n",
+                        name, e.split(), e.formatRate(), e.precision(), e.recall(), e.f1(), e.meanIou(), e.countMae()));
+            }
+        });
+        md.append('\n').append(summary()).append("\n\n");
+        JsonNode t = root.get("throughput");
+        if (t != null) {
+            md.append("## Throughput\n\n");
+            t.fields().forEachRemaining(e -> md.append("- ").append(e.getKey()).append(": ")
+                    .append(e.getValue().isDouble() ? String.format(Locale.ROOT, "%.2f", e.getValue().asDouble())
+                            : e.getValue().asText()).append('\n'));
+        }
+        md.append("\n- peak resident memory: ").append(root.path("peak_resident_mb").asLong()).append(" MB\n");
+        md.append("- total wall time: ").append(String.format(Locale.ROOT, "%.0f s", root.path("total_seconds").asDouble()))
+                .append("\n\n");
+        md.append("## Plots\n\n![rewards](rewards.png)\n\n![F1](f1.png)\n\n![staleness](staleness.png)\n\n"
+                + "![SFT loss](sft_loss.png)\n\n");
+        if (!notes.isEmpty()) {
+            md.append("## Notes\n\n");
+            notes.forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
+        }
+        return md.toString();
+    }
+
+    /** The few lines a person reads at the end of the run. */
+    String summary() {
+        List<String> lines = new ArrayList<>();
+        EvalResult[] sft = evals.get("sft");
+        EvalResult[] rl = evals.get("rl");
+        EvalResult[] more = evals.get("sft_more");
+        if (sft != null && rl != null) {
+            lines.add(String.format(Locale.ROOT, "F1@0.5 in-domain: SFT %.3f -> RL %.3f (%+.3f)%s", sft[0].f1(),
+                    rl[0].f1(), rl[0].f1() - sft[0].f1(),
+                    more == null ? "" : String.format(Locale.ROOT, "; more SFT %.3f", more[0].f1())));
+            lines.add(String.format(Locale.ROOT, "F1@0.5 ood:       SFT %.3f -> RL %.3f (%+.3f)%s", sft[1].f1(),
+                    rl[1].f1(), rl[1].f1() - sft[1].f1(),
+                    more == null ? "" : String.format(Locale.ROOT, "; more SFT %.3f", more[1].f1())));
+        }
+        lines.add("learner steps: " + root.path("steps").asLong() + "; report: " + dir.resolve("report.md"));
+        return String.join("\n", lines);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.dipr1.launcher;
+
+import dev.dipr1.policy.Policy;
+import dev.dipr1.policy.PolicyConfig;
+import dev.dipr1.policy.SftSettings;
+import dev.dipr1.policy.SftTrainer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Supervised warm start. */
+@Command(name = "sft", mixinStandardHelpOptions = true,
+        description = "Supervised fine-tuning (teacher forcing) on synthetic train scenes: the RL starting point.")
+final class SftCommand implements Callable<Integer> {
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the checkpoint.")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of weights and data (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--init", paramLabel = "FILE", description = "Continue from this checkpoint instead of fresh weights.")
+    Path init;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Optimisation steps (default: the calibrated run).")
+    Integer steps;
+
+    @Option(names = "--batch", paramLabel = "N", description = "Batch size (default: 32).")
+    Integer batch;
+
+    @Option(names = "--lr", paramLabel = "LR", description = "Peak learning rate (default: 1e-3).")
+    Float lr;
+
+    @Option(names = "--warmup", paramLabel = "N", description = "Warm-up steps (default: 200).")
+    Integer warmup;
+
+    @Option(names = "--max-minutes", paramLabel = "M", description = "Stop after this many minutes (default: 9.5).")
+    Double maxMinutes;
+
+    @Option(names = "--plot", paramLabel = "PNG", description = "Loss curve (default: next to --out).")
+    Path plot;
+
+    @Option(names = "--if-missing", description = "Do nothing when --out already exists (for deployments that run SFT once).")
+    boolean ifMissing;
+
+    @Override
+    public Integer call() throws Exception {
+        if (ifMissing && java.nio.file.Files.exists(out)) {
+            System.out.println("SFT: " + out + " exists; nothing to do (--if-missing)");
+            return 0;
+        }
+        SftSettings d = SftSettings.defaults();
+        SftSettings s = new SftSettings(steps != null ? steps : d.steps(), batch != null ? batch : d.batchSize(),
+                lr != null ? lr : d.lr(), warmup != null ? warmup : d.warmupSteps(), seed,
+                maxMinutes != null ? maxMinutes : d.maxMinutes());
+        List<Double> losses = train(init, s, out);
+        Path png = plot != null ? plot : out.resolveSibling(out.getFileName() + ".loss.png");
+        Charts.lines(png, "SFT loss", "step", "loss (nats/token)", Map.of("loss", losses));
+        System.out.printf("SFT: %d steps, final loss %.4f; checkpoint %s, loss curve %s%n", losses.size(),
+                losses.get(losses.size() - 1), out, png);
+        return 0;
+    }
+
+    static List<Double> train(Path init, SftSettings s, Path out) throws Exception {
+        try (Policy policy = init != null ? Policy.load(init) : Policy.initialise(PolicyConfig.defaults(), s.seed());
+                ProgressBar bar = Progress.bar("SFT", s.steps(), "steps")) {
+            List<Double> losses = SftTrainer.train(policy, s, (step, loss, elapsed) -> {
+                bar.stepTo(step + 1);
+                bar.setExtraMessage(String.format(" loss %.3f", loss));
+            });
+            policy.save(out);
+            return losses;
+        }
+    }
+}
