@@ -1,0 +1,22 @@
+/**
+ * The policy: a small image → text model in DJL (PyTorch engine, CPU).
+ *
+ * <ul>
+ *   <li>{@link dev.dipr1.policy.Tokenizer} and {@link dev.dipr1.policy.TargetTemplate}: the token
+ *       vocabulary, the canonical completion text of rewards.md §1 and the SFT targets;
+ *   <li>{@link dev.dipr1.policy.Policy}: weights, forward pass, teacher-forced log-probs and the
+ *       one-file checkpoint; {@link dev.dipr1.policy.PolicyConfig} its architecture;
+ *   <li>{@link dev.dipr1.policy.Sampler}: KV-cached batched sampling with behaviour log-probs, and
+ *       greedy decoding;
+ *   <li>{@link dev.dipr1.policy.AdamW}, {@link dev.dipr1.policy.SftTrainer}: training;
+ *   <li>{@link dev.dipr1.policy.Evaluator}: greedy detection metrics;
+ *   <li>{@link dev.dipr1.policy.DjlEnvironment}: offline and thread settings, called first.
+ * </ul>
+ *
+ * <p>DJL rules this package follows (each cost a bug to find): arrays made from Java data wrap a
+ * Java direct buffer without copying, so nothing the autograd graph saves may be closed before
+ * {@code backward()}; memory is freed only when an {@code NDScope}/{@code NDManager} closes, and
+ * the result of an operation belongs to its first operand's manager (so operations on parameters
+ * would pile up in the policy's manager without a scope); grad mode is per thread.
+ */
+package dev.dipr1.policy;

@@ -1,0 +1,80 @@
+package dev.dipr1.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.GradientCollector;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SftTrainerTest {
+
+    /** Steps on one fixed batch of 8 training scenes; returns the losses. */
+    static List<Double> trainSteps(Policy p, AdamW opt, int steps) {
+        SftTrainer.Batch batch = SftTrainer.makeBatch(p.tokenizer(), new SftSettings(10, 8, 1e-3f, 1, 4L, 0), 0);
+        List<Double> losses = new ArrayList<>();
+        for (int i = 0; i < steps; i++) {
+            try (NDManager m = NDManager.newBaseManager();
+                    NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray loss = p.tokenLogProbs(m, batch.images(), batch.targets(), 1f).sum().neg().div((float) batch.tokens());
+                    gc.backward(loss);
+                    losses.add((double) loss.getFloat());
+                }
+                opt.step(p.parameters(), 3e-3f);
+            }
+        }
+        return losses;
+    }
+
+    @Test
+    void stepsOnAFixedBatchLowerTheLossWithoutLeaking() {
+        try (Policy p = Policy.initialise(PolicyConfig.tiny(), 9);
+                AdamW opt = AdamW.defaults()) {
+            int before = p.liveArrays();
+            List<Double> losses = trainSteps(p, opt, 25);
+            assertTrue(losses.get(24) < 0.7 * losses.get(0), losses.toString());
+            assertEquals(before, p.liveArrays());
+            assertTrue(opt.lastGradNorm() > 0);
+        }
+    }
+
+    @Test
+    void trainerRunsAndReportsProgress() {
+        try (Policy p = Policy.initialise(PolicyConfig.tiny(), 9)) {
+            List<Integer> seen = new ArrayList<>();
+            List<Double> losses = SftTrainer.train(p, new SftSettings(6, 4, 1e-3f, 2, 1L, 1.0),
+                    (step, loss, elapsed) -> seen.add(step));
+            assertEquals(6, losses.size());
+            assertEquals(List.of(0, 1, 2, 3, 4, 5), seen);
+        }
+    }
+
+    @Test
+    void scheduleWarmsUpThenDecaysToATenth() {
+        SftSettings s = new SftSettings(1000, 32, 1e-3f, 200, 1L, 0);
+        assertEquals(5e-6f, s.learningRate(0), 1e-9f);
+        assertEquals(1e-3f, s.learningRate(199), 1e-9f);
+        assertEquals(1e-4f, s.learningRate(999), 1e-8f);
+        assertTrue(s.learningRate(600) < s.learningRate(300));
+        assertEquals(1e-4f, s.learningRate(300, 1.0), 1e-8f);
+    }
+
+    @Test
+    void flipMirrorsRows() {
+        float[] img = new float[3 * 2 * 3];
+        for (int i = 0; i < img.length; i++) {
+            img[i] = i;
+        }
+        float[] f = SftTrainer.flipHorizontally(img, 3, 2);
+        assertEquals(2f, f[0]);
+        assertEquals(0f, f[2]);
+        assertEquals(5f, f[3]);
+    }
+}
