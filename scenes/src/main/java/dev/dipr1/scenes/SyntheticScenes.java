@@ -38,11 +38,16 @@ import java.util.Locale;
  *
  * <p><b>The ood shift.</b> {@link Split#OOD} is a different distribution, to test generalisation:
  * <ul>
- *   <li>denser: 6–16 people per image instead of 2–12;
- *   <li>smaller: 8–24 px tall instead of 8–40 (a camera further away: the same ground spread over
+ *   <li>denser: 4–14 people per image instead of 2–12;
+ *   <li>smaller: 8–32 px tall instead of 8–40 (a camera further away: the same ground spread over
  *       the image, so people stand closer together in the picture);
- *   <li>lower contrast: every drawn colour (people and poles) is pulled halfway towards the mean
- *       background colour (contrast 0.5 instead of 1).
+ *   <li>lower contrast: every drawn colour (people and poles) is pulled 30% of the way towards the
+ *       mean background colour (contrast 0.7 instead of 1).
+ * </ul>
+ * The size of the shift was chosen so that it is measurable: the default SFT checkpoint reaches
+ * F1@0.5 0.58 in-domain and 0.29 on ood (a stronger shift, 6–16 people of 8–24 px at contrast
+ * 0.5, gave 0.00: nothing left to compare).
+ * <ul>
  * </ul>
  * Background, clutter, noise, poles and the ignore rule are unchanged.
  */
@@ -90,7 +95,7 @@ public final class SyntheticScenes {
     record Params(int minPeople, int maxPeople, int minHeight, int maxHeight, double contrast) {
 
         static final Params IN_DOMAIN = new Params(2, 12, 8, 40, 1.0);
-        static final Params SHIFTED = new Params(6, 16, 8, 24, 0.5);
+        static final Params SHIFTED = new Params(4, 14, 8, 32, 0.7);
 
         static Params of(Split split) {
             return switch (split) {
