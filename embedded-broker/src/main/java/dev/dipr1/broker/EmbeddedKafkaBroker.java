@@ -45,6 +45,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Path requestedDataDir;
     private final Map<String, String> overrides;
     private final List<String> scramCredentials;
+    private final String saslAdminUser;
+    private final String saslAdminPassword;
 
     private KafkaRaftServer server;
     private Path dataDir;
@@ -55,8 +57,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.requestedPort = b.port;
         this.requestedDataDir = b.dataDir;
         this.overrides = Map.copyOf(b.overrides);
-        this.scramCredentials = List.copyOf(b.scramCredentials);
+        this.scramCredentials = new ArrayList<>(b.scramCredentials);
+        this.saslAdminUser = b.saslAdminUser;
+        this.saslAdminPassword = b.saslAdminPassword;
+        if (saslAdminUser != null) {
+            scramCredentials.add(0, SCRAM + "=[name=" + saslAdminUser + ",password=" + saslAdminPassword + "]");
+        }
     }
+
+    private static final String SCRAM = "SCRAM-SHA-256";
 
     public static Builder builder() {
         return new Builder();
@@ -148,11 +157,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("process.roles", "broker,controller");
         p.put("node.id", Integer.toString(NODE_ID));
         p.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        String listener = saslAdminUser == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
+        p.put("listeners", listener + "://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", listener + "://127.0.0.1:" + port);
         p.put("controller.listener.names", "CONTROLLER");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("inter.broker.listener.name", listener);
+        p.put("listener.security.protocol.map", listener + ":" + listener + ",CONTROLLER:PLAINTEXT");
+        if (saslAdminUser != null) {
+            // Clients authenticate with SCRAM-SHA-256; the broker talks to itself as the admin user.
+            p.put("sasl.enabled.mechanisms", SCRAM);
+            p.put("sasl.mechanism.inter.broker.protocol", SCRAM);
+            p.put("listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + saslAdminUser
+                            + "\" password=\"" + saslAdminPassword + "\";");
+        }
         p.put("log.dirs", dataDir.resolve("logs").toString());
         // One node: internal topics must accept replication factor 1 or groups and Streams never start.
         p.put("offsets.topic.replication.factor", "1");
@@ -222,6 +240,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private Path dataDir;
         private final Map<String, String> overrides = new LinkedHashMap<>();
         private final List<String> scramCredentials = new ArrayList<>();
+        private String saslAdminUser;
+        private String saslAdminPassword;
 
         /** The client port; 0 (default) picks a free one. */
         public Builder optPort(int port) {
@@ -247,6 +267,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         /** A SCRAM credential created when storage is formatted, e.g. {@code SCRAM-SHA-256=[name=alice,password=secret]}. */
         public Builder optScramCredential(String credential) {
             scramCredentials.add(credential);
+            return this;
+        }
+
+        /**
+         * Serve clients over SASL_PLAINTEXT with SCRAM-SHA-256 only; the broker itself uses this
+         * admin credential. Add client users with {@link #optScramCredential}.
+         */
+        public Builder optSaslScram(String adminUser, String adminPassword) {
+            this.saslAdminUser = adminUser;
+            this.saslAdminPassword = adminPassword;
             return this;
         }
 

@@ -75,6 +75,7 @@ public final class GeneratorService implements AutoCloseable {
     private final Timer groupTimer;
     private final AtomicLong groups = new AtomicLong();
     private final AtomicLong version = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger assigned = new java.util.concurrent.atomic.AtomicInteger();
 
     private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean started;
@@ -96,7 +97,6 @@ public final class GeneratorService implements AutoCloseable {
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // One prompt at a time: a group takes a while, and the offset is committed per group.
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
-        c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.ofMinutes(10).toMillis());
         this.prompts = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
         Map<String, Object> p = new HashMap<>(kafka.asMap());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, settings.generatorId() + "-producer");
@@ -114,7 +114,18 @@ public final class GeneratorService implements AutoCloseable {
     /** Generates until {@link #stop()} is called. */
     public void run() {
         started = true;
-        prompts.subscribe(List.of(catalog.prompts().name()));
+        prompts.subscribe(List.of(catalog.prompts().name()), new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {
+                assigned.addAndGet(-partitions.size());
+            }
+
+            @Override
+            public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
+                assigned.addAndGet(partitions.size());
+                LOG.info("generator {} now owns prompt partitions {}", settings.generatorId(), partitions);
+            }
+        });
         LOG.info("generator {} started with policy v{} (G={}, temperature {}{})", settings.generatorId(),
                 policy.version(), settings.groupSize(), settings.temperature(),
                 settings.maxGroupsPerVersion() > 0 ? ", at most " + settings.maxGroupsPerVersion()
@@ -279,6 +290,11 @@ public final class GeneratorService implements AutoCloseable {
 
     public long groupsGenerated() {
         return groups.get();
+    }
+
+    /** How many prompt partitions this generator owns right now. */
+    public int assignedPartitions() {
+        return assigned.get();
     }
 
     public long policyVersion() {

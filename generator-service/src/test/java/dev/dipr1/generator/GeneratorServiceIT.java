@@ -45,8 +45,6 @@ class GeneratorServiceIT {
             new TopicAdmin(admin, (short) 1).ensure(catalog.all());
         }
         List<Scene> scenes = SyntheticScenes.generate(Split.TRAIN, 5, 0, 12);
-        PromptFeeder.publish(kafka, catalog, "synthetic", "train", scenes, 1, 7, 0);
-
         List<GeneratorService> generators = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         Policy base = Policy.initialise(PolicyConfig.tiny(), 3);
@@ -59,6 +57,14 @@ class GeneratorServiceIT {
             t.start();
         }
         base.close();
+        // Both members of the consumer group own partitions before any prompt arrives.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (generators.stream().anyMatch(g -> g.assignedPartitions() == 0) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(catalog.prompts().partitions(),
+                generators.stream().mapToInt(GeneratorService::assignedPartitions).sum(), "all partitions owned");
+        PromptFeeder.publish(kafka, catalog, "synthetic", "train", scenes, 1, 7, 0);
         List<RolloutGroup> groups = readRollouts(catalog, scenes.size(), Duration.ofSeconds(120));
         generators.forEach(GeneratorService::close);
 

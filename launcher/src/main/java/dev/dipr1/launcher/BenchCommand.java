@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 /** Benchmarks whose numbers go into the closing notes; rerun them with these commands. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Rerunnable benchmarks.",
-        subcommands = {BenchCommand.Scoring.class, BenchCommand.TopologyBench.class})
+        subcommands = {BenchCommand.Scoring.class, BenchCommand.TopologyBench.class, BenchCommand.AsyncVsSync.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -60,6 +60,64 @@ final class BenchCommand implements Runnable {
                 System.out.printf("topology: %d groups of %d: scoring %.0f groups/s, pass-through %.0f groups/s, "
                         + "ratio %.2f%n", r.groups(), r.g(), r.scoringGroupsPerSecond(),
                         r.passThroughGroupsPerSecond(), r.ratio());
+                return 0;
+            } finally {
+                if (broker != null) {
+                    broker.close();
+                }
+            }
+        }
+    }
+
+    @Command(name = "async", mixinStandardHelpOptions = true,
+            description = "Learner samples/s of asynchronous vs synchronous GRPO over the same number of steps, "
+                    + "one after the other on one broker, from the same SFT checkpoint.")
+    static final class AsyncVsSync implements Callable<Integer> {
+        @Mixin KafkaOptions kafka;
+        @Mixin LearnerOptions learner;
+        @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "The SFT checkpoint.")
+        java.nio.file.Path checkpoint;
+        @Option(names = "--steps", defaultValue = "40", description = "Learner steps per mode (default: ${DEFAULT-VALUE}).")
+        int steps;
+        @Option(names = "--seed", defaultValue = "1") long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+                System.setProperty("ai.djl.pytorch.num_threads", "1");
+            }
+            EmbeddedKafkaBroker broker = null;
+            try {
+                String bootstrap = kafka.bootstrapServers;
+                if (!kafka.hasBootstrapServers()) {
+                    broker = EmbeddedKafkaBroker.builder().build().start();
+                    bootstrap = broker.bootstrapServers();
+                }
+                var client = kafka.settings(bootstrap);
+                java.nio.file.Path work = java.nio.file.Files.createTempDirectory("dipr1-bench-async");
+                double[] rates = new double[2];
+                String[] modes = {"async", "sync"};
+                for (int i = 0; i < 2; i++) {
+                    boolean sync = i == 1;
+                    var base = learner.settings(work.resolve(modes[i] + ".ckpt"), work.resolve("policies"), true);
+                    var ls = new dev.dipr1.learner.LearnerSettings(base.batchGroups(), base.innerIterations(),
+                            base.learningRate(), base.loss(), sync ? 0 : Math.max(1, base.maxStaleness()),
+                            base.skipZeroVariance(), base.publishEvery(), 1000, null, work.resolve("policies"),
+                            base.inlineLimit(), steps, true);
+                    var scenes = dev.dipr1.scenes.SyntheticScenes.generate(dev.dipr1.scenes.Split.TRAIN, seed, 0,
+                            steps * ls.batchGroups() * 4);
+                    var config = new RlLoop.Config(client, dev.dipr1.topics.TopicCatalog.withPrefix(
+                            "bench-" + modes[i] + "-" + System.currentTimeMillis() + "."), checkpoint, ls, 1, 8, 1f,
+                            seed, RlLoop.groupsPerVersion(ls), scenes, work.resolve(modes[i]),
+                            dev.dipr1.rewards.RewardConfig.defaults());
+                    RlLoop.Result r = RlLoop.run(config, java.time.Duration.ofMinutes(30), steps, null);
+                    r.policy().close();
+                    long samples = r.history().stream().mapToLong(dev.dipr1.learner.StepStats::samples).sum();
+                    rates[i] = samples / r.seconds();
+                    System.out.printf("%s: %d steps, %d samples in %.1f s = %.1f learner samples/s (%d groups generated)%n",
+                            modes[i], r.history().size(), samples, r.seconds(), rates[i], r.groupsGenerated());
+                }
+                System.out.printf("async / sync = %.2f%n", rates[0] / rates[1]);
                 return 0;
             } finally {
                 if (broker != null) {

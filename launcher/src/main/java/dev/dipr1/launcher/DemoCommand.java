@@ -19,6 +19,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Mixin KafkaOptions kafka;
     @Mixin LearnerOptions learner;
+    @Mixin RewardOptions rewards;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of SFT, data and sampling (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -41,6 +42,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-sft-more", description = "Skip the equal-compute SFT baseline.")
     boolean noSftMore;
 
+    @Option(names = "--sft-checkpoint", paramLabel = "FILE",
+            description = "Start RL from this SFT checkpoint instead of training (or reusing a cached) one.")
+    Path sftCheckpoint;
+
     @Option(names = "--cache-dir", defaultValue = "runs/cache", paramLabel = "DIR",
             description = "Where SFT checkpoints are cached (default: ${DEFAULT-VALUE}).")
     Path cacheDir;
@@ -55,7 +60,11 @@ final class DemoCommand implements Callable<Integer> {
         }
         Path dir = out != null ? out
                 : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        DemoRun run = new DemoRun(s, seed, dir, cacheDir, kafka, learner, groupSize, temperature, !noSftMore);
+        if (sftCheckpoint != null && !java.nio.file.Files.isRegularFile(sftCheckpoint)) {
+            throw new IllegalArgumentException("--sft-checkpoint " + sftCheckpoint + " is not a file");
+        }
+        DemoRun run = new DemoRun(s, seed, dir, cacheDir, kafka, learner, rewards.config(), groupSize, temperature, !noSftMore,
+                sftCheckpoint);
         DemoReport report = run.call();
         System.out.println(report.summary());
         return 0;

@@ -1,10 +1,6 @@
 package dev.dipr1.launcher;
 
 import dev.dipr1.broker.EmbeddedKafkaBroker;
-import dev.dipr1.generator.GeneratorService;
-import dev.dipr1.generator.GeneratorSettings;
-import dev.dipr1.generator.PromptFeeder;
-import dev.dipr1.learner.LearnerService;
 import dev.dipr1.learner.LearnerSettings;
 import dev.dipr1.learner.StepStats;
 import dev.dipr1.policy.DjlEnvironment;
@@ -12,18 +8,12 @@ import dev.dipr1.policy.EvalResult;
 import dev.dipr1.policy.Policy;
 import dev.dipr1.policy.PolicyConfig;
 import dev.dipr1.policy.SftSettings;
-import dev.dipr1.rewards.RewardConfig;
-import dev.dipr1.rewardstream.RewardStatistics;
-import dev.dipr1.rewardstream.RewardStreamService;
-import dev.dipr1.rewardstream.RewardStreamSettings;
 import dev.dipr1.scenes.DatasetWriter;
 import dev.dipr1.scenes.Split;
 import dev.dipr1.scenes.SyntheticScenes;
 import dev.dipr1.topics.ClientSettings;
 import dev.dipr1.topics.PolicyUpdates;
-import dev.dipr1.topics.TopicAdmin;
 import dev.dipr1.topics.TopicCatalog;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,9 +45,13 @@ final class DemoRun implements Callable<DemoReport> {
     private final int groupSize;
     private final float temperature;
     private final boolean sftMore;
+    private final Path givenSft;
+    private final dev.dipr1.rewards.RewardConfig rewards;
 
     DemoRun(DemoSettings settings, long seed, Path dir, Path cacheDir, KafkaOptions kafka, LearnerOptions learner,
-            int groupSize, float temperature, boolean sftMore) {
+            dev.dipr1.rewards.RewardConfig rewards, int groupSize, float temperature, boolean sftMore, Path givenSft) {
+        this.givenSft = givenSft;
+        this.rewards = rewards;
         this.settings = settings;
         this.seed = seed;
         this.dir = dir;
@@ -128,6 +121,12 @@ final class DemoRun implements Callable<DemoReport> {
 
     /** The SFT checkpoint for this seed and these settings: from the cache, or trained in a child JVM. */
     private Path sftCheckpoint(DemoReport report) throws Exception {
+        if (givenSft != null) {
+            report.note("sft", "given " + givenSft);
+            Path local = dir.resolve("sft.ckpt");
+            Files.copy(givenSft, local, StandardCopyOption.REPLACE_EXISTING);
+            return local;
+        }
         SftSettings d = SftSettings.defaults();
         SftSettings s = new SftSettings(settings.sftSteps(), d.batchSize(), d.lr(),
                 Math.min(d.warmupSteps(), settings.sftSteps() / 5), seed, settings.sftMinutes());
@@ -157,77 +156,30 @@ final class DemoRun implements Callable<DemoReport> {
 
     /** Asynchronous GRPO for the time budget; returns its wall-clock seconds. */
     private double runRl(ClientSettings client, TopicCatalog catalog, Path sft, DemoReport report) throws Exception {
-        try (Admin admin = Admin.create(client.asMap())) {
-            new TopicAdmin(admin, kafka.replicationFactor).ensure(catalog.all());
-        }
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        RewardStatistics rewardStats = new RewardStatistics(registry);
         LearnerSettings ls = learnerOptions.settings(dir.resolve("learner.ckpt"), dir.resolve("policies"), true);
-        int perVersion = ls.batchGroups() * ls.publishEvery() * Math.max(1, ls.maxStaleness() / 2 + 1);
-        if (ls.maxStaleness() == 0) {
-            perVersion = ls.batchGroups() * ls.publishEvery(); // synchronous RL
+        RlLoop.Config config = new RlLoop.Config(client, catalog, sft, ls, settings.generators(), groupSize,
+                temperature, seed, RlLoop.groupsPerVersion(ls),
+                SyntheticScenes.generate(Split.TRAIN, seed, 0, settings.trainScenes()), dir, rewards);
+        long budgetS = Math.round(settings.rlMinutes() * 60);
+        RlLoop.Result r;
+        try (ProgressBar bar = Progress.bar("GRPO", budgetS, "s")) {
+            r = RlLoop.run(config, Duration.ofSeconds(budgetS), 0, status -> {
+                bar.stepTo(Math.min(budgetS, (long) status.seconds()));
+                List<StepStats> h = status.history();
+                StepStats last = h.isEmpty() ? null : h.get(h.size() - 1);
+                bar.setExtraMessage(last == null ? String.format(" %d groups generated", status.groupsGenerated())
+                        : String.format(" step %d v%d reward %.2f acc %.2f | %d groups", last.step(),
+                                last.policyVersion(), last.rewardTotal(), last.rewardAccuracy(),
+                                status.groupsGenerated()));
+            });
         }
-        long rlStart = System.nanoTime();
-        List<GeneratorService> generators = new ArrayList<>();
-        List<Thread> threads = new ArrayList<>();
-        LearnerService learner;
-        try (RewardStreamService rewards = RewardsCommand.start(client, catalog,
-                        RewardStreamSettings.defaults(RewardConfig.defaults()), null, dir.resolve("reward-state"),
-                        rewardStats);
-                Policy ref = Policy.load(sft)) {
-            learner = new LearnerService(client, catalog, catalog.advantages().name(), Policy.load(sft), ref, ls,
-                    registry, System::currentTimeMillis);
-            threads.add(start("learner", learner::run));
-            if (!learner.awaitPositioned(Duration.ofSeconds(60))) {
-                throw new IllegalStateException("the learner did not start within 60 s");
-            }
-            for (int i = 0; i < settings.generators(); i++) {
-                GeneratorService g = new GeneratorService(client, catalog, Policy.load(sft),
-                        new GeneratorSettings("demo-gen-" + i, groupSize, temperature, 1f, 91, seed + i, perVersion),
-                        registry, System::currentTimeMillis);
-                generators.add(g);
-                threads.add(start("generator-" + i, g::run));
-            }
-            PromptFeeder.publish(client, catalog, "synthetic-seed" + seed, Split.TRAIN.label(),
-                    SyntheticScenes.generate(Split.TRAIN, seed, 0, settings.trainScenes()), 1, seed,
-                    System.currentTimeMillis());
-            long budgetS = Math.round(settings.rlMinutes() * 60);
-            try (ProgressBar bar = Progress.bar("GRPO", budgetS, "s")) {
-                long deadline = System.nanoTime() + Duration.ofSeconds(budgetS).toNanos();
-                while (System.nanoTime() < deadline) {
-                    Thread.sleep(1000);
-                    bar.stepTo(Math.min(budgetS, (System.nanoTime() - rlStart) / 1_000_000_000L));
-                    List<StepStats> h = learner.history();
-                    StepStats last = h.isEmpty() ? null : h.get(h.size() - 1);
-                    long generated = generators.stream().mapToLong(GeneratorService::groupsGenerated).sum();
-                    bar.setExtraMessage(last == null ? String.format(" %d groups generated", generated)
-                            : String.format(" step %d v%d reward %.2f acc %.2f | %d groups", last.step(),
-                                    last.policyVersion(), last.rewardTotal(), last.rewardAccuracy(), generated));
-                    if (generated >= settings.trainScenes()) {
-                        LOG.info("all {} prompts generated; ending RL early", settings.trainScenes());
-                        break;
-                    }
-                }
-            }
-            generators.forEach(GeneratorService::close);
-            learner.stop();
-            for (Thread t : threads) {
-                t.join(60_000);
-            }
-            LOG.info("reward stream: {}", rewardStats.summarise(System.currentTimeMillis()));
-        }
-        double seconds = (System.nanoTime() - rlStart) / 1e9;
-        Policy rl = learner.policy();
-        try {
+        try (Policy rl = r.policy()) {
             rl.save(dir.resolve("rl.ckpt"));
             report.rl(evaluate(rl, Split.IN_DOMAIN), evaluate(rl, Split.OOD));
-        } finally {
-            learner.close();
-            rl.close();
         }
-        long generated = generators.stream().mapToLong(GeneratorService::groupsGenerated).sum();
-        report.rlRun(learner.history(), seconds, generated, registry, groupSize);
-        return seconds;
+        report.rlRun(r.history(), r.seconds(), r.groupsGenerated(), r.registry(), groupSize);
+        report.note("dead_letters", Long.toString(r.deadLetters()));
+        return r.seconds();
     }
 
     private EvalResult evaluate(Policy p, Split split) {
@@ -236,13 +188,6 @@ final class DemoRun implements Callable<DemoReport> {
         LOG.info("eval {} on {}: F1 {} format {} ({} s)", p.version(), split.label(), String.format("%.3f", r.f1()),
                 String.format("%.3f", r.formatRate()), (System.nanoTime() - t) / 1_000_000_000L);
         return r;
-    }
-
-    private static Thread start(String name, Runnable r) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        t.start();
-        return t;
     }
 
     private static void step(String what, ThrowingRunnable r) throws Exception {

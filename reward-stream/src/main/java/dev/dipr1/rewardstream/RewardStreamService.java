@@ -51,6 +51,8 @@ public final class RewardStreamService implements AutoCloseable {
         // Rollouts are decoded inside the topology (dead letters); this only guards the annotations table.
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         p.put(StreamsConfig.producerPrefix("max.request.size"), 16 * 1024 * 1024);
+        // Opt in now to what Kafka 5.0 makes the default (and silence its warning).
+        p.put("processing.exception.handler.global.enabled", true);
         return p;
     }
 
