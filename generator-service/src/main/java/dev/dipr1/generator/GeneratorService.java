@@ -252,19 +252,7 @@ public final class GeneratorService implements AutoCloseable {
 
     private void deadLetter(ConsumerRecord<String, byte[]> r, String step, String reason, Throwable e) {
         LOG.warn("dead-lettered {}: {}", DeadLetters.key(r.topic(), r.partition(), r.offset()), reason);
-        var d = DeadLetters.of(r.topic(), r.partition(), r.offset(), r.timestamp(),
-                r.key() == null ? null : r.key().getBytes(java.nio.charset.StandardCharsets.UTF_8), r.value(),
-                "generator/" + step, reason, e, clock.getAsLong());
-        try {
-            producer.send(new ProducerRecord<>(catalog.deadLetters().name(),
-                    DeadLetters.key(r.topic(), r.partition(), r.offset()), Serdes.DEAD_LETTER.encode(d)))
-                    .get(SEND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while dead-lettering", ie);
-        } catch (ExecutionException | TimeoutException ex) {
-            throw new IllegalStateException("dead-lettering " + r.topic() + "/" + r.offset() + " failed", ex);
-        }
+        DeadLetters.publish(producer, catalog.deadLetters(), r, "generator/" + step, reason, e, clock.getAsLong());
     }
 
     private void applyNewestPolicy(Duration wait) {

@@ -1,6 +1,5 @@
 package dev.dipr1.launcher;
 
-import dev.dipr1.broker.EmbeddedKafkaBroker;
 import dev.dipr1.rewards.ScoringBenchmark;
 import dev.dipr1.rewardstream.TopologyBenchmark;
 import java.util.concurrent.Callable;
@@ -49,22 +48,12 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            EmbeddedKafkaBroker broker = null;
-            try {
-                String bootstrap = kafka.bootstrapServers;
-                if (!kafka.hasBootstrapServers()) {
-                    broker = EmbeddedKafkaBroker.builder().build().start();
-                    bootstrap = broker.bootstrapServers();
-                }
-                TopologyBenchmark.Result r = TopologyBenchmark.run(kafka.settings(bootstrap), groups, g, seed);
+            try (KafkaConnection connection = KafkaConnection.open(kafka, null)) {
+                TopologyBenchmark.Result r = TopologyBenchmark.run(connection.settings(), groups, g, seed);
                 System.out.printf("topology: %d groups of %d: scoring %.0f groups/s, pass-through %.0f groups/s, "
                         + "ratio %.2f%n", r.groups(), r.g(), r.scoringGroupsPerSecond(),
                         r.passThroughGroupsPerSecond(), r.ratio());
                 return 0;
-            } finally {
-                if (broker != null) {
-                    broker.close();
-                }
             }
         }
     }
@@ -86,14 +75,8 @@ final class BenchCommand implements Runnable {
             if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
                 System.setProperty("ai.djl.pytorch.num_threads", "1");
             }
-            EmbeddedKafkaBroker broker = null;
-            try {
-                String bootstrap = kafka.bootstrapServers;
-                if (!kafka.hasBootstrapServers()) {
-                    broker = EmbeddedKafkaBroker.builder().build().start();
-                    bootstrap = broker.bootstrapServers();
-                }
-                var client = kafka.settings(bootstrap);
+            try (KafkaConnection connection = KafkaConnection.open(kafka, null)) {
+                var client = connection.settings();
                 java.nio.file.Path work = java.nio.file.Files.createTempDirectory("dipr1-bench-async");
                 double[] rates = new double[2];
                 String[] modes = {"async", "sync"};
@@ -119,10 +102,6 @@ final class BenchCommand implements Runnable {
                 }
                 System.out.printf("async / sync = %.2f%n", rates[0] / rates[1]);
                 return 0;
-            } finally {
-                if (broker != null) {
-                    broker.close();
-                }
             }
         }
     }

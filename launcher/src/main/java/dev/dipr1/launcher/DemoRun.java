@@ -1,6 +1,5 @@
 package dev.dipr1.launcher;
 
-import dev.dipr1.broker.EmbeddedKafkaBroker;
 import dev.dipr1.learner.LearnerSettings;
 import dev.dipr1.learner.StepStats;
 import dev.dipr1.policy.DjlEnvironment;
@@ -23,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import me.tongfei.progressbar.ProgressBar;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,9 +47,12 @@ final class DemoRun implements Callable<DemoReport> {
     private final boolean sftMore;
     private final Path givenSft;
     private final dev.dipr1.rewards.RewardConfig rewards;
+    private final boolean processes;
 
     DemoRun(DemoSettings settings, long seed, Path dir, Path cacheDir, KafkaOptions kafka, LearnerOptions learner,
-            dev.dipr1.rewards.RewardConfig rewards, int groupSize, float temperature, boolean sftMore, Path givenSft) {
+            dev.dipr1.rewards.RewardConfig rewards, int groupSize, float temperature, boolean sftMore, Path givenSft,
+            boolean processes) {
+        this.processes = processes;
         this.givenSft = givenSft;
         this.rewards = rewards;
         this.settings = settings;
@@ -72,14 +75,8 @@ final class DemoRun implements Callable<DemoReport> {
         }
         Files.createDirectories(dir);
         DemoReport report = new DemoReport(dir, seed, settings);
-        EmbeddedKafkaBroker broker = null;
-        try {
-            String bootstrap = kafka.bootstrapServers;
-            if (!kafka.hasBootstrapServers()) {
-                broker = EmbeddedKafkaBroker.builder().optDataDir(dir.resolve("kafka")).build().start();
-                bootstrap = broker.bootstrapServers();
-            }
-            ClientSettings client = kafka.settings(bootstrap);
+        try (KafkaConnection connection = KafkaConnection.open(kafka, dir.resolve("kafka"))) {
+            ClientSettings client = connection.settings();
             TopicCatalog catalog = kafka.catalog();
             step("data", () -> writeSplits(report));
             Path sft = sftCheckpoint(report);
@@ -97,10 +94,6 @@ final class DemoRun implements Callable<DemoReport> {
                 try (Policy p = Policy.load(more)) {
                     report.sftMore(evaluate(p, Split.IN_DOMAIN), evaluate(p, Split.OOD));
                 }
-            }
-        } finally {
-            if (broker != null) {
-                broker.close();
             }
         }
         report.totalSeconds((System.nanoTime() - t0) / 1e9);
@@ -163,7 +156,7 @@ final class DemoRun implements Callable<DemoReport> {
         long budgetS = Math.round(settings.rlMinutes() * 60);
         RlLoop.Result r;
         try (ProgressBar bar = Progress.bar("GRPO", budgetS, "s")) {
-            r = RlLoop.run(config, Duration.ofSeconds(budgetS), 0, status -> {
+            Consumer<RlLoop.Status> onStatus = status -> {
                 bar.stepTo(Math.min(budgetS, (long) status.seconds()));
                 List<StepStats> h = status.history();
                 StepStats last = h.isEmpty() ? null : h.get(h.size() - 1);
@@ -171,7 +164,9 @@ final class DemoRun implements Callable<DemoReport> {
                         : String.format(" step %d v%d reward %.2f acc %.2f | %d groups", last.step(),
                                 last.policyVersion(), last.rewardTotal(), last.rewardAccuracy(),
                                 status.groupsGenerated()));
-            });
+            };
+            r = processes ? ProcessRlLoop.run(config, Duration.ofSeconds(budgetS), onStatus)
+                    : RlLoop.run(config, Duration.ofSeconds(budgetS), 0, onStatus);
         }
         try (Policy rl = r.policy()) {
             rl.save(dir.resolve("rl.ckpt"));

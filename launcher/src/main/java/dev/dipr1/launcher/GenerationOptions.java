@@ -9,7 +9,8 @@ final class GenerationOptions {
     @Option(names = "--group-size", defaultValue = "8", description = "G: completions per prompt (default: ${DEFAULT-VALUE}).")
     int groupSize;
 
-    @Option(names = "--temperature", defaultValue = "1.0", description = "Sampling temperature (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--temperature", defaultValue = "0.7",
+            description = "Sampling temperature; the learner trains at the temperature recorded in each group (default: ${DEFAULT-VALUE}).")
     float temperature;
 
     @Option(names = "--top-p", defaultValue = "1.0", description = "Nucleus threshold (default: ${DEFAULT-VALUE}).")

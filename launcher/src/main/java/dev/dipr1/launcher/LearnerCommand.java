@@ -42,6 +42,17 @@ final class LearnerCommand implements Callable<Integer> {
     @Option(names = "--metrics-port", defaultValue = "0", description = "Prometheus metrics port (default: off).")
     int metricsPort;
 
+    @Option(names = "--start-at-end",
+            description = "Without a learner checkpoint, train only on groups that arrive from now on.")
+    boolean startAtEnd;
+
+    @Option(names = "--history", paramLabel = "FILE", description = "Append one JSON line per learner step here.")
+    Path history;
+
+    @Option(names = "--ready-file", paramLabel = "FILE",
+            description = "Create this file once the learner has taken its start position (for orchestration).")
+    Path readyFile;
+
     @Override
     public Integer call() throws Exception {
         TopicsCommand.requireBootstrap(kafka);
@@ -53,7 +64,7 @@ final class LearnerCommand implements Callable<Integer> {
         try (MetricsEndpoint metrics = new MetricsEndpoint(metricsPort);
                 Policy ref = Policy.load(reference != null ? reference : checkpoint);
                 LearnerService learner = new LearnerService(kafka.settings(), kafka.catalog(), topic,
-                        Policy.load(checkpoint), ref, options.settings(learnerCheckpoint, policyDir, false), metrics.registry(),
+                        Policy.load(checkpoint), ref, options.settings(learnerCheckpoint, policyDir, startAtEnd), metrics.registry(),
                         System::currentTimeMillis)) {
             Runtime.getRuntime().addShutdownHook(new Thread(learner::close, "learner-shutdown"));
             learner.run();

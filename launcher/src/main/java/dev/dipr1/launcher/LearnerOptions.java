@@ -9,13 +9,13 @@ import picocli.CommandLine.Option;
 /** GRPO options of the learner. */
 final class LearnerOptions {
 
-    @Option(names = "--batch-groups", defaultValue = "4", description = "B: groups per step (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-groups", defaultValue = "8", description = "B: groups per step (default: ${DEFAULT-VALUE}).")
     int batchGroups;
 
     @Option(names = "--inner-iterations", defaultValue = "1", description = "mu: gradient steps per batch (default: ${DEFAULT-VALUE}).")
     int innerIterations;
 
-    @Option(names = "--lr", defaultValue = "2e-5", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = "1e-4", description = "Learning rate (default: ${DEFAULT-VALUE}).")
     float lr;
 
     @Option(names = "--clip-epsilon", defaultValue = "0.2", description = "Clip epsilon (default: ${DEFAULT-VALUE}).")

@@ -83,6 +83,7 @@ public final class LearnerService implements AutoCloseable {
     private final Map<Integer, Long> nextOffsets = new TreeMap<>();
     private final LinkedHashSet<String> recentIds = new LinkedHashSet<>();
     private final List<ScoredGroup> batch = new ArrayList<>();
+    private volatile java.util.function.Consumer<StepStats> stepListener = s -> { };
 
     private final Counter droppedStale;
     private final Counter droppedZeroVariance;
@@ -293,6 +294,7 @@ public final class LearnerService implements AutoCloseable {
         StepStats s = stats(groups, b.samples(), policyLoss, kl, clip, gradNorm, seconds);
         history.add(s);
         record(s);
+        stepListener.accept(s);
         if (step % settings.publishEvery() == 0) {
             publish();
         }
@@ -382,16 +384,12 @@ public final class LearnerService implements AutoCloseable {
 
     private void deadLetter(ConsumerRecord<String, byte[]> r, String reason, Throwable e) {
         LOG.warn("dead-lettered {}: {}", DeadLetters.key(r.topic(), r.partition(), r.offset()), reason);
-        var d = DeadLetters.of(r.topic(), r.partition(), r.offset(), r.timestamp(),
-                r.key() == null ? null : r.key().getBytes(java.nio.charset.StandardCharsets.UTF_8), r.value(),
-                "learner/decode", reason, e, clock.getAsLong());
-        try {
-            producer.send(new ProducerRecord<>(catalog.deadLetters().name(),
-                    DeadLetters.key(r.topic(), r.partition(), r.offset()), Serdes.DEAD_LETTER.encode(d)))
-                    .get(60, TimeUnit.SECONDS);
-        } catch (Exception ex) {
-            throw new IllegalStateException("dead-lettering failed", ex);
-        }
+        DeadLetters.publish(producer, catalog.deadLetters(), r, "learner/decode", reason, e, clock.getAsLong());
+    }
+
+    /** Called after every step, on the learner's thread. */
+    public void onStep(java.util.function.Consumer<StepStats> listener) {
+        this.stepListener = listener;
     }
 
     public List<StepStats> history() {
