@@ -81,6 +81,13 @@ public final class GeneratorService implements AutoCloseable {
     private volatile boolean started;
     private Policy policy;
     private long groupsWithThisVersion;
+    private long waitingSinceNanos = -1;
+    /**
+     * The longest wait for a new policy version. The learner drops zero-variance and stale groups,
+     * so the batch it waits for may never fill from this version's share alone: after this long
+     * without a new version the generator makes another share rather than deadlock.
+     */
+    static final Duration MAX_VERSION_WAIT = Duration.ofSeconds(15);
 
     public GeneratorService(ClientSettings kafka, TopicCatalog catalog, Policy initial, GeneratorSettings settings,
             MeterRegistry metrics, LongSupplier clock) {
@@ -135,11 +142,22 @@ public final class GeneratorService implements AutoCloseable {
                 applyNewestPolicy(Duration.ZERO);
                 if (settings.maxGroupsPerVersion() > 0 && groupsWithThisVersion >= settings.maxGroupsPerVersion()) {
                     // This version has produced its share: wait for the learner's next one.
+                    if (waitingSinceNanos < 0) {
+                        waitingSinceNanos = System.nanoTime();
+                    } else if (System.nanoTime() - waitingSinceNanos > MAX_VERSION_WAIT.toNanos()) {
+                        LOG.warn("generator {}: no policy after v{} for {} s (the learner may be short of groups it "
+                                + "keeps); generating another {} groups", settings.generatorId(), policy.version(),
+                                MAX_VERSION_WAIT.toSeconds(), settings.maxGroupsPerVersion());
+                        groupsWithThisVersion = 0;
+                        waitingSinceNanos = -1;
+                        continue;
+                    }
                     applyNewestPolicy(Duration.ofMillis(200));
                     prompts.pause(prompts.assignment());
                     prompts.poll(Duration.ZERO);
                     continue;
                 }
+                waitingSinceNanos = -1;
                 prompts.resume(prompts.paused());
                 for (ConsumerRecord<String, byte[]> r : prompts.poll(Duration.ofMillis(200))) {
                     handle(r);

@@ -114,6 +114,44 @@ class GeneratorServiceIT {
         assertTrue(groups.stream().allMatch(r -> r.getPolicyVersion() == 5), "sampled with the new version");
     }
 
+    @Test
+    void aCorruptPromptIsDeadLetteredAndTheNextOneStillYieldsAGroup() throws Exception {
+        TopicCatalog catalog = TopicCatalog.withPrefix("gen-dlq.");
+        try (Admin admin = Admin.create(kafka.asMap())) {
+            new TopicAdmin(admin, (short) 1).ensure(catalog.all());
+        }
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(kafka.asMap(),
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            p.send(new ProducerRecord<>(catalog.prompts().name(), 0, "bad", new byte[] {1, 2, 3})).get(30, TimeUnit.SECONDS);
+        }
+        List<Scene> scenes = SyntheticScenes.generate(Split.TRAIN, 8, 0, 1);
+        PromptFeeder.publish(kafka, catalog, "synthetic", "train", scenes, 1, 1, 0);
+        GeneratorService g = new GeneratorService(kafka, catalog, Policy.initialise(PolicyConfig.tiny(), 3),
+                new GeneratorSettings("gen-dlq", 2, 1f, 1f, 16, 1, 0), new SimpleMeterRegistry(), System::currentTimeMillis);
+        Thread t = new Thread(g::run, "gen-dlq");
+        t.start();
+        List<RolloutGroup> groups = readRollouts(catalog, 1, Duration.ofSeconds(60));
+        g.close();
+        assertEquals(1, groups.size());
+        Map<String, Object> c = new HashMap<>(kafka.asMap());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader");
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<dev.dipr1.schemas.DeadLetter> dead = new ArrayList<>();
+        try (KafkaConsumer<String, dev.dipr1.schemas.DeadLetter> consumer = new KafkaConsumer<>(c,
+                catalog.deadLetters().keySerde().deserializer(), catalog.deadLetters().valueSerde().deserializer())) {
+            consumer.subscribe(List.of(catalog.deadLetters().name()));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (dead.isEmpty() && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> dead.add(r.value()));
+            }
+        }
+        assertEquals(1, dead.size());
+        assertEquals("generator/decode", dead.get(0).getStage());
+        assertEquals(catalog.prompts().name(), dead.get(0).getSourceTopic());
+        assertEquals(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}), dead.get(0).getRawValue());
+    }
+
     private List<RolloutGroup> readRollouts(TopicCatalog catalog, int n, Duration timeout) {
         Map<String, Object> c = new HashMap<>(kafka.asMap());
         c.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + System.nanoTime());

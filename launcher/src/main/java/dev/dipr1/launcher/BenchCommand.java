@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 /** Benchmarks whose numbers go into the closing notes; rerun them with these commands. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Rerunnable benchmarks.",
-        subcommands = {BenchCommand.Scoring.class, BenchCommand.TopologyBench.class, BenchCommand.AsyncVsSync.class})
+        subcommands = {BenchCommand.Scoring.class, BenchCommand.TopologyBench.class, BenchCommand.AsyncVsSync.class, BenchCommand.Model.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -103,6 +103,20 @@ final class BenchCommand implements Runnable {
                 System.out.printf("async / sync = %.2f%n", rates[0] / rates[1]);
                 return 0;
             }
+        }
+    }
+
+    @Command(name = "model", mixinStandardHelpOptions = true,
+            description = "Policy speed: SFT step time at batch 32 and decoding tokens/s with and without the KV "
+                    + "cache for full-length completions at G = 8 (best of --reps).")
+    static final class Model implements Callable<Integer> {
+        @Option(names = "--reps", defaultValue = "5", description = "Repetitions, best kept (default: ${DEFAULT-VALUE}).")
+        int reps;
+
+        @Override
+        public Integer call() {
+            dev.dipr1.policy.PolicyBenchmarks.main(new String[] {Integer.toString(reps)});
+            return 0;
         }
     }
 }
