@@ -64,11 +64,34 @@ final class LearnerCommand implements Callable<Integer> {
         try (MetricsEndpoint metrics = new MetricsEndpoint(metricsPort);
                 Policy ref = Policy.load(reference != null ? reference : checkpoint);
                 LearnerService learner = new LearnerService(kafka.settings(), kafka.catalog(), topic,
-                        Policy.load(checkpoint), ref, options.settings(learnerCheckpoint, policyDir, startAtEnd), metrics.registry(),
-                        System::currentTimeMillis)) {
+                        Policy.load(checkpoint), ref, options.settings(learnerCheckpoint, policyDir, startAtEnd),
+                        metrics.registry(), System::currentTimeMillis)) {
             Runtime.getRuntime().addShutdownHook(new Thread(learner::close, "learner-shutdown"));
+            if (history != null) {
+                learner.onStep(StepLog.appendingTo(history));
+            }
+            if (readyFile != null) {
+                announceReady(learner, readyFile);
+            }
             learner.run();
         }
         return 0;
+    }
+
+    /** Creates the file once the learner has taken its start position, so an orchestrator may feed prompts. */
+    private static void announceReady(LearnerService learner, Path file) {
+        Thread t = new Thread(() -> {
+            try {
+                if (learner.awaitPositioned(java.time.Duration.ofMinutes(5))) {
+                    java.nio.file.Files.writeString(file, "ready\n");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.io.IOException e) {
+                org.slf4j.LoggerFactory.getLogger(LearnerCommand.class).error("cannot write {}: {}", file, e.toString());
+            }
+        }, "learner-ready");
+        t.setDaemon(true);
+        t.start();
     }
 }
