@@ -372,18 +372,8 @@ public final class Policy implements AutoCloseable {
         s.put("grid.pos", new Shape((long) c.gridSize() * c.gridSize(), d));
         for (int l = 0; l < c.encoderLayers(); l++) {
             String p = "enc" + l + ".";
-            s.put(p + "ln1_g", new Shape(d));
-            s.put(p + "ln1_b", new Shape(d));
-            s.put(p + "qkv_w", new Shape(3L * d, d));
-            s.put(p + "qkv_b", new Shape(3L * d));
-            s.put(p + "o_w", new Shape(d, d));
-            s.put(p + "o_b", new Shape(d));
-            s.put(p + "ln2_g", new Shape(d));
-            s.put(p + "ln2_b", new Shape(d));
-            s.put(p + "ff1_w", new Shape(f, d));
-            s.put(p + "ff1_b", new Shape(f));
-            s.put(p + "ff2_w", new Shape(d, f));
-            s.put(p + "ff2_b", new Shape(d));
+            putSelfAttention(s, p, d);
+            putFeedForward(s, p, d, f);
         }
         s.put("enc.ln_g", new Shape(d));
         s.put("enc.ln_b", new Shape(d));
@@ -391,14 +381,7 @@ public final class Policy implements AutoCloseable {
         s.put("pos.emb", new Shape(c.maxSeqLen(), d));
         for (int l = 0; l < c.decoderLayers(); l++) {
             String p = "dec" + l + ".";
-            s.put(p + "ln1_g", new Shape(d));
-            s.put(p + "ln1_b", new Shape(d));
-            s.put(p + "qkv_w", new Shape(3L * d, d));
-            s.put(p + "qkv_b", new Shape(3L * d));
-            s.put(p + "o_w", new Shape(d, d));
-            s.put(p + "o_b", new Shape(d));
-            s.put(p + "ln2_g", new Shape(d));
-            s.put(p + "ln2_b", new Shape(d));
+            putSelfAttention(s, p, d);
             s.put(p + "xq_w", new Shape(d, d));
             s.put(p + "xq_b", new Shape(d));
             s.put(p + "xkv_w", new Shape(2L * d, d));
@@ -407,16 +390,33 @@ public final class Policy implements AutoCloseable {
             s.put(p + "xo_b", new Shape(d));
             s.put(p + "ln3_g", new Shape(d));
             s.put(p + "ln3_b", new Shape(d));
-            s.put(p + "ff1_w", new Shape(f, d));
-            s.put(p + "ff1_b", new Shape(f));
-            s.put(p + "ff2_w", new Shape(d, f));
-            s.put(p + "ff2_b", new Shape(d));
+            putFeedForward(s, p, d, f);
         }
         s.put("dec.ln_g", new Shape(d));
         s.put("dec.ln_b", new Shape(d));
         s.put("head_w", new Shape(vocab, d));
         s.put("head_b", new Shape(vocab));
         return s;
+    }
+
+    /** Pre-norm self-attention of a transformer layer, then the norm before what follows it (insertion order = init order). */
+    private static void putSelfAttention(Map<String, Shape> s, String p, long d) {
+        s.put(p + "ln1_g", new Shape(d));
+        s.put(p + "ln1_b", new Shape(d));
+        s.put(p + "qkv_w", new Shape(3L * d, d));
+        s.put(p + "qkv_b", new Shape(3L * d));
+        s.put(p + "o_w", new Shape(d, d));
+        s.put(p + "o_b", new Shape(d));
+        s.put(p + "ln2_g", new Shape(d));
+        s.put(p + "ln2_b", new Shape(d));
+    }
+
+    /** The feed-forward block of a transformer layer. */
+    private static void putFeedForward(Map<String, Shape> s, String p, long d, long f) {
+        s.put(p + "ff1_w", new Shape(f, d));
+        s.put(p + "ff1_b", new Shape(f));
+        s.put(p + "ff2_w", new Shape(d, f));
+        s.put(p + "ff2_b", new Shape(d));
     }
 
     // ------------------------------------------------------------------ forward pieces

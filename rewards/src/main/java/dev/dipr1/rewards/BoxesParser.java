@@ -77,9 +77,9 @@ final class BoxesParser {
         if (c == ']') {
             after = q + 1; // []
         } else if (c == '[') {
-            after = parseArrayOfQuads(p);
+            after = parseArray(p, false);
         } else if (c == '{') {
-            after = parseArrayOfObjects(p);
+            after = parseArray(p, true);
         } else {
             after = parseSequence(p);
         }
@@ -121,42 +121,19 @@ final class BoxesParser {
         }
     }
 
-    /** {@code [ quad (, quad)* ]} with s[p] == '['. */
-    private int parseArrayOfQuads(int p) {
+    /**
+     * {@code [ element (, element)* ]} with s[p] == '['; the elements are all 4-number arrays
+     * ({@code objects == false}) or all objects holding {@code bbox_2d}.
+     */
+    private int parseArray(int p, boolean objects) {
+        char open = objects ? '{' : '[';
         int q = p + 1;
         while (true) {
             q = skipWs(q);
-            if (q == end || s.charAt(q) != '[') {
-                return fail("expected a 4-number array");
+            if (q == end || s.charAt(q) != open) {
+                return fail(objects ? "expected an object with \"bbox_2d\"" : "expected a 4-number array");
             }
-            q = parseQuad(q);
-            if (q < 0 || !addQuad()) {
-                return -1;
-            }
-            q = skipWs(q);
-            if (q == end) {
-                return fail("unclosed '['");
-            }
-            char c = s.charAt(q);
-            if (c == ']') {
-                return q + 1;
-            }
-            if (c != ',') {
-                return fail("expected ',' or ']'");
-            }
-            q++;
-        }
-    }
-
-    /** {@code [ object (, object)* ]} with s[p] == '['. */
-    private int parseArrayOfObjects(int p) {
-        int q = p + 1;
-        while (true) {
-            q = skipWs(q);
-            if (q == end || s.charAt(q) != '{') {
-                return fail("expected an object with \"bbox_2d\"");
-            }
-            q = parseObject(q);
+            q = objects ? parseObject(q) : parseQuad(q);
             if (q < 0 || !addQuad()) {
                 return -1;
             }

@@ -2,7 +2,7 @@ package dev.dipr1.scenes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** Parsing of {@code [x, y, w, h]} boxes shared by the loaders. */
+/** Parsing of {@code [x, y, w, h]} boxes and 0/1 flags, shared by the loaders. */
 final class Boxes {
 
     private Boxes() {}
@@ -34,5 +34,25 @@ final class Boxes {
                     "\"" + key + "\" has a negative width or height: " + node);
         }
         return PixelBox.fromXywh(v[0], v[1], v[2], v[3]);
+    }
+
+    /**
+     * A 0/1 (or boolean) flag under {@code key} of {@code parent}; absent is false.
+     *
+     * @param label how the flag is named in the error message
+     * @throws IllegalArgumentException when it is anything else
+     */
+    static boolean flag(JsonNode parent, String key, String label) {
+        JsonNode n = parent.get(key);
+        if (n == null || n.isNull()) {
+            return false;
+        }
+        if (n.isBoolean()) {
+            return n.booleanValue();
+        }
+        if (n.isNumber() && (n.asDouble() == 0 || n.asDouble() == 1)) {
+            return n.asDouble() == 1;
+        }
+        throw new IllegalArgumentException(label + " must be 0 or 1, was " + n);
     }
 }

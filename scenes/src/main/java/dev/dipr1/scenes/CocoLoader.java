@@ -124,7 +124,8 @@ public final class CocoLoader {
                 PixelBox full = Boxes.xywh(ann.get("bbox"), "bbox");
                 PixelBox visible = ann.hasNonNull("vis_bbox") ? Boxes.xywh(ann.get("vis_bbox"), "vis_bbox")
                         : full;
-                boolean ignored = flag(ann, "iscrowd") || flag(ann, "ignore");
+                boolean ignored = Boxes.flag(ann, "iscrowd", "\"iscrowd\"")
+                        || Boxes.flag(ann, "ignore", "\"ignore\"");
                 double visibility = visibility(ann, full, visible);
                 image.persons.add(new Person(full, visible, visibility, ignored));
             } catch (IllegalArgumentException e) {
@@ -191,21 +192,6 @@ public final class CocoLoader {
             return ratio.asDouble();
         }
         return OdgtLoader.visibleFraction(full, visible);
-    }
-
-    /** A 0/1 (or boolean) flag; absent is 0. */
-    private static boolean flag(JsonNode ann, String key) {
-        JsonNode n = ann.get(key);
-        if (n == null || n.isNull()) {
-            return false;
-        }
-        if (n.isBoolean()) {
-            return n.booleanValue();
-        }
-        if (n.isNumber() && (n.asDouble() == 0 || n.asDouble() == 1)) {
-            return n.asDouble() == 1;
-        }
-        throw new IllegalArgumentException("\"" + key + "\" must be 0 or 1, was " + n);
     }
 
     private static boolean isId(JsonNode n) {

@@ -133,7 +133,12 @@ public final class OdgtLoader {
             PixelBox full = xywh(file, lineNo, where, box, "fbox");
             PixelBox visible = box.hasNonNull("vbox") ? xywh(file, lineNo, where, box, "vbox") : full;
             JsonNode extra = box.path("extra");
-            boolean ignoreFlag = flag(file, lineNo, where, extra, "ignore");
+            boolean ignoreFlag;
+            try {
+                ignoreFlag = Boxes.flag(extra, "ignore", "extra.ignore");
+            } catch (IllegalArgumentException e) {
+                throw AnnotationFormatException.atLine(file, lineNo, where + e.getMessage(), null);
+            }
             double visibility;
             JsonNode vis = extra.get("visibility");
             if (vis != null && !vis.isNull()) {
@@ -174,22 +179,6 @@ public final class OdgtLoader {
         return n.asInt();
     }
 
-    /** A 0/1 (or boolean) flag; absent is 0. */
-    private static boolean flag(Path file, int lineNo, String where, JsonNode parent, String key)
-            throws AnnotationFormatException {
-        JsonNode n = parent.get(key);
-        if (n == null || n.isNull()) {
-            return false;
-        }
-        if (n.isBoolean()) {
-            return n.booleanValue();
-        }
-        if (n.isNumber() && (n.asDouble() == 0 || n.asDouble() == 1)) {
-            return n.asDouble() == 1;
-        }
-        throw AnnotationFormatException.atLine(file, lineNo,
-                where + "extra." + key + " must be 0 or 1, was " + n, null);
-    }
 
     private static PixelBox xywh(Path file, int lineNo, String where, JsonNode parent, String key)
             throws AnnotationFormatException {
