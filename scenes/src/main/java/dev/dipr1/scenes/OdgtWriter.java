@@ -1,14 +1,15 @@
 package dev.dipr1.scenes;
 
+import dev.dipr1.common.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -29,27 +30,14 @@ public final class OdgtWriter {
 
     /** Writes all scenes' annotations to {@code odgtFile} (replaced atomically where the file system allows). */
     public static void write(Path odgtFile, List<Scene> scenes) throws IOException {
-        Path parent = odgtFile.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        Path tmp = Files.createTempFile(parent, odgtFile.getFileName().toString(), ".tmp");
-        try {
-            try (BufferedWriter out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        AtomicFiles.write(odgtFile, stream -> {
+            try (BufferedWriter out = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8))) {
                 for (Scene scene : scenes) {
                     out.write(MAPPER.writeValueAsString(toJson(scene)));
                     out.write('\n');
                 }
             }
-            try {
-                Files.move(tmp, odgtFile, StandardCopyOption.REPLACE_EXISTING,
-                        StandardCopyOption.ATOMIC_MOVE);
-            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-                Files.move(tmp, odgtFile, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     /** One scene as an {@code .odgt} line (without the newline). */

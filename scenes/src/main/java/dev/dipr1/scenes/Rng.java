@@ -1,13 +1,13 @@
 package dev.dipr1.scenes;
 
+import dev.dipr1.common.Seeds;
+
 /**
  * A small, fully specified random generator (SplitMix64), so that a scene is the same on every JVM
  * and every platform: {@link java.util.SplittableRandom} documents that its algorithm may change,
  * and transcendental functions here use {@link StrictMath}.
  */
 final class Rng {
-
-    static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
     private long state;
     private double spareGaussian;
@@ -17,16 +17,9 @@ final class Rng {
         this.state = seed;
     }
 
-    /** The SplitMix64 finaliser: a bijection on 64-bit values that scrambles every bit. */
-    static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
-    }
-
     long nextLong() {
-        state += GOLDEN;
-        return mix(state);
+        state += Seeds.GOLDEN;
+        return Seeds.mix(state);
     }
 
     /** Uniform in [0, 1). */

@@ -1,5 +1,7 @@
 package dev.dipr1.scenes;
 
+import dev.dipr1.common.Seeds;
+
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.util.ArrayList;
@@ -154,7 +156,7 @@ public final class SyntheticScenes {
      */
     static long imageSeed(Split split, long seed, int index) {
         long stream = 4L * index + split.ordinal() + 1;
-        return Rng.mix(Rng.mix(seed) + Rng.GOLDEN * stream);
+        return Seeds.mix(Seeds.mix(seed) + Seeds.GOLDEN * stream);
     }
 
     /** One thing drawn: a person or a pole, as a part mask over its bounding region. */

@@ -1,12 +1,12 @@
 package dev.dipr1.topics;
 
+import dev.dipr1.common.AtomicFiles;
 import dev.dipr1.schemas.PolicyUpdate;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -41,11 +41,8 @@ public final class PolicyUpdates {
         if (checkpoint.length <= inlineLimit) {
             return b.setWeights(ByteBuffer.wrap(checkpoint)).setWeightsUri(null).build();
         }
-        Files.createDirectories(dir);
         Path file = dir.resolve("policy-v" + version + ".ckpt");
-        Path tmp = dir.resolve(file.getFileName() + ".tmp");
-        Files.write(tmp, checkpoint);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFiles.write(file, checkpoint);
         return b.setWeights(null).setWeightsUri(file.toUri().toString()).build();
     }
 

@@ -1,0 +1,66 @@
+package dev.dipr1.topics;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The one way every service builds its Kafka producers and consumers: the connection and security settings of
+ * {@link ClientSettings}, this project's delivery defaults, then the caller's overrides (by Kafka's config
+ * constants). Producers are idempotent with {@code acks=all}; consumers commit by hand and read only committed
+ * transactions. Raw consumers hand values over as bytes, so that a record that does not decode can still be
+ * dead-lettered with its exact bytes.
+ */
+public final class KafkaClients {
+
+    private KafkaClients() {
+    }
+
+    /** A producer for one catalog topic, serialising with the topic's own serdes. */
+    public static <K, V> KafkaProducer<K, V> producer(ClientSettings kafka, Topic<K, V> topic, String clientId,
+            Map<String, Object> overrides) {
+        return new KafkaProducer<>(producerConfig(kafka, clientId, overrides), topic.keySerde().serializer(),
+                topic.valueSerde().serializer());
+    }
+
+    /** A producer of already-encoded values (e.g. one that writes to several topics, dead letters included). */
+    public static KafkaProducer<String, byte[]> rawProducer(ClientSettings kafka, String clientId,
+            Map<String, Object> overrides) {
+        return new KafkaProducer<>(producerConfig(kafka, clientId, overrides), new StringSerializer(),
+                new ByteArraySerializer());
+    }
+
+    /** A consumer whose values arrive as the bytes on the wire, decoded (or dead-lettered) by the caller. */
+    public static KafkaConsumer<String, byte[]> rawConsumer(ClientSettings kafka, String clientId,
+            Map<String, Object> overrides) {
+        return new KafkaConsumer<>(consumerConfig(kafka, clientId, overrides), new StringDeserializer(),
+                new ByteArrayDeserializer());
+    }
+
+    static Map<String, Object> producerConfig(ClientSettings kafka, String clientId, Map<String, Object> overrides) {
+        Map<String, Object> c = new HashMap<>(kafka.asMap());
+        c.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        c.put(ProducerConfig.ACKS_CONFIG, "all");
+        c.putAll(overrides);
+        return c;
+    }
+
+    static Map<String, Object> consumerConfig(ClientSettings kafka, String clientId, Map<String, Object> overrides) {
+        Map<String, Object> c = new HashMap<>(kafka.asMap());
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase(Locale.ROOT));
+        c.putAll(overrides);
+        return c;
+    }
+}

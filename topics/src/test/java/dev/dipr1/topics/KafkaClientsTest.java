@@ -1,0 +1,42 @@
+package dev.dipr1.topics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.junit.jupiter.api.Test;
+
+class KafkaClientsTest {
+
+    private final ClientSettings kafka = ClientSettings.of("h:9092", (Path) null,
+            Map.of("DIPR1_KAFKA_SECURITY_PROTOCOL", "SASL_SSL"));
+
+    @Test
+    void producersAreIdempotentWithAllAcksAndKeepSecuritySettings() {
+        Map<String, Object> c = KafkaClients.producerConfig(kafka, "learner-producer", Map.of());
+        assertEquals(true, c.get(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG));
+        assertEquals("all", c.get(ProducerConfig.ACKS_CONFIG));
+        assertEquals("learner-producer", c.get(ProducerConfig.CLIENT_ID_CONFIG));
+        assertEquals("h:9092", c.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG));
+        assertEquals("SASL_SSL", c.get(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG));
+    }
+
+    @Test
+    void consumersCommitByHandAndReadOnlyCommittedRecords() {
+        Map<String, Object> c = KafkaClients.consumerConfig(kafka, "gen-1", Map.of());
+        assertEquals(false, c.get(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG));
+        assertEquals("read_committed", c.get(ConsumerConfig.ISOLATION_LEVEL_CONFIG));
+        assertEquals("gen-1", c.get(ConsumerConfig.CLIENT_ID_CONFIG));
+    }
+
+    @Test
+    void theCallersOverridesWin() {
+        Map<String, Object> c = KafkaClients.consumerConfig(kafka, "x",
+                Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, true));
+        assertEquals(1, c.get(ConsumerConfig.MAX_POLL_RECORDS_CONFIG));
+        assertEquals(true, c.get(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG));
+    }
+}
