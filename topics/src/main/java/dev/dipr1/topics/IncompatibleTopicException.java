@@ -6,6 +6,8 @@ import java.util.stream.Collectors;
 /** Existing topics whose settings differ from the catalog in a way that would break the pipeline. */
 public final class IncompatibleTopicException extends RuntimeException {
 
+    private static final long serialVersionUID = 1L;
+
     private final transient List<TopicAdmin.TopicStatus> topics;
 
     public IncompatibleTopicException(List<TopicAdmin.TopicStatus> topics) {

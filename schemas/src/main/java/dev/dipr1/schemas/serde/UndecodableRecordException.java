@@ -9,6 +9,8 @@ import org.apache.kafka.common.errors.SerializationException;
  */
 public final class UndecodableRecordException extends SerializationException {
 
+    private static final long serialVersionUID = 1L;
+
     /** What is wrong with the bytes. */
     public enum Kind {
         /** Null or empty value where a record was expected. */
