@@ -1,8 +1,9 @@
 package dev.dipr1.scenes;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
 
-/** Parsing of {@code [x, y, w, h]} boxes and 0/1 flags, shared by the loaders. */
+/** Parsing of {@code [x, y, w, h]} boxes, 0/1 flags and image sizes, shared by the loaders. */
 final class Boxes {
 
     private Boxes() {}
@@ -54,5 +55,22 @@ final class Boxes {
             return n.asDouble() == 1;
         }
         throw new IllegalArgumentException(label + " must be 0 or 1, was " + n);
+    }
+
+    /**
+     * An optional image size under {@code key} of {@code node}: absent or null is {@code null}, otherwise a
+     * positive integer.
+     *
+     * @param where where in {@code file} the node is, for the error message
+     */
+    static Integer optionalSize(Path file, String where, JsonNode node, String key) throws AnnotationFormatException {
+        JsonNode n = node.get(key);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.canConvertToExactIntegral() || n.asLong() <= 0 || n.asLong() > Integer.MAX_VALUE) {
+            throw new AnnotationFormatException(file, where, "\"" + key + "\" must be a positive integer, was " + n);
+        }
+        return n.asInt();
     }
 }

@@ -85,7 +85,7 @@ public final class CocoLoader {
                         "another image has the same file name stem '" + sceneId + "'");
             }
             images.put(imageId, new ImageEntry(imageId, fileName.asText(), sceneId,
-                    optionalSize(json, where, img, "width"), optionalSize(json, where, img, "height"),
+                    Boxes.optionalSize(json, where, img, "width"), Boxes.optionalSize(json, where, img, "height"),
                     new ArrayList<>()));
         }
 
@@ -204,19 +204,6 @@ public final class CocoLoader {
             throw new AnnotationFormatException(json, "top level", "missing \"" + key + "\" array");
         }
         return n;
-    }
-
-    private static Integer optionalSize(Path json, String where, JsonNode node, String key)
-            throws AnnotationFormatException {
-        JsonNode n = node.get(key);
-        if (n == null || n.isNull()) {
-            return null;
-        }
-        if (!n.canConvertToExactIntegral() || n.asLong() <= 0 || n.asLong() > Integer.MAX_VALUE) {
-            throw new AnnotationFormatException(json, where,
-                    "\"" + key + "\" must be a positive integer, was " + n);
-        }
-        return n.asInt();
     }
 
     /** {@code a/b/name.png} → {@code name}. */

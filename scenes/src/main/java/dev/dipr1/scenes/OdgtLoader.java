@@ -110,8 +110,8 @@ public final class OdgtLoader {
             throw AnnotationFormatException.atLine(file, lineNo, "missing or empty \"ID\"", null);
         }
         String id = idNode.asText();
-        Integer width = optionalSize(file, lineNo, line, "width");
-        Integer height = optionalSize(file, lineNo, line, "height");
+        Integer width = Boxes.optionalSize(file, "line " + lineNo, line, "width");
+        Integer height = Boxes.optionalSize(file, "line " + lineNo, line, "height");
         JsonNode boxes = line.get("gtboxes");
         if (boxes == null || !boxes.isArray()) {
             throw AnnotationFormatException.atLine(file, lineNo,
@@ -165,20 +165,6 @@ public final class OdgtLoader {
         double h = Math.min(full.y2(), visible.y2()) - Math.max(full.y1(), visible.y1());
         return w <= 0 || h <= 0 ? 0.0 : Math.min(1.0, w * h / a);
     }
-
-    private static Integer optionalSize(Path file, int lineNo, JsonNode line, String key)
-            throws AnnotationFormatException {
-        JsonNode n = line.get(key);
-        if (n == null || n.isNull()) {
-            return null;
-        }
-        if (!n.canConvertToExactIntegral() || n.asLong() <= 0 || n.asLong() > Integer.MAX_VALUE) {
-            throw AnnotationFormatException.atLine(file, lineNo,
-                    "\"" + key + "\" must be a positive integer, was " + n, null);
-        }
-        return n.asInt();
-    }
-
 
     private static PixelBox xywh(Path file, int lineNo, String where, JsonNode parent, String key)
             throws AnnotationFormatException {
