@@ -47,6 +47,10 @@ public final class GrpoStep {
      */
     public GrpoStep(Policy policy, Policy reference, AdamW optimizer, int innerIterations, float learningRate,
             GrpoLoss.Settings loss) {
+        if (innerIterations < 1) {
+            throw new IllegalArgumentException("a GRPO step needs at least one inner iteration, was "
+                    + innerIterations);
+        }
         this.policy = policy;
         this.reference = reference;
         this.optimizer = optimizer;
@@ -57,6 +61,9 @@ public final class GrpoStep {
 
     /** Takes the step on a batch with at least one row and returns what its last iteration measured. */
     public Result apply(BatchTensors batch) {
+        if (batch.samples() == 0) {
+            throw new IllegalArgumentException("a GRPO step needs at least one completion with tokens");
+        }
         float[] refLogProbs = referenceLogProbs(batch);
         Result result = null;
         for (int it = 0; it < innerIterations; it++) {

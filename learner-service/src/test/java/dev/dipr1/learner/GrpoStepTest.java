@@ -2,6 +2,7 @@ package dev.dipr1.learner;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dipr1.policy.AdamW;
@@ -74,6 +75,18 @@ class GrpoStepTest {
             // after earlier updates raised the sequence, ratio > 1: the surrogate beats -A
             assertTrue(r.policyLoss() < -1.0, "last iteration's loss " + r.policyLoss());
             assertArrayEquals(refWeights, weights(ref), 0f, "the reference policy stays frozen");
+        }
+    }
+
+    @Test
+    void noIterationsOrNoRowsAreRefused() {
+        try (Policy policy = Policy.initialise(PolicyConfig.tiny(), 5); AdamW opt = AdamW.defaults()) {
+            assertThrows(IllegalArgumentException.class, () -> new GrpoStep(policy, policy, opt, 0, LR, NO_KL));
+            BatchTensors empty = new BatchTensors(new float[0][], new int[0][], new float[0][], new float[0],
+                    new int[0], 1f, 0);
+            assertThrows(IllegalArgumentException.class,
+                    () -> new GrpoStep(policy, policy, opt, 1, LR, NO_KL).apply(empty));
+            assertEquals(0, opt.steps());
         }
     }
 
