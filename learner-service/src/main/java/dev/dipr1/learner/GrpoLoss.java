@@ -22,21 +22,29 @@ public final class GrpoLoss {
     private GrpoLoss() {}
 
     /**
-     * @param clipEpsilon ε of the clipped ratio (default 0.2)
-     * @param beta weight of the KL to the reference policy (default 0.04)
+     * @param clipEpsilon ε of the clipped ratio, in (0, 1)
+     * @param beta weight of the KL to the reference policy, in [0, {@value #MAX_BETA}]
      */
     public record Settings(float clipEpsilon, float beta) {
+
+        public static final float DEFAULT_CLIP_EPSILON = 0.2f;
+        public static final float DEFAULT_BETA = 0.04f;
+        /** A KL weight above this drowns the advantage term: the policy stops learning. */
+        public static final float MAX_BETA = 1f;
+
         public Settings {
             if (!(clipEpsilon > 0 && clipEpsilon < 1)) {
-                throw new IllegalArgumentException("--clip-epsilon must be in (0, 1), was " + clipEpsilon);
+                throw new IllegalArgumentException("--clip-epsilon must be in (0, 1), was " + clipEpsilon + ": try "
+                        + DEFAULT_CLIP_EPSILON);
             }
-            if (!(beta >= 0)) {
-                throw new IllegalArgumentException("--beta must be >= 0, was " + beta);
+            if (!(beta >= 0 && beta <= MAX_BETA)) {
+                throw new IllegalArgumentException("--beta must be in [0, " + MAX_BETA + "], was " + beta
+                        + ": use 0 for no KL penalty or try " + DEFAULT_BETA);
             }
         }
 
         public static Settings defaults() {
-            return new Settings(0.2f, 0.04f);
+            return new Settings(DEFAULT_CLIP_EPSILON, DEFAULT_BETA);
         }
     }
 

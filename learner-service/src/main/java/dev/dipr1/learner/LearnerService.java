@@ -1,28 +1,15 @@
 package dev.dipr1.learner;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import dev.dipr1.policy.AdamW;
 import dev.dipr1.policy.Policy;
-import dev.dipr1.schemas.Completion;
-import dev.dipr1.schemas.CompletionScore;
 import dev.dipr1.schemas.PolicyUpdate;
-import dev.dipr1.schemas.RolloutGroup;
 import dev.dipr1.schemas.ScoredGroup;
 import dev.dipr1.schemas.serde.Serdes;
 import dev.dipr1.schemas.serde.UndecodableRecordException;
-import dev.dipr1.scenes.PngImages;
-import dev.dipr1.scenes.Scene;
 import dev.dipr1.topics.ClientSettings;
 import dev.dipr1.topics.DeadLetters;
 import dev.dipr1.topics.PolicyUpdates;
 import dev.dipr1.topics.TopicCatalog;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,14 +18,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -56,23 +41,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The GRPO learner: reads scored groups, drops stale and zero-variance ones, takes a GRPO step
- * per batch of B groups, publishes a policy update every K steps, and checkpoints weights,
- * optimiser, step, version and consumed offsets together so that a restart neither skips nor
- * repeats a group. It reads partitions by assignment, not by group membership: the learner is
- * one process, and its checkpoint, not the broker, owns its position.
+ * The GRPO learner service: Kafka in, Kafka out, and the pure pieces in between. It reads scored
+ * groups, lets {@link GroupFilter} drop duplicate, stale and zero-variance ones, builds a
+ * {@link BatchTensors} per B groups and takes a {@link GrpoStep} on it, publishes a policy update
+ * every K steps, and checkpoints weights, optimiser, step, version and consumed offsets together
+ * so that a restart neither skips nor repeats a group. It reads partitions by assignment, not by
+ * group membership: the learner is one process, and its checkpoint, not the broker, owns its
+ * position.
  */
 public final class LearnerService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LearnerService.class);
-    private static final int RECENT_IDS = 8192;
 
     private final TopicCatalog catalog;
     private final String advantagesTopic;
     private final LearnerSettings settings;
     private final Policy policy;
-    private final Policy reference;
     private final AdamW optimizer;
+    private final GrpoStep grpoStep;
+    private final RecentGroupIds recentIds = new RecentGroupIds(RecentGroupIds.DEFAULT_CAPACITY);
+    private final GroupFilter filter;
+    private final LearnerMetrics metrics;
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
     private final LongSupplier clock;
@@ -81,55 +70,56 @@ public final class LearnerService implements AutoCloseable {
     private final CountDownLatch positioned = new CountDownLatch(1);
     private final List<StepStats> history = Collections.synchronizedList(new ArrayList<>());
     private final Map<Integer, Long> nextOffsets = new TreeMap<>();
-    private final LinkedHashSet<String> recentIds = new LinkedHashSet<>();
-    private final List<ScoredGroup> batch = new ArrayList<>();
+    private final List<ScoredGroup> pending = new ArrayList<>();
     private volatile java.util.function.Consumer<StepStats> stepListener = s -> { };
-
-    private final Counter droppedStale;
-    private final Counter droppedZeroVariance;
-    private final Counter droppedDuplicate;
-    private final DistributionSummary stalenessSummary;
-    private final MeterRegistry metrics;
-    private final AtomicReference<Double> samplesPerSecond = new AtomicReference<>(0.0);
 
     private long step;
     private long version;
-    private long zeroVarianceSeen;
-    private long groupsSeen;
     private volatile boolean started;
 
+    /**
+     * Creates the learner and, when {@code settings.checkpointPath()} exists, resumes from it.
+     *
+     * @param advantagesTopic the topic of scored groups to train from
+     * @param initial the policy to train (its weights are replaced by a checkpoint's)
+     * @param reference the frozen policy of the KL term
+     * @param registry where the learner's meters go
+     * @param clock the time stamped on policy updates and dead letters, in ms
+     */
     public LearnerService(ClientSettings kafka, TopicCatalog catalog, String advantagesTopic, Policy initial,
-            Policy reference, LearnerSettings settings, MeterRegistry metrics, LongSupplier clock) throws IOException {
+            Policy reference, LearnerSettings settings, MeterRegistry registry, LongSupplier clock) throws IOException {
         this.catalog = catalog;
         this.advantagesTopic = advantagesTopic;
         this.settings = settings;
         this.policy = initial;
-        this.reference = reference;
         this.clock = clock;
-        this.metrics = metrics;
         this.optimizer = AdamW.defaults();
+        this.grpoStep = new GrpoStep(initial, reference, optimizer, settings.innerIterations(),
+                settings.learningRate(), settings.loss());
+        this.filter = new GroupFilter(settings.maxStaleness(), settings.skipZeroVariance(), recentIds);
         this.version = initial.version();
         restoreIfCheckpointed();
+        this.consumer = newConsumer(kafka, catalog);
+        this.producer = newProducer(kafka, catalog);
+        this.metrics = new LearnerMetrics(registry);
+    }
 
+    private static KafkaConsumer<String, byte[]> newConsumer(ClientSettings kafka, TopicCatalog catalog) {
         Map<String, Object> c = new HashMap<>(kafka.asMap());
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 64);
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, catalog.prefix() + "learner");
-        this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+        return new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static KafkaProducer<String, byte[]> newProducer(ClientSettings kafka, TopicCatalog catalog) {
         Map<String, Object> p = new HashMap<>(kafka.asMap());
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 32 * 1024 * 1024);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, catalog.prefix() + "learner-producer");
-        this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-
-        droppedStale = metrics.counter("batch/dropped", "reason", "stale");
-        droppedZeroVariance = metrics.counter("batch/dropped", "reason", "zero_variance");
-        droppedDuplicate = metrics.counter("batch/dropped", "reason", "duplicate");
-        stalenessSummary = DistributionSummary.builder("rollout/staleness").serviceLevelObjectives(0.5, 1.5, 2.5, 3.5, 4.5, 8.5, 16.5)
-                .register(metrics);
-        metrics.gauge("throughput/samples_per_s", samplesPerSecond, AtomicReference::get);
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
     private void restoreIfCheckpointed() throws IOException {
@@ -150,7 +140,7 @@ public final class LearnerService implements AutoCloseable {
         version = ck.policyVersion();
         policy.setVersion(version);
         nextOffsets.putAll(ck.nextOffsets());
-        recentIds.addAll(ck.recentGroupIds());
+        recentIds.rememberAll(ck.recentGroupIds());
         LOG.info("learner resumed from {}: step {}, policy v{}, offsets {}", settings.checkpointPath(), step, version,
                 nextOffsets);
     }
@@ -210,147 +200,55 @@ public final class LearnerService implements AutoCloseable {
             deadLetter(r, e.getMessage(), e);
             return;
         }
-        groupsSeen++;
-        if (!remember(g.getGroupId())) {
-            droppedDuplicate.increment();
-            LOG.info("dropped group {}: already applied (a redone prompt)", g.getGroupId());
+        GroupFilter.Decision decision = filter.judge(g, version);
+        metrics.judged(decision);
+        if (!decision.accepted()) {
+            logDrop(g, decision);
             return;
         }
-        long staleness = version - g.getRollout().getPolicyVersion();
-        if (staleness > settings.maxStaleness()) {
-            droppedStale.increment();
-            LOG.debug("dropped group {}: policy v{} is {} versions behind v{} (max staleness {})", g.getGroupId(),
-                    g.getRollout().getPolicyVersion(), staleness, version, settings.maxStaleness());
-            return;
-        }
-        if (g.getZeroVariance()) {
-            zeroVarianceSeen++;
-            if (settings.skipZeroVariance()) {
-                droppedZeroVariance.increment();
-                LOG.debug("dropped group {}: all rewards equal (zero variance)", g.getGroupId());
-                return;
-            }
-        }
-        stalenessSummary.record(staleness);
-        batch.add(g);
-        if (batch.size() >= settings.batchGroups()) {
-            trainOn(new ArrayList<>(batch));
-            batch.clear();
+        pending.add(g);
+        if (pending.size() >= settings.batchGroups()) {
+            trainOn(new ArrayList<>(pending));
+            pending.clear();
         }
     }
 
-    private boolean remember(String groupId) {
-        if (recentIds.contains(groupId)) {
-            return false;
+    private void logDrop(ScoredGroup g, GroupFilter.Decision d) {
+        switch (d.dropReason().orElseThrow()) {
+            case DUPLICATE -> LOG.info("dropped group {}: already applied (a redone prompt)", g.getGroupId());
+            case STALE -> LOG.debug("dropped group {}: policy v{} is {} versions behind v{} (max staleness {})",
+                    g.getGroupId(), g.getRollout().getPolicyVersion(), d.staleness(), version,
+                    settings.maxStaleness());
+            case ZERO_VARIANCE -> LOG.debug("dropped group {}: all rewards equal (zero variance)", g.getGroupId());
         }
-        recentIds.add(groupId);
-        if (recentIds.size() > RECENT_IDS) {
-            recentIds.remove(recentIds.iterator().next());
-        }
-        return true;
     }
 
     private void trainOn(List<ScoredGroup> groups) {
         long t0 = System.nanoTime();
-        BatchTensors b = BatchTensors.of(groups);
-        if (b.samples() == 0) {
+        BatchTensors batch = BatchTensors.of(groups);
+        if (batch.samples() == 0) {
             LOG.warn("a batch of {} groups had no completion tokens; skipped", groups.size());
             return;
         }
-        float[] refLogp;
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray ref = reference.tokenLogProbs(m, b.images(), b.tokens(), b.temperature());
-            refLogp = ref.toFloatArray();
-        }
-        double policyLoss = 0;
-        double kl = 0;
-        double clip = 0;
-        double gradNorm = 0;
-        for (int it = 0; it < settings.innerIterations(); it++) {
-            try (NDManager m = NDManager.newBaseManager(); NDScope scope = new NDScope()) {
-                scope.suppressNotUsedWarning();
-                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray logp = policy.tokenLogProbs(m, b.images(), b.tokens(), b.temperature());
-                    Shape shape = logp.getShape();
-                    int t = (int) shape.get(1);
-                    GrpoLoss.Output out = GrpoLoss.compute(logp, m.create(b.oldLogProbs(t), shape),
-                            m.create(pad(refLogp, b.maxLength(), t, b.samples()), shape), m.create(b.advantages()),
-                            GrpoLoss.mask(m, b.lengths(), t), settings.loss());
-                    gc.backward(out.loss());
-                    policyLoss = out.policyLoss().getFloat();
-                    kl = out.kl().getFloat();
-                    clip = out.clipFraction().getFloat();
-                }
-                gradNorm = optimizer.step(policy.parameters(), settings.learningRate());
-            }
-        }
-        if (!Double.isFinite(policyLoss) || !Double.isFinite(kl)) {
-            throw new IllegalStateException("GRPO loss became " + policyLoss + " (kl " + kl + ") at step " + step
-                    + ": lower --lr");
+        GrpoStep.Result result = grpoStep.apply(batch);
+        if (!result.finite()) {
+            throw new IllegalStateException("GRPO loss became " + result.policyLoss() + " (kl " + result.kl()
+                    + ") at step " + step + ": lower --lr");
         }
         step++;
         double seconds = (System.nanoTime() - t0) / 1e9;
-        samplesPerSecond.set(b.samples() / seconds);
-        StepStats s = stats(groups, b.samples(), policyLoss, kl, clip, gradNorm, seconds);
+        StepStats s = StepStats.of(step, version, groups, batch.samples(), result, metrics.zeroVarianceFraction(),
+                seconds);
         history.add(s);
-        record(s);
+        metrics.stepTaken(s);
         stepListener.accept(s);
         if (step % settings.publishEvery() == 0) {
             publish();
         }
+        // every publish is checkpointed too: a restart never publishes a version number twice
         if (step % settings.checkpointEvery() == 0 || step % settings.publishEvery() == 0 || done()) {
             checkpoint();
         }
-    }
-
-    private static float[] pad(float[] values, int fromT, int toT, int rows) {
-        if (fromT == toT) {
-            return values;
-        }
-        float[] out = new float[rows * toT];
-        for (int i = 0; i < rows; i++) {
-            System.arraycopy(values, i * fromT, out, i * toT, Math.min(fromT, toT));
-        }
-        return out;
-    }
-
-    private StepStats stats(List<ScoredGroup> groups, int samples, double policyLoss, double kl, double clip,
-            double gradNorm, double seconds) {
-        double f = 0;
-        double l = 0;
-        double a = 0;
-        double t = 0;
-        int n = 0;
-        List<Long> staleness = new ArrayList<>();
-        List<String> ids = new ArrayList<>();
-        for (ScoredGroup g : groups) {
-            ids.add(g.getGroupId());
-            staleness.add(version - g.getRollout().getPolicyVersion());
-            for (CompletionScore c : g.getScores()) {
-                f += c.getFormat();
-                l += c.getLook();
-                a += c.getAccuracy();
-                t += c.getTotal();
-                n++;
-            }
-        }
-        double zv = groupsSeen == 0 ? 0 : (double) zeroVarianceSeen / groupsSeen;
-        return new StepStats(step, version, ids, samples, policyLoss, kl, clip, gradNorm, f / n, l / n, a / n, t / n,
-                staleness, zv, seconds);
-    }
-
-    private void record(StepStats s) {
-        metrics.summary("loss/policy").record(s.policyLoss());
-        metrics.summary("loss/kl").record(s.kl());
-        metrics.summary("clip_ratio").record(s.clipRatio());
-        metrics.summary("reward/format").record(s.rewardFormat());
-        metrics.summary("reward/look").record(s.rewardLook());
-        metrics.summary("reward/accuracy").record(s.rewardAccuracy());
-        metrics.summary("batch/zero_variance_fraction").record(s.zeroVarianceFraction());
-        LOG.info(String.format("step %d (policy v%d): loss %.4f kl %.4f clip %.3f | reward format %.3f look %.3f "
-                        + "accuracy %.3f | staleness %s | zero-variance %.0f%% | %.1f samples/s",
-                s.step(), s.policyVersion(), s.policyLoss(), s.kl(), s.clipRatio(), s.rewardFormat(), s.rewardLook(),
-                s.rewardAccuracy(), s.staleness(), 100 * s.zeroVarianceFraction(), s.samples() / s.seconds()));
     }
 
     private void publish() {
@@ -376,7 +274,7 @@ public final class LearnerService implements AutoCloseable {
         }
         try {
             new LearnerCheckpoint(policy.toBytes(), optimizer.stateBytes(), step, version, advantagesTopic,
-                    new TreeMap<>(nextOffsets), new ArrayList<>(recentIds)).save(settings.checkpointPath());
+                    new TreeMap<>(nextOffsets), recentIds.toList()).save(settings.checkpointPath());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the learner checkpoint " + settings.checkpointPath(), e);
         }
@@ -392,20 +290,24 @@ public final class LearnerService implements AutoCloseable {
         this.stepListener = listener;
     }
 
+    /** Every step taken by this instance so far, oldest first. */
     public List<StepStats> history() {
         synchronized (history) {
             return List.copyOf(history);
         }
     }
 
+    /** Steps taken, counting those before a resumed checkpoint. */
     public long step() {
         return step;
     }
 
+    /** The policy version the learner trains; it goes up by one at every publish. */
     public long version() {
         return version;
     }
 
+    /** The policy being trained. */
     public Policy policy() {
         return policy;
     }
@@ -424,6 +326,7 @@ public final class LearnerService implements AutoCloseable {
         return positioned.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Waits until {@link #run()} has returned and closed the Kafka clients. */
     public boolean awaitFinished(Duration timeout) throws InterruptedException {
         return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -444,67 +347,4 @@ public final class LearnerService implements AutoCloseable {
         optimizer.close();
     }
 
-    /** The tensors of a batch, as plain arrays. */
-    record BatchTensors(float[][] images, int[][] tokens, float[][] oldLogProbs, float[] advantages, int[] lengths,
-            float temperature, int maxLength) {
-
-        int samples() {
-            return tokens.length;
-        }
-
-        /** Behaviour log-probs padded to [N, t]. */
-        float[] oldLogProbs(int t) {
-            float[] out = new float[tokens.length * t];
-            for (int i = 0; i < tokens.length; i++) {
-                System.arraycopy(oldLogProbs[i], 0, out, i * t, Math.min(t, oldLogProbs[i].length));
-            }
-            return out;
-        }
-
-        static BatchTensors of(List<ScoredGroup> groups) {
-            List<float[]> images = new ArrayList<>();
-            List<int[]> tokens = new ArrayList<>();
-            List<float[]> old = new ArrayList<>();
-            List<Float> adv = new ArrayList<>();
-            float temperature = (float) groups.get(0).getRollout().getTemperature();
-            for (ScoredGroup g : groups) {
-                RolloutGroup r = g.getRollout();
-                if (r.getTemperature() != temperature) {
-                    LOG.warn("group {} was sampled at temperature {}, the batch at {}: its ratios use {}",
-                            r.getGroupId(), r.getTemperature(), temperature, temperature);
-                }
-                float[] chw;
-                try {
-                    chw = Scene.pixelsChw(PngImages.read(r.getImage(), r.getImageUri()));
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot read the image of group " + r.getGroupId(), e);
-                }
-                for (int i = 0; i < r.getCompletions().size(); i++) {
-                    Completion c = r.getCompletions().get(i);
-                    if (c.getTokenIds().isEmpty()) {
-                        continue; // no tokens, no gradient
-                    }
-                    images.add(chw);
-                    tokens.add(c.getTokenIds().stream().mapToInt(Integer::intValue).toArray());
-                    float[] lp = new float[c.getBehaviourLogprobs().size()];
-                    for (int k = 0; k < lp.length; k++) {
-                        lp[k] = c.getBehaviourLogprobs().get(k);
-                    }
-                    old.add(lp);
-                    adv.add((float) g.getScores().get(i).getAdvantage());
-                }
-            }
-            int[] lengths = tokens.stream().mapToInt(t -> t.length).toArray();
-            float[] a = new float[adv.size()];
-            for (int i = 0; i < a.length; i++) {
-                a[i] = adv.get(i);
-            }
-            int max = 0;
-            for (int len : lengths) {
-                max = Math.max(max, len);
-            }
-            return new BatchTensors(images.toArray(float[][]::new), tokens.toArray(int[][]::new),
-                    old.toArray(float[][]::new), a, lengths, temperature, max);
-        }
-    }
 }

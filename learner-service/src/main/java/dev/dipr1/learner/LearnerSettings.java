@@ -1,9 +1,12 @@
 package dev.dipr1.learner;
 
+import dev.dipr1.topics.PolicyUpdates;
+import dev.dipr1.topics.TopicCatalog;
 import java.nio.file.Path;
 
 /**
- * How the learner trains.
+ * How the learner trains. Every combination that cannot work fails here, at start-up, with a
+ * message that names the option to change.
  *
  * @param batchGroups B: groups per optimisation step
  * @param innerIterations μ: gradient steps per batch (1 = one pass)
@@ -13,7 +16,8 @@ import java.nio.file.Path;
  * @param skipZeroVariance drop zero-variance groups (dynamic sampling)
  * @param publishEvery K: publish a policy update every K steps
  * @param checkpointEvery write a checkpoint every this many steps (and at every publish)
- * @param checkpointPath the learner checkpoint (weights + optimiser + step + version + offsets)
+ * @param checkpointPath the learner checkpoint (weights + optimiser + step + version + offsets);
+ *     null = no checkpoints
  * @param policyDir where policy updates too large to travel inline are written
  * @param inlineLimit largest checkpoint that travels inline in a PolicyUpdate
  * @param maxSteps stop after this many steps (0 = run until stopped)
@@ -35,24 +39,61 @@ public record LearnerSettings(
         int maxSteps,
         boolean startAtEnd) {
 
+    public static final int DEFAULT_BATCH_GROUPS = 8;
+    public static final int DEFAULT_INNER_ITERATIONS = 1;
+    public static final float DEFAULT_LEARNING_RATE = 1e-4f;
+    public static final int DEFAULT_MAX_STALENESS = 4;
+    public static final boolean DEFAULT_SKIP_ZERO_VARIANCE = true;
+    public static final int DEFAULT_PUBLISH_EVERY = 1;
+    public static final int DEFAULT_CHECKPOINT_EVERY = 10;
+    public static final String DEFAULT_CHECKPOINT_FILE = "learner.ckpt";
+    public static final String DEFAULT_POLICY_DIR = "policies";
+    public static final int DEFAULT_INLINE_LIMIT = PolicyUpdates.DEFAULT_INLINE_LIMIT;
+    public static final int DEFAULT_MAX_STEPS = 0;
+    public static final boolean DEFAULT_START_AT_END = false;
+
+    /** More groups than this per step do not fit the memory of one learner process. */
+    public static final int MAX_BATCH_GROUPS = 1024;
+    /** Beyond this many passes the ratios of a batch sit far outside the clip range. */
+    public static final int MAX_INNER_ITERATIONS = 16;
+    /** AdamW on this policy diverges well below this learning rate. */
+    public static final float MAX_LEARNING_RATE = 1e-2f;
+    /** An inline update must fit a policy record together with its other fields. */
+    public static final int MAX_INLINE_LIMIT = TopicCatalog.POLICY_MAX_MESSAGE_BYTES - 1024 * 1024;
+
     public LearnerSettings {
-        if (batchGroups < 1) {
-            throw new IllegalArgumentException("--batch-groups must be at least 1, was " + batchGroups);
-        }
-        if (innerIterations < 1) {
-            throw new IllegalArgumentException("--inner-iterations must be at least 1, was " + innerIterations);
-        }
-        if (!(learningRate > 0)) {
-            throw new IllegalArgumentException("--lr must be > 0, was " + learningRate);
-        }
-        if (maxStaleness < 0) {
-            throw new IllegalArgumentException("--max-staleness must be >= 0, was " + maxStaleness);
-        }
-        if (publishEvery < 1 || checkpointEvery < 1) {
-            throw new IllegalArgumentException("--publish-every and --checkpoint-every must be at least 1");
-        }
-        if (maxSteps < 0) {
-            throw new IllegalArgumentException("--max-steps must be >= 0, was " + maxSteps);
+        require(batchGroups >= 1 && batchGroups <= MAX_BATCH_GROUPS, "--batch-groups must be in [1, "
+                + MAX_BATCH_GROUPS + "], was " + batchGroups + ": set it to the number of groups per step");
+        require(innerIterations >= 1 && innerIterations <= MAX_INNER_ITERATIONS, "--inner-iterations must be in [1, "
+                + MAX_INNER_ITERATIONS + "], was " + innerIterations + ": use 1 for one pass over each batch");
+        require(Float.isFinite(learningRate) && learningRate > 0 && learningRate <= MAX_LEARNING_RATE,
+                "--lr must be finite and in (0, " + MAX_LEARNING_RATE + "], was " + learningRate + ": try "
+                        + DEFAULT_LEARNING_RATE);
+        require(loss != null, "the GRPO loss settings are missing: pass GrpoLoss.Settings.defaults()");
+        require(maxStaleness >= 0, "--max-staleness must be >= 0, was " + maxStaleness
+                + ": use 0 for synchronous training");
+        require(publishEvery >= 1, "--publish-every must be at least 1, was " + publishEvery
+                + ": use 1 to publish after every step");
+        require(checkpointEvery >= 1, "--checkpoint-every must be at least 1, was " + checkpointEvery
+                + ": omit the learner checkpoint instead to write none");
+        require(inlineLimit >= 0 && inlineLimit <= MAX_INLINE_LIMIT, "--inline-limit must be in [0, "
+                + MAX_INLINE_LIMIT + "] bytes, was " + inlineLimit + ": larger updates do not fit a policy record");
+        require(policyDir != null, "--policy-dir is missing: updates over --inline-limit (" + inlineLimit
+                + " bytes) are written there");
+        require(maxSteps >= 0, "--max-steps must be >= 0, was " + maxSteps + ": use 0 to run until stopped");
+    }
+
+    /** The settings of a learner started without options. */
+    public static LearnerSettings defaults() {
+        return new LearnerSettings(DEFAULT_BATCH_GROUPS, DEFAULT_INNER_ITERATIONS, DEFAULT_LEARNING_RATE,
+                GrpoLoss.Settings.defaults(), DEFAULT_MAX_STALENESS, DEFAULT_SKIP_ZERO_VARIANCE, DEFAULT_PUBLISH_EVERY,
+                DEFAULT_CHECKPOINT_EVERY, Path.of(DEFAULT_CHECKPOINT_FILE), Path.of(DEFAULT_POLICY_DIR),
+                DEFAULT_INLINE_LIMIT, DEFAULT_MAX_STEPS, DEFAULT_START_AT_END);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
         }
     }
 }
