@@ -8,6 +8,7 @@ import dev.dipr1.schemas.serde.Serdes;
 import dev.dipr1.schemas.serde.UndecodableRecordException;
 import dev.dipr1.topics.ClientSettings;
 import dev.dipr1.topics.DeadLetters;
+import dev.dipr1.topics.KafkaClients;
 import dev.dipr1.topics.PolicyUpdates;
 import dev.dipr1.topics.TopicCatalog;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,7 +18,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -33,10 +34,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,21 +102,13 @@ public final class LearnerService implements AutoCloseable {
     }
 
     private static KafkaConsumer<String, byte[]> newConsumer(ClientSettings kafka, TopicCatalog catalog) {
-        Map<String, Object> c = new HashMap<>(kafka.asMap());
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 64);
-        c.put(ConsumerConfig.CLIENT_ID_CONFIG, catalog.prefix() + "learner");
-        return new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+        return KafkaClients.rawConsumer(kafka, catalog.prefix() + "learner",
+                Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 64));
     }
 
     private static KafkaProducer<String, byte[]> newProducer(ClientSettings kafka, TopicCatalog catalog) {
-        Map<String, Object> p = new HashMap<>(kafka.asMap());
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 32 * 1024 * 1024);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, catalog.prefix() + "learner-producer");
-        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        return KafkaClients.rawProducer(kafka, catalog.prefix() + "learner-producer",
+                Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 32 * 1024 * 1024));
     }
 
     private void restoreIfCheckpointed() throws IOException {
@@ -180,7 +169,7 @@ public final class LearnerService implements AutoCloseable {
                 throw e;
             }
         } finally {
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
             producer.close(Duration.ofSeconds(10));
             finished.countDown();
             LOG.info("learner stopped at step {} (policy v{})", step, version);
@@ -341,7 +330,7 @@ public final class LearnerService implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         } else {
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
             producer.close(Duration.ofSeconds(10));
         }
         optimizer.close();
