@@ -102,22 +102,12 @@ public final class Sampler {
             outer.suppressNotUsedWarning();
             NDArray memory = policy.encode(m, images);
             NDArray[][] cross = policy.crossKeysValues(memory);
-            Policy.KvCache cache = cached ? policy.newCache(m, rows, cross) : null;
-            long[] seq = new long[rows * (plen + budget)];
-            for (int r = 0; r < rows; r++) {
-                for (int t = 0; t < plen; t++) {
-                    seq[r * (plen + budget) + t] = prompt[t];
-                }
-            }
+            KvCache cache = cached ? policy.newCache(m, rows, cross) : null;
+            long[] seq = InputPacking.promptRows(prompt, rows, plen + budget);
             float[] logits;
             try (NDScope step = new NDScope()) {
                 step.suppressNotUsedWarning();
-                long[] ids = new long[rows * plen];
-                for (int r = 0; r < rows; r++) {
-                    for (int t = 0; t < plen; t++) {
-                        ids[r * plen + t] = prompt[t];
-                    }
-                }
+                long[] ids = InputPacking.promptRows(prompt, rows, plen);
                 logits = cached
                         ? policy.decodeCached(m, cache, ids, plen, 0)
                         : policy.decodeUncached(m, cross, ids, rows, plen);
