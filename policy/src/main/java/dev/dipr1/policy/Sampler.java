@@ -32,6 +32,8 @@ public final class Sampler {
 
     /** Greedy decoding works on at most this many images at once. */
     public static final int GREEDY_CHUNK = 64;
+    /** The most samples of one image per call: the rows of one decoding batch. */
+    public static final int MAX_GROUP_SIZE = 1024;
 
     /** G samples for one image, with the KV cache. */
     public List<SampledCompletion> sample(Policy policy, float[] imageChw, int g, SamplingSettings s) {
@@ -50,8 +52,8 @@ public final class Sampler {
     /** For benchmarks: {@code stopAtEos = false} decodes all {@code maxTokens} tokens of every row. */
     List<SampledCompletion> sample(
             Policy policy, float[] imageChw, int g, SamplingSettings s, boolean cached, boolean stopAtEos) {
-        if (g <= 0) {
-            throw new IllegalArgumentException("G must be > 0, got " + g);
+        if (g <= 0 || g > MAX_GROUP_SIZE) {
+            throw new IllegalArgumentException("G=" + g + " must be in [1, " + MAX_GROUP_SIZE + "]: samples per image");
         }
         Random rnd = new Random(s.seed());
         Chooser chooser = (logits, vocab, row, out) -> chooseSampled(logits, vocab, row, s, rnd, out);

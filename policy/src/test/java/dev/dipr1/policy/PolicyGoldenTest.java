@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.dipr1.scenes.Split;
@@ -74,16 +73,7 @@ class PolicyGoldenTest {
             SftTrainer.Batch batch = SftTrainer.makeBatch(p.tokenizer(), new SftSettings(10, 4, 1e-3f, 1, 5L, 0), 0);
             double[] losses = new double[2];
             for (int i = 0; i < losses.length; i++) {
-                try (NDManager m = NDManager.newBaseManager();
-                        NDScope scope = new NDScope()) {
-                    scope.suppressNotUsedWarning();
-                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        NDArray loss = p.tokenLogProbs(m, batch.images(), batch.targets(), 1f).sum().neg().div((float) batch.tokens());
-                        gc.backward(loss);
-                        losses[i] = loss.getFloat();
-                    }
-                    opt.step(p.parameters(), 1e-3f);
-                }
+                losses[i] = SftTrainer.step(p, opt, batch, () -> 1e-3f);
             }
             assertArrayEquals(GOLDEN_SFT_LOSSES, losses, 1e-6);
             assertEquals(GOLDEN_GRAD_NORM, opt.lastGradNorm(), 1e-6);
