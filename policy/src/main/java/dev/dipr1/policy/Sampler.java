@@ -16,7 +16,7 @@ import java.util.Random;
  * once per decoder layer; the prompt is pre-filled in one pass; then each step feeds one token per
  * row and appends its keys/values to a cache pre-allocated for {@code max_seq_len} positions.
  *
- * <p>Sampling is done in Java on the step's logits (a few hundred floats per row): Gumbel-max with
+ * <p>Sampling is done in Java on the step's logits ({@link TokenChoice}): Gumbel-max with
  * noise from a {@link Random} seeded by {@link SamplingSettings#seed()} — one Gumbel variate per
  * vocabulary entry per row per step, drawn whether or not the row has finished, so a seed fixes
  * the samples — restricted to the top-p nucleus when {@code topP < 1}. The recorded log-prob of a
@@ -56,7 +56,7 @@ public final class Sampler {
             throw new IllegalArgumentException("G=" + g + " must be in [1, " + MAX_GROUP_SIZE + "]: samples per image");
         }
         Random rnd = new Random(s.seed());
-        Chooser chooser = (logits, vocab, row, out) -> chooseSampled(logits, vocab, row, s, rnd, out);
+        Chooser chooser = (logits, vocab, row, out) -> TokenChoice.sampled(logits, vocab, row, s.temperature(), s.topP(), rnd, out);
         return decode(policy, new float[][] {imageChw}, g, s.maxTokens(), cached, stopAtEos, chooser);
     }
 
@@ -75,7 +75,7 @@ public final class Sampler {
         int budget = policy.config().maxSeqLen();
         for (int from = 0; from < images.size(); from += GREEDY_CHUNK) {
             List<float[]> chunk = images.subList(from, Math.min(images.size(), from + GREEDY_CHUNK));
-            out.addAll(decode(policy, chunk.toArray(new float[0][]), chunk.size(), budget, true, true, Sampler::chooseGreedy));
+            out.addAll(decode(policy, chunk.toArray(new float[0][]), chunk.size(), budget, true, true, TokenChoice::greedy));
         }
         return out;
     }
@@ -162,68 +162,5 @@ public final class Sampler {
             out.add(new SampledCompletion(ids, Arrays.copyOf(logps[r], lengths[r]), tok.decode(ids), reason));
         }
         return out;
-    }
-
-    private static void chooseGreedy(float[] logits, int vocab, int row, double[] out) {
-        int off = row * vocab;
-        int best = 0;
-        for (int i = 1; i < vocab; i++) {
-            if (logits[off + i] > logits[off + best]) {
-                best = i;
-            }
-        }
-        out[0] = best;
-        out[1] = logits[off + best] - logSumExp(logits, off, vocab, 1f);
-    }
-
-    private static void chooseSampled(float[] logits, int vocab, int row, SamplingSettings s, Random rnd, double[] out) {
-        int off = row * vocab;
-        float temp = s.temperature();
-        double[] gumbel = new double[vocab];
-        for (int i = 0; i < vocab; i++) {
-            double u = rnd.nextDouble();
-            gumbel[i] = -Math.log(-Math.log(u == 0 ? Double.MIN_VALUE : u));
-        }
-        double lse = logSumExp(logits, off, vocab, temp);
-        boolean[] allowed = null;
-        if (s.topP() < 1f) {
-            Integer[] order = new Integer[vocab];
-            for (int i = 0; i < vocab; i++) {
-                order[i] = i;
-            }
-            Arrays.sort(order, (a, b) -> Float.compare(logits[off + b], logits[off + a]));
-            allowed = new boolean[vocab];
-            double cum = 0;
-            for (int i = 0; i < vocab && cum < s.topP(); i++) {
-                allowed[order[i]] = true;
-                cum += Math.exp(logits[off + order[i]] / (double) temp - lse);
-            }
-        }
-        int best = -1;
-        double bestScore = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < vocab; i++) {
-            if (allowed != null && !allowed[i]) {
-                continue;
-            }
-            double score = logits[off + i] / (double) temp + gumbel[i];
-            if (best < 0 || score > bestScore) {
-                best = i;
-                bestScore = score;
-            }
-        }
-        out[0] = best;
-        out[1] = logits[off + best] / (double) temp - lse;
-    }
-
-    private static double logSumExp(float[] logits, int off, int n, float temp) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            max = Math.max(max, logits[off + i] / (double) temp);
-        }
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            sum += Math.exp(logits[off + i] / (double) temp - max);
-        }
-        return max + Math.log(sum);
     }
 }
