@@ -89,78 +89,157 @@ public final class Sampler {
     private static List<SampledCompletion> decode(
             Policy policy, float[][] images, int rows, int maxTokens, boolean cached, boolean stopAtEos, Chooser chooser) {
         Tokenizer tok = policy.tokenizer();
-        int vocab = tok.vocabSize();
         int[] prompt = tok.promptIds();
-        int plen = prompt.length;
-        int budget = Math.min(maxTokens, policy.config().maxSeqLen() - plen + 1);
-        int[][] tokens = new int[rows][budget];
-        float[][] logps = new float[rows][budget];
-        int[] lengths = new int[rows];
-        boolean[] finished = new boolean[rows];
+        int budget = Math.min(maxTokens, policy.config().maxSeqLen() - prompt.length + 1);
+        Completions done = new Completions(rows, budget, stopAtEos);
         boolean grad = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try (NDManager m = NDManager.newBaseManager();
                 NDScope outer = new NDScope()) {
             outer.suppressNotUsedWarning();
-            NDArray memory = policy.encode(m, images);
-            NDArray[][] cross = policy.crossKeysValues(memory);
-            KvCache cache = cached ? policy.newCache(m, rows, cross) : null;
-            long[] seq = InputPacking.promptRows(prompt, rows, plen + budget);
-            float[] logits;
-            try (NDScope step = new NDScope()) {
-                step.suppressNotUsedWarning();
-                long[] ids = InputPacking.promptRows(prompt, rows, plen);
-                logits = cached
-                        ? policy.decodeCached(m, cache, ids, plen, 0)
-                        : policy.decodeUncached(m, cross, ids, rows, plen);
-            }
-            double[] choice = new double[2];
+            NDArray[][] cross = policy.crossKeysValues(policy.encode(m, images));
+            NextLogits next = cached
+                    ? new CachedLogits(policy, m, policy.newCache(m, rows, cross), prompt.length)
+                    : new RecomputedLogits(policy, m, cross, prompt, rows, budget);
+            float[] logits = inStepScope(() -> next.afterPrompt(InputPacking.promptRows(prompt, rows, prompt.length)));
             for (int k = 0; k < budget; k++) {
-                long[] feed = new long[rows];
-                boolean all = true;
-                for (int r = 0; r < rows; r++) {
-                    chooser.choose(logits, vocab, r, choice);
-                    int t = (int) choice[0];
-                    if (!finished[r]) {
-                        tokens[r][k] = t;
-                        logps[r][k] = (float) choice[1];
-                        lengths[r] = k + 1;
-                        feed[r] = t;
-                        if (t == Tokenizer.EOS && stopAtEos) {
-                            finished[r] = true;
-                        }
-                    } else {
-                        feed[r] = Tokenizer.PAD;
-                    }
-                    seq[r * (plen + budget) + plen + k] = feed[r];
-                    all &= finished[r];
-                }
-                if (all || k == budget - 1) {
+                long[] feed = done.choose(k, logits, tok.vocabSize(), chooser);
+                if (done.allFinished() || k == budget - 1) {
                     break;
                 }
-                try (NDScope step = new NDScope()) {
-                    step.suppressNotUsedWarning();
-                    if (cached) {
-                        logits = policy.decodeCached(m, cache, feed, 1, plen + k);
-                    } else {
-                        int len = plen + k + 1;
-                        long[] ids = new long[rows * len];
-                        for (int r = 0; r < rows; r++) {
-                            System.arraycopy(seq, r * (plen + budget), ids, r * len, len);
-                        }
-                        logits = policy.decodeUncached(m, cross, ids, rows, len);
-                    }
-                }
+                int position = k;
+                logits = inStepScope(() -> next.after(feed, position));
             }
         } finally {
             JniUtils.setGradMode(grad);
         }
-        List<SampledCompletion> out = new ArrayList<>(rows);
-        for (int r = 0; r < rows; r++) {
-            int[] ids = Arrays.copyOf(tokens[r], lengths[r]);
-            FinishReason reason = finished[r] ? FinishReason.EOS : FinishReason.LENGTH;
-            out.add(new SampledCompletion(ids, Arrays.copyOf(logps[r], lengths[r]), tok.decode(ids), reason));
+        return done.completions(tok);
+    }
+
+    /** Runs one decoding step in its own scope, so its intermediate arrays are freed right after. */
+    private static float[] inStepScope(java.util.function.Supplier<float[]> step) {
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            return step.get();
         }
-        return out;
+    }
+
+    /** The logits [rows, V] of the next position of every row. */
+    private interface NextLogits {
+        /** After feeding the prompt ({@code rows × prompt} ids). */
+        float[] afterPrompt(long[] promptIds);
+
+        /** After feeding completion token {@code k} of every row ({@code feed}, one per row). */
+        float[] after(long[] feed, int k);
+    }
+
+    /** Feeds only the new tokens; keys and values of earlier positions come from the cache. */
+    private record CachedLogits(Policy policy, NDManager m, KvCache cache, int promptLength) implements NextLogits {
+        @Override
+        public float[] afterPrompt(long[] promptIds) {
+            return policy.decodeCached(m, cache, promptIds, promptLength, 0);
+        }
+
+        @Override
+        public float[] after(long[] feed, int k) {
+            return policy.decodeCached(m, cache, feed, 1, promptLength + k);
+        }
+    }
+
+    /** Recomputes every row's whole prefix each step (the reference the cache is tested against). */
+    private static final class RecomputedLogits implements NextLogits {
+        private final Policy policy;
+        private final NDManager m;
+        private final NDArray[][] cross;
+        private final int rows;
+        private final int promptLength;
+        private final int width;
+        /** Every row's sequence so far: [rows, prompt + budget]. */
+        private final long[] seq;
+
+        RecomputedLogits(Policy policy, NDManager m, NDArray[][] cross, int[] prompt, int rows, int budget) {
+            this.policy = policy;
+            this.m = m;
+            this.cross = cross;
+            this.rows = rows;
+            this.promptLength = prompt.length;
+            this.width = prompt.length + budget;
+            this.seq = InputPacking.promptRows(prompt, rows, width);
+        }
+
+        @Override
+        public float[] afterPrompt(long[] promptIds) {
+            return policy.decodeUncached(m, cross, promptIds, rows, promptLength);
+        }
+
+        @Override
+        public float[] after(long[] feed, int k) {
+            int len = promptLength + k + 1;
+            long[] ids = new long[rows * len];
+            for (int r = 0; r < rows; r++) {
+                seq[r * width + promptLength + k] = feed[r];
+                System.arraycopy(seq, r * width, ids, r * len, len);
+            }
+            return policy.decodeUncached(m, cross, ids, rows, len);
+        }
+    }
+
+    /** The completions being decoded: tokens, log-probs and whether each row has finished. */
+    private static final class Completions {
+        private final int[][] tokens;
+        private final float[][] logps;
+        private final int[] lengths;
+        private final boolean[] finished;
+        private final boolean stopAtEos;
+        private final double[] choice = new double[2];
+
+        Completions(int rows, int budget, boolean stopAtEos) {
+            tokens = new int[rows][budget];
+            logps = new float[rows][budget];
+            lengths = new int[rows];
+            finished = new boolean[rows];
+            this.stopAtEos = stopAtEos;
+        }
+
+        /**
+         * Chooses token {@code k} of every row (the chooser runs for finished rows too, so a seed
+         * fixes the samples); returns what to feed next: the token, or {@code <pad>} after the end.
+         */
+        long[] choose(int k, float[] logits, int vocab, Chooser chooser) {
+            long[] feed = new long[finished.length];
+            for (int r = 0; r < finished.length; r++) {
+                chooser.choose(logits, vocab, r, choice);
+                int t = (int) choice[0];
+                if (finished[r]) {
+                    feed[r] = Tokenizer.PAD;
+                    continue;
+                }
+                tokens[r][k] = t;
+                logps[r][k] = (float) choice[1];
+                lengths[r] = k + 1;
+                feed[r] = t;
+                finished[r] = t == Tokenizer.EOS && stopAtEos;
+            }
+            return feed;
+        }
+
+        boolean allFinished() {
+            for (boolean f : finished) {
+                if (!f) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        List<SampledCompletion> completions(Tokenizer tok) {
+            List<SampledCompletion> out = new ArrayList<>(finished.length);
+            for (int r = 0; r < finished.length; r++) {
+                int[] ids = Arrays.copyOf(tokens[r], lengths[r]);
+                FinishReason reason = finished[r] ? FinishReason.EOS : FinishReason.LENGTH;
+                out.add(new SampledCompletion(ids, Arrays.copyOf(logps[r], lengths[r]), tok.decode(ids), reason));
+            }
+            return out;
+        }
     }
 }

@@ -62,6 +62,9 @@ class PolicyGoldenTest {
         float[][] teacherForced = policy.tokenLogProbsNoGrad(new float[][] {image}, tokens, temperature);
         double[] recomputed = Arrays.stream(teacherForced).mapToDouble(PolicyGoldenTest::sum).toArray();
         assertArrayEquals(GOLDEN_TEACHER_FORCED_SUMS, recomputed, 1e-6);
+        List<SampledCompletion> recomputedPrefixes =
+                new Sampler().sampleWithoutCache(policy, image, G, new SamplingSettings(temperature, 0.95f, 48, 77));
+        assertEquals(GOLDEN_SAMPLE_TOKENS, Arrays.deepToString(recomputedPrefixes.stream().map(SampledCompletion::tokenIds).toArray()));
         List<String> greedy = new Sampler().greedy(policy, List.of(image));
         assertEquals(GOLDEN_GREEDY_TEXT, greedy.get(0));
     }
