@@ -163,22 +163,27 @@ public final class Policy implements AutoCloseable {
 
     // ------------------------------------------------------------------ accessors
 
+    /** The architecture. */
     public PolicyConfig config() {
         return config;
     }
 
+    /** The vocabulary of this architecture's image size. */
     public Tokenizer tokenizer() {
         return tokenizer;
     }
 
+    /** The policy version written into checkpoints; 0 when initialised. */
     public long version() {
         return version;
     }
 
+    /** Sets {@link #version()}. */
     public void setVersion(long version) {
         this.version = version;
     }
 
+    /** Number of trainable floats. */
     public long parameterCount() {
         return params.values().stream().mapToLong(a -> a.getShape().size()).sum();
     }
@@ -188,6 +193,7 @@ public final class Policy implements AutoCloseable {
         return List.copyOf(params.values());
     }
 
+    /** Parameter names in checkpoint order ({@link ParameterLayout}). */
     public List<String> parameterNames() {
         return List.copyOf(params.keySet());
     }

@@ -12,6 +12,9 @@ import java.util.Map;
  * {@code decoderLayers}-layer transformer decoder (causal self-attention, cross-attention to the
  * grid, GELU FFN), pre-layer-norm. About 1.4 M parameters.
  *
+ * <p>Every setting is checked when the record is made (also when a checkpoint is read), with
+ * upper bounds that catch typos; a bad config fails naming every problem and its allowed range.
+ *
  * <p>Normalisation is GroupNorm in the stem and LayerNorm in the transformer, never batch norm:
  * their output does not depend on the batch or on a train/eval mode, so the log-probabilities the
  * generator records and those the learner recomputes come from the same function.

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Supplier;
 
 /**
  * Batched autoregressive decoding with a KV cache.
@@ -117,7 +118,7 @@ public final class Sampler {
     }
 
     /** Runs one decoding step in its own scope, so its intermediate arrays are freed right after. */
-    private static float[] inStepScope(java.util.function.Supplier<float[]> step) {
+    private static float[] inStepScope(Supplier<float[]> step) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             return step.get();
