@@ -3,15 +3,15 @@ package dev.dipr1.policy;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.dipr1.policy.TensorCodec.NamedTensor;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,7 +27,10 @@ import java.util.List;
  */
 public final class AdamW implements AutoCloseable {
 
-    private static final String MAGIC = "DIPR1ADAMW1";
+    /** First string of {@link #stateBytes()}. */
+    private static final String MAGIC = "DIPR1ADAMW2";
+    /** The state format before the moments moved to {@link TensorCodec}; still read. */
+    private static final String MAGIC_V1 = "DIPR1ADAMW1";
 
     private final float beta1;
     private final float beta2;
@@ -128,70 +131,92 @@ public final class AdamW implements AutoCloseable {
         }
     }
 
-    /** Step count and moments, to checkpoint beside the policy. */
+    /**
+     * Step count and moments, to checkpoint beside the policy: magic {@value #MAGIC}, the step
+     * count, then the moments {@code m1.i}, {@code m2.i} of every parameter {@code i} in
+     * {@link TensorCodec}'s form.
+     */
     public byte[] stateBytes() {
+        List<NamedTensor> moments = new ArrayList<>(2 * m1.size());
+        for (int i = 0; i < m1.size(); i++) {
+            moments.add(new NamedTensor("m1." + i, m1.get(i).getShape(), m1.get(i).toFloatArray()));
+            moments.add(new NamedTensor("m2." + i, m2.get(i).getShape(), m2.get(i).toFloatArray()));
+        }
         ByteArrayOutputStream bos = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bos)) {
             out.writeUTF(MAGIC);
             out.writeLong(steps);
-            out.writeInt(m1.size());
-            for (int i = 0; i < m1.size(); i++) {
-                for (NDArray a : List.of(m1.get(i), m2.get(i))) {
-                    long[] dims = a.getShape().getShape();
-                    out.writeInt(dims.length);
-                    for (long d : dims) {
-                        out.writeLong(d);
-                    }
-                    float[] v = a.toFloatArray();
-                    ByteBuffer buf = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-                    buf.asFloatBuffer().put(v);
-                    out.write(buf.array());
-                }
-            }
+            TensorCodec.writeAll(out, moments);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return bos.toByteArray();
     }
 
-    /** Restores {@link #stateBytes()}; the parameters must have the same shapes, in the same order. */
+    /**
+     * Restores {@link #stateBytes()}, or the state of the version before it ({@value #MAGIC_V1});
+     * the parameters must have the same shapes, in the same order.
+     */
     public void restore(byte[] state) {
+        List<float[]> first = new ArrayList<>();
+        List<float[]> second = new ArrayList<>();
+        List<Shape> shapes = new ArrayList<>();
+        long s;
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
             String magic = in.readUTF();
-            if (!MAGIC.equals(magic)) {
+            if (!MAGIC.equals(magic) && !MAGIC_V1.equals(magic)) {
                 throw new IllegalArgumentException("not an AdamW state (" + magic + ")");
             }
-            long s = in.readLong();
-            int n = in.readInt();
-            List<NDArray> a1 = new ArrayList<>();
-            List<NDArray> a2 = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                for (List<NDArray> target : List.of(a1, a2)) {
-                    int rank = in.readInt();
-                    long[] dims = new long[rank];
-                    long size = 1;
-                    for (int r = 0; r < rank; r++) {
-                        dims[r] = in.readLong();
-                        size *= dims[r];
-                    }
-                    byte[] raw = in.readNBytes(Math.toIntExact(size * 4));
-                    float[] v = new float[(int) size];
-                    ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
-                    NDArray arr = manager.create(v, new ai.djl.ndarray.types.Shape(dims));
-                    NDScope.unregister(arr);
-                    target.add(arr);
-                }
+            s = in.readLong();
+            List<NamedTensor> moments = MAGIC.equals(magic) ? TensorCodec.readAll(in) : readV1(in);
+            if (moments.size() % 2 != 0) {
+                throw new IllegalArgumentException("AdamW state has " + moments.size() + " moment tensors, not pairs");
             }
-            m1.forEach(NDArray::close);
-            m2.forEach(NDArray::close);
-            m1.clear();
-            m2.clear();
-            m1.addAll(a1);
-            m2.addAll(a2);
-            steps = s;
+            for (int i = 0; i < moments.size(); i += 2) {
+                NamedTensor a = moments.get(i);
+                NamedTensor b = moments.get(i + 1);
+                if (!a.shape().equals(b.shape())) {
+                    throw new IllegalArgumentException("AdamW moments " + a.name() + " and " + b.name() + " differ in shape");
+                }
+                shapes.add(a.shape());
+                first.add(a.values());
+                second.add(b.values());
+            }
         } catch (IOException e) {
             throw new IllegalArgumentException("truncated AdamW state: " + e.getMessage(), e);
         }
+        m1.forEach(NDArray::close);
+        m2.forEach(NDArray::close);
+        m1.clear();
+        m2.clear();
+        for (int i = 0; i < shapes.size(); i++) {
+            m1.add(longLived(first.get(i), shapes.get(i)));
+            m2.add(longLived(second.get(i), shapes.get(i)));
+        }
+        steps = s;
+    }
+
+    /** The moments as {@value #MAGIC_V1} wrote them: a count, then per parameter two unnamed tensors with long dimensions. */
+    private static List<NamedTensor> readV1(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        List<NamedTensor> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            for (String moment : List.of("m1.", "m2.")) {
+                long[] dims = new long[in.readInt()];
+                for (int r = 0; r < dims.length; r++) {
+                    dims[r] = in.readLong();
+                }
+                Shape shape = new Shape(dims);
+                out.add(new NamedTensor(moment + i, shape, TensorCodec.readFloats(in, shape.size(), moment + i)));
+            }
+        }
+        return out;
+    }
+
+    private NDArray longLived(float[] values, Shape shape) {
+        NDArray a = manager.create(values, shape);
+        NDScope.unregister(a);
+        return a;
     }
 
     @Override

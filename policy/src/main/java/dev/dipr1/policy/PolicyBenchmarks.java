@@ -1,10 +1,5 @@
 package dev.dipr1.policy;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import ai.djl.training.GradientCollector;
 import dev.dipr1.scenes.Scene;
 import dev.dipr1.scenes.Split;
 import dev.dipr1.scenes.SyntheticScenes;
@@ -36,7 +31,7 @@ public final class PolicyBenchmarks {
         Sampler sampler = new Sampler();
         DecodeSpeed best = null;
         for (int r = 0; r < reps + 1; r++) {
-            SamplingSettings s = new SamplingSettings(1f, 1f, maxTokens, 1000 + r);
+            SamplingSettings s = SamplingSettings.defaults(1000 + r).withMaxTokens(maxTokens);
             long t0 = System.nanoTime();
             List<SampledCompletion> out = sampler.sample(policy, image, g, s, cached, false);
             double ms = (System.nanoTime() - t0) / 1e6;
@@ -57,15 +52,7 @@ public final class PolicyBenchmarks {
         try (AdamW opt = AdamW.defaults()) {
             for (int r = 0; r < reps + 2; r++) {
                 long t0 = System.nanoTime();
-                try (NDManager m = NDManager.newBaseManager();
-                        NDScope scope = new NDScope()) {
-                    scope.suppressNotUsedWarning();
-                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        NDArray logp = policy.tokenLogProbs(m, batch.images(), batch.targets(), 1f);
-                        gc.backward(logp.sum().neg().div((float) batch.tokens()));
-                    }
-                    opt.step(policy.parameters(), 1e-4f);
-                }
+                SftTrainer.step(policy, opt, batch, () -> s.lr());
                 double ms = (System.nanoTime() - t0) / 1e6;
                 if (r >= 2) {
                     best = Math.min(best, ms);

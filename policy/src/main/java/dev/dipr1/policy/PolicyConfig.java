@@ -12,6 +12,9 @@ import java.util.Map;
  * {@code decoderLayers}-layer transformer decoder (causal self-attention, cross-attention to the
  * grid, GELU FFN), pre-layer-norm. About 1.4 M parameters.
  *
+ * <p>Every setting is checked when the record is made (also when a checkpoint is read), with
+ * upper bounds that catch typos; a bad config fails naming every problem and its allowed range.
+ *
  * <p>Normalisation is GroupNorm in the stem and LayerNorm in the transformer, never batch norm:
  * their output does not depend on the batch or on a train/eval mode, so the log-probabilities the
  * generator records and those the learner recomputes come from the same function.
@@ -40,11 +43,21 @@ public record PolicyConfig(
 
     /** The stem halves the resolution three times. */
     public static final int STEM_STRIDE = 8;
+    /** Largest image side: coordinate tokens 0..imageSize are part of the vocabulary. */
+    public static final int MAX_IMAGE_SIZE = 1024;
+    /** Largest width of any layer (stem channels, d_model, FFN). */
+    public static final int MAX_WIDTH = 8192;
+    /** Most encoder or decoder layers. */
+    public static final int MAX_LAYERS = 64;
+    /** Shortest sequence: the prompt and a few completion tokens. */
+    public static final int MIN_SEQ_LEN = 16;
+    /** Longest sequence (the causal mask is max_seq_len² floats, the KV cache grows with it). */
+    public static final int MAX_SEQ_LEN = 1024;
 
     public PolicyConfig {
         List<String> errors = new ArrayList<>();
-        if (imageSize <= 0 || imageSize % STEM_STRIDE != 0) {
-            errors.add("image_size=" + imageSize + " must be a positive multiple of " + STEM_STRIDE);
+        if (imageSize <= 0 || imageSize % STEM_STRIDE != 0 || imageSize > MAX_IMAGE_SIZE) {
+            errors.add("image_size=" + imageSize + " must be a positive multiple of " + STEM_STRIDE + " up to " + MAX_IMAGE_SIZE);
         }
         if (stemChannels <= 0 || normGroups <= 0 || stemChannels % normGroups != 0) {
             errors.add("stem_channels=" + stemChannels + " must be a positive multiple of norm_groups=" + normGroups);
@@ -58,11 +71,16 @@ public record PolicyConfig(
         if (ffnDim <= 0) {
             errors.add("ffn_dim=" + ffnDim + " must be positive");
         }
-        if (encoderLayers < 0 || decoderLayers <= 0) {
-            errors.add("encoder_layers=" + encoderLayers + " must be >= 0 and decoder_layers=" + decoderLayers + " > 0");
+        if (Math.max(2L * stemChannels, Math.max(dModel, ffnDim)) > MAX_WIDTH) {
+            errors.add("stem_channels=" + stemChannels + " (doubled in the stem), d_model=" + dModel + " and ffn_dim="
+                    + ffnDim + " must each be at most " + MAX_WIDTH);
         }
-        if (maxSeqLen < 16) {
-            errors.add("max_seq_len=" + maxSeqLen + " must be at least 16");
+        if (encoderLayers < 0 || decoderLayers <= 0 || encoderLayers > MAX_LAYERS || decoderLayers > MAX_LAYERS) {
+            errors.add("encoder_layers=" + encoderLayers + " must be in [0, " + MAX_LAYERS + "] and decoder_layers="
+                    + decoderLayers + " in [1, " + MAX_LAYERS + "]");
+        }
+        if (maxSeqLen < MIN_SEQ_LEN || maxSeqLen > MAX_SEQ_LEN) {
+            errors.add("max_seq_len=" + maxSeqLen + " must be in [" + MIN_SEQ_LEN + ", " + MAX_SEQ_LEN + "]");
         }
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException("invalid policy config: " + String.join("; ", errors));
@@ -84,6 +102,7 @@ public record PolicyConfig(
         return imageSize / STEM_STRIDE;
     }
 
+    /** Width of one attention head. */
     public int headDim() {
         return dModel / heads;
     }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Supplier;
 
 /**
  * Batched autoregressive decoding with a KV cache.
@@ -16,7 +17,7 @@ import java.util.Random;
  * once per decoder layer; the prompt is pre-filled in one pass; then each step feeds one token per
  * row and appends its keys/values to a cache pre-allocated for {@code max_seq_len} positions.
  *
- * <p>Sampling is done in Java on the step's logits (a few hundred floats per row): Gumbel-max with
+ * <p>Sampling is done in Java on the step's logits ({@link TokenChoice}): Gumbel-max with
  * noise from a {@link Random} seeded by {@link SamplingSettings#seed()} — one Gumbel variate per
  * vocabulary entry per row per step, drawn whether or not the row has finished, so a seed fixes
  * the samples — restricted to the top-p nucleus when {@code topP < 1}. The recorded log-prob of a
@@ -32,6 +33,8 @@ public final class Sampler {
 
     /** Greedy decoding works on at most this many images at once. */
     public static final int GREEDY_CHUNK = 64;
+    /** The most samples of one image per call: the rows of one decoding batch. */
+    public static final int MAX_GROUP_SIZE = 1024;
 
     /** G samples for one image, with the KV cache. */
     public List<SampledCompletion> sample(Policy policy, float[] imageChw, int g, SamplingSettings s) {
@@ -50,11 +53,11 @@ public final class Sampler {
     /** For benchmarks: {@code stopAtEos = false} decodes all {@code maxTokens} tokens of every row. */
     List<SampledCompletion> sample(
             Policy policy, float[] imageChw, int g, SamplingSettings s, boolean cached, boolean stopAtEos) {
-        if (g <= 0) {
-            throw new IllegalArgumentException("G must be > 0, got " + g);
+        if (g <= 0 || g > MAX_GROUP_SIZE) {
+            throw new IllegalArgumentException("G=" + g + " must be in [1, " + MAX_GROUP_SIZE + "]: samples per image");
         }
         Random rnd = new Random(s.seed());
-        Chooser chooser = (logits, vocab, row, out) -> chooseSampled(logits, vocab, row, s, rnd, out);
+        Chooser chooser = (logits, vocab, row, out) -> TokenChoice.sampled(logits, vocab, row, s.temperature(), s.topP(), rnd, out);
         return decode(policy, new float[][] {imageChw}, g, s.maxTokens(), cached, stopAtEos, chooser);
     }
 
@@ -73,7 +76,7 @@ public final class Sampler {
         int budget = policy.config().maxSeqLen();
         for (int from = 0; from < images.size(); from += GREEDY_CHUNK) {
             List<float[]> chunk = images.subList(from, Math.min(images.size(), from + GREEDY_CHUNK));
-            out.addAll(decode(policy, chunk.toArray(new float[0][]), chunk.size(), budget, true, true, Sampler::chooseGreedy));
+            out.addAll(decode(policy, chunk.toArray(new float[0][]), chunk.size(), budget, true, true, TokenChoice::greedy));
         }
         return out;
     }
@@ -87,151 +90,157 @@ public final class Sampler {
     private static List<SampledCompletion> decode(
             Policy policy, float[][] images, int rows, int maxTokens, boolean cached, boolean stopAtEos, Chooser chooser) {
         Tokenizer tok = policy.tokenizer();
-        int vocab = tok.vocabSize();
         int[] prompt = tok.promptIds();
-        int plen = prompt.length;
-        int budget = Math.min(maxTokens, policy.config().maxSeqLen() - plen + 1);
-        int[][] tokens = new int[rows][budget];
-        float[][] logps = new float[rows][budget];
-        int[] lengths = new int[rows];
-        boolean[] finished = new boolean[rows];
+        int budget = Math.min(maxTokens, policy.config().maxSeqLen() - prompt.length + 1);
+        Completions done = new Completions(rows, budget, stopAtEos);
         boolean grad = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try (NDManager m = NDManager.newBaseManager();
                 NDScope outer = new NDScope()) {
             outer.suppressNotUsedWarning();
-            NDArray memory = policy.encode(m, images);
-            NDArray[][] cross = policy.crossKeysValues(memory);
-            Policy.KvCache cache = cached ? policy.newCache(m, rows, cross) : null;
-            long[] seq = new long[rows * (plen + budget)];
-            for (int r = 0; r < rows; r++) {
-                for (int t = 0; t < plen; t++) {
-                    seq[r * (plen + budget) + t] = prompt[t];
-                }
-            }
-            float[] logits;
-            try (NDScope step = new NDScope()) {
-                step.suppressNotUsedWarning();
-                long[] ids = new long[rows * plen];
-                for (int r = 0; r < rows; r++) {
-                    for (int t = 0; t < plen; t++) {
-                        ids[r * plen + t] = prompt[t];
-                    }
-                }
-                logits = cached
-                        ? policy.decodeCached(m, cache, ids, plen, 0)
-                        : policy.decodeUncached(m, cross, ids, rows, plen);
-            }
-            double[] choice = new double[2];
+            NDArray[][] cross = policy.crossKeysValues(policy.encode(m, images));
+            NextLogits next = cached
+                    ? new CachedLogits(policy, m, policy.newCache(m, rows, cross), prompt.length)
+                    : new RecomputedLogits(policy, m, cross, prompt, rows, budget);
+            float[] logits = inStepScope(() -> next.afterPrompt(InputPacking.promptRows(prompt, rows, prompt.length)));
             for (int k = 0; k < budget; k++) {
-                long[] feed = new long[rows];
-                boolean all = true;
-                for (int r = 0; r < rows; r++) {
-                    chooser.choose(logits, vocab, r, choice);
-                    int t = (int) choice[0];
-                    if (!finished[r]) {
-                        tokens[r][k] = t;
-                        logps[r][k] = (float) choice[1];
-                        lengths[r] = k + 1;
-                        feed[r] = t;
-                        if (t == Tokenizer.EOS && stopAtEos) {
-                            finished[r] = true;
-                        }
-                    } else {
-                        feed[r] = Tokenizer.PAD;
-                    }
-                    seq[r * (plen + budget) + plen + k] = feed[r];
-                    all &= finished[r];
-                }
-                if (all || k == budget - 1) {
+                long[] feed = done.choose(k, logits, tok.vocabSize(), chooser);
+                if (done.allFinished() || k == budget - 1) {
                     break;
                 }
-                try (NDScope step = new NDScope()) {
-                    step.suppressNotUsedWarning();
-                    if (cached) {
-                        logits = policy.decodeCached(m, cache, feed, 1, plen + k);
-                    } else {
-                        int len = plen + k + 1;
-                        long[] ids = new long[rows * len];
-                        for (int r = 0; r < rows; r++) {
-                            System.arraycopy(seq, r * (plen + budget), ids, r * len, len);
-                        }
-                        logits = policy.decodeUncached(m, cross, ids, rows, len);
-                    }
-                }
+                int position = k;
+                logits = inStepScope(() -> next.after(feed, position));
             }
         } finally {
             JniUtils.setGradMode(grad);
         }
-        List<SampledCompletion> out = new ArrayList<>(rows);
-        for (int r = 0; r < rows; r++) {
-            int[] ids = Arrays.copyOf(tokens[r], lengths[r]);
-            FinishReason reason = finished[r] ? FinishReason.EOS : FinishReason.LENGTH;
-            out.add(new SampledCompletion(ids, Arrays.copyOf(logps[r], lengths[r]), tok.decode(ids), reason));
-        }
-        return out;
+        return done.completions(tok);
     }
 
-    private static void chooseGreedy(float[] logits, int vocab, int row, double[] out) {
-        int off = row * vocab;
-        int best = 0;
-        for (int i = 1; i < vocab; i++) {
-            if (logits[off + i] > logits[off + best]) {
-                best = i;
-            }
+    /** Runs one decoding step in its own scope, so its intermediate arrays are freed right after. */
+    private static float[] inStepScope(Supplier<float[]> step) {
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            return step.get();
         }
-        out[0] = best;
-        out[1] = logits[off + best] - logSumExp(logits, off, vocab, 1f);
     }
 
-    private static void chooseSampled(float[] logits, int vocab, int row, SamplingSettings s, Random rnd, double[] out) {
-        int off = row * vocab;
-        float temp = s.temperature();
-        double[] gumbel = new double[vocab];
-        for (int i = 0; i < vocab; i++) {
-            double u = rnd.nextDouble();
-            gumbel[i] = -Math.log(-Math.log(u == 0 ? Double.MIN_VALUE : u));
-        }
-        double lse = logSumExp(logits, off, vocab, temp);
-        boolean[] allowed = null;
-        if (s.topP() < 1f) {
-            Integer[] order = new Integer[vocab];
-            for (int i = 0; i < vocab; i++) {
-                order[i] = i;
-            }
-            Arrays.sort(order, (a, b) -> Float.compare(logits[off + b], logits[off + a]));
-            allowed = new boolean[vocab];
-            double cum = 0;
-            for (int i = 0; i < vocab && cum < s.topP(); i++) {
-                allowed[order[i]] = true;
-                cum += Math.exp(logits[off + order[i]] / (double) temp - lse);
-            }
-        }
-        int best = -1;
-        double bestScore = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < vocab; i++) {
-            if (allowed != null && !allowed[i]) {
-                continue;
-            }
-            double score = logits[off + i] / (double) temp + gumbel[i];
-            if (best < 0 || score > bestScore) {
-                best = i;
-                bestScore = score;
-            }
-        }
-        out[0] = best;
-        out[1] = logits[off + best] / (double) temp - lse;
+    /** The logits [rows, V] of the next position of every row. */
+    private interface NextLogits {
+        /** After feeding the prompt ({@code rows × prompt} ids). */
+        float[] afterPrompt(long[] promptIds);
+
+        /** After feeding completion token {@code k} of every row ({@code feed}, one per row). */
+        float[] after(long[] feed, int k);
     }
 
-    private static double logSumExp(float[] logits, int off, int n, float temp) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            max = Math.max(max, logits[off + i] / (double) temp);
+    /** Feeds only the new tokens; keys and values of earlier positions come from the cache. */
+    private record CachedLogits(Policy policy, NDManager m, KvCache cache, int promptLength) implements NextLogits {
+        @Override
+        public float[] afterPrompt(long[] promptIds) {
+            return policy.decodeCached(m, cache, promptIds, promptLength, 0);
         }
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            sum += Math.exp(logits[off + i] / (double) temp - max);
+
+        @Override
+        public float[] after(long[] feed, int k) {
+            return policy.decodeCached(m, cache, feed, 1, promptLength + k);
         }
-        return max + Math.log(sum);
+    }
+
+    /** Recomputes every row's whole prefix each step (the reference the cache is tested against). */
+    private static final class RecomputedLogits implements NextLogits {
+        private final Policy policy;
+        private final NDManager m;
+        private final NDArray[][] cross;
+        private final int rows;
+        private final int promptLength;
+        private final int width;
+        /** Every row's sequence so far: [rows, prompt + budget]. */
+        private final long[] seq;
+
+        RecomputedLogits(Policy policy, NDManager m, NDArray[][] cross, int[] prompt, int rows, int budget) {
+            this.policy = policy;
+            this.m = m;
+            this.cross = cross;
+            this.rows = rows;
+            this.promptLength = prompt.length;
+            this.width = prompt.length + budget;
+            this.seq = InputPacking.promptRows(prompt, rows, width);
+        }
+
+        @Override
+        public float[] afterPrompt(long[] promptIds) {
+            return policy.decodeUncached(m, cross, promptIds, rows, promptLength);
+        }
+
+        @Override
+        public float[] after(long[] feed, int k) {
+            int len = promptLength + k + 1;
+            long[] ids = new long[rows * len];
+            for (int r = 0; r < rows; r++) {
+                seq[r * width + promptLength + k] = feed[r];
+                System.arraycopy(seq, r * width, ids, r * len, len);
+            }
+            return policy.decodeUncached(m, cross, ids, rows, len);
+        }
+    }
+
+    /** The completions being decoded: tokens, log-probs and whether each row has finished. */
+    private static final class Completions {
+        private final int[][] tokens;
+        private final float[][] logps;
+        private final int[] lengths;
+        private final boolean[] finished;
+        private final boolean stopAtEos;
+        private final double[] choice = new double[2];
+
+        Completions(int rows, int budget, boolean stopAtEos) {
+            tokens = new int[rows][budget];
+            logps = new float[rows][budget];
+            lengths = new int[rows];
+            finished = new boolean[rows];
+            this.stopAtEos = stopAtEos;
+        }
+
+        /**
+         * Chooses token {@code k} of every row (the chooser runs for finished rows too, so a seed
+         * fixes the samples); returns what to feed next: the token, or {@code <pad>} after the end.
+         */
+        long[] choose(int k, float[] logits, int vocab, Chooser chooser) {
+            long[] feed = new long[finished.length];
+            for (int r = 0; r < finished.length; r++) {
+                chooser.choose(logits, vocab, r, choice);
+                int t = (int) choice[0];
+                if (finished[r]) {
+                    feed[r] = Tokenizer.PAD;
+                    continue;
+                }
+                tokens[r][k] = t;
+                logps[r][k] = (float) choice[1];
+                lengths[r] = k + 1;
+                feed[r] = t;
+                finished[r] = t == Tokenizer.EOS && stopAtEos;
+            }
+            return feed;
+        }
+
+        boolean allFinished() {
+            for (boolean f : finished) {
+                if (!f) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        List<SampledCompletion> completions(Tokenizer tok) {
+            List<SampledCompletion> out = new ArrayList<>(finished.length);
+            for (int r = 0; r < finished.length; r++) {
+                int[] ids = Arrays.copyOf(tokens[r], lengths[r]);
+                FinishReason reason = finished[r] ? FinishReason.EOS : FinishReason.LENGTH;
+                out.add(new SampledCompletion(ids, Arrays.copyOf(logps[r], lengths[r]), tok.decode(ids), reason));
+            }
+            return out;
+        }
     }
 }

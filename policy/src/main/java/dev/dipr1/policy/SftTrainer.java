@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,25 +60,16 @@ public final class SftTrainer {
             return null;
         });
         long start = System.nanoTime();
-        List<NDArray> params = policy.parameters();
         try (AdamW opt = AdamW.defaults()) {
             for (int step = 0; step < settings.steps(); step++) {
                 Batch batch = nextBatch(queue, production);
-                double loss;
-                try (NDManager m = NDManager.newBaseManager();
-                        NDScope scope = new NDScope()) {
-                    scope.suppressNotUsedWarning();
-                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        NDArray logp = policy.tokenLogProbs(m, batch.images(), batch.targets(), 1f);
-                        NDArray l = logp.sum().neg().div((float) batch.tokens());
-                        gc.backward(l);
-                        loss = l.getFloat();
-                    }
+                int index = step;
+                double loss = step(policy, opt, batch, () -> {
                     double timeFraction = settings.maxMinutes() > 0
                             ? (System.nanoTime() - start) / (settings.maxMinutes() * 60e9)
                             : 0;
-                    opt.step(params, settings.learningRate(step, timeFraction));
-                }
+                    return settings.learningRate(index, timeFraction);
+                });
                 if (!Double.isFinite(loss)) {
                     throw new IllegalStateException("SFT loss is " + loss + " at step " + step + ": lower the learning rate");
                 }
@@ -97,6 +89,27 @@ public final class SftTrainer {
         log.info("SFT: {} steps in {} s, last loss {}", losses.size(),
                 (System.nanoTime() - start) / 1_000_000_000L, losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1));
         return losses;
+    }
+
+    /**
+     * One SFT step on {@code batch}: the token-mean cross-entropy of its targets, its gradients
+     * and an {@code opt} step at the learning rate {@code lr} gives once the gradients are there
+     * (a time-based schedule sees the time the step took). Returns the loss.
+     */
+    static double step(Policy policy, AdamW opt, Batch batch, DoubleSupplier lr) {
+        double loss;
+        try (NDManager m = NDManager.newBaseManager();
+                NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray logp = policy.tokenLogProbs(m, batch.images(), batch.targets(), 1f);
+                NDArray l = logp.sum().neg().div((float) batch.tokens());
+                gc.backward(l);
+                loss = l.getFloat();
+            }
+            opt.step(policy.parameters(), (float) lr.getAsDouble());
+        }
+        return loss;
     }
 
     private static Batch nextBatch(BlockingQueue<Batch> queue, Future<?> production) {

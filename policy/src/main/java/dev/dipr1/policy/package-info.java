@@ -1,14 +1,22 @@
 /**
- * The policy: a small image → text model in DJL (PyTorch engine, CPU).
+ * The policy: a small image → text model in DJL (PyTorch engine, CPU), its checkpoints, sampling
+ * and supervised training.
  *
  * <ul>
  *   <li>{@link dev.dipr1.policy.Tokenizer} and {@link dev.dipr1.policy.TargetTemplate}: the token
  *       vocabulary, the canonical completion text of rewards.md §1 and the SFT targets;
- *   <li>{@link dev.dipr1.policy.Policy}: weights, forward pass, teacher-forced log-probs and the
- *       one-file checkpoint; {@link dev.dipr1.policy.PolicyConfig} its architecture;
+ *   <li>{@link dev.dipr1.policy.Policy}: the facade: weights, teacher-forced log-probs and the
+ *       one-file checkpoint; {@link dev.dipr1.policy.PolicyConfig} its architecture. Behind it,
+ *       package-private: {@code ParameterLayout} (names, shapes, seeded initialisation),
+ *       {@code ImageEncoder} and {@code TextDecoder} (the forward pass, one decoder layer for
+ *       full and KV-cached decoding), {@code Attention} (the one multi-head attention),
+ *       {@code Layers}, {@code KvCache}, {@code InputPacking}, and {@code CheckpointCodec} over
+ *       {@code TensorCodec} (the one binary form of named float tensors, shared with
+ *       {@link dev.dipr1.policy.AdamW}'s state);
  *   <li>{@link dev.dipr1.policy.Sampler}: KV-cached batched sampling with behaviour log-probs, and
- *       greedy decoding;
- *   <li>{@link dev.dipr1.policy.AdamW}, {@link dev.dipr1.policy.SftTrainer}: training;
+ *       greedy decoding; {@link dev.dipr1.policy.SamplingSettings} how;
+ *   <li>{@link dev.dipr1.policy.AdamW}, {@link dev.dipr1.policy.SftTrainer},
+ *       {@link dev.dipr1.policy.SftSettings}: training;
  *   <li>{@link dev.dipr1.policy.Evaluator}: greedy detection metrics;
  *   <li>{@link dev.dipr1.policy.DjlEnvironment}: offline and thread settings, called first.
  * </ul>

@@ -109,4 +109,19 @@ class PolicyCheckpointTest {
             assertArrayEquals(a.stateBytes(), b.stateBytes());
         }
     }
+
+    @Test
+    void truncatedOptimizerStateIsRefusedAndLeavesTheStateAsItWas() {
+        try (AdamW a = AdamW.defaults();
+                AdamW b = AdamW.defaults()) {
+            byte[] state = PolicyGoldenTest.smallAdamWState(a);
+            byte[] before = b.stateBytes();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> b.restore(java.util.Arrays.copyOf(state, state.length - 3)));
+            assertTrue(e.getMessage().startsWith("truncated AdamW state"), e.getMessage());
+            assertArrayEquals(before, b.stateBytes());
+            assertEquals(0, b.steps());
+            assertThrows(IllegalArgumentException.class, () -> b.restore(Policy.MAGIC.getBytes()));
+        }
+    }
 }

@@ -3,11 +3,6 @@ package dev.dipr1.policy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -19,16 +14,7 @@ class SftTrainerTest {
         SftTrainer.Batch batch = SftTrainer.makeBatch(p.tokenizer(), new SftSettings(10, 8, 1e-3f, 1, 4L, 0), 0);
         List<Double> losses = new ArrayList<>();
         for (int i = 0; i < steps; i++) {
-            try (NDManager m = NDManager.newBaseManager();
-                    NDScope scope = new NDScope()) {
-                scope.suppressNotUsedWarning();
-                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray loss = p.tokenLogProbs(m, batch.images(), batch.targets(), 1f).sum().neg().div((float) batch.tokens());
-                    gc.backward(loss);
-                    losses.add((double) loss.getFloat());
-                }
-                opt.step(p.parameters(), 3e-3f);
-            }
+            losses.add(SftTrainer.step(p, opt, batch, () -> 3e-3f));
         }
         return losses;
     }
