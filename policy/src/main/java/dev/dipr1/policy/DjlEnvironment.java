@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DjlEnvironment {
 
-    private static final Logger log = LoggerFactory.getLogger(DjlEnvironment.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DjlEnvironment.class);
     private static volatile boolean done;
 
     private DjlEnvironment() {}
@@ -66,7 +66,7 @@ public final class DjlEnvironment {
         setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
         setNativeEnvIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
         Engine engine = Engine.getInstance();
-        log.info(
+        LOG.info(
                 "DJL {} engine {} {} (cache {}, intra-op threads {}, inter-op threads {})",
                 Engine.getDjlVersion(),
                 engine.getEngineName(),
@@ -91,7 +91,7 @@ public final class DjlEnvironment {
             LibC libc = com.sun.jna.Native.load("c", LibC.class);
             libc.setenv(key, value, 0);
         } catch (UnsatisfiedLinkError | RuntimeException e) {
-            log.warn("could not set {}={} for libtorch ({}); set it in the environment instead", key, value, e.toString());
+            LOG.warn("could not set {}={} for libtorch ({}); set it in the environment instead", key, value, e.toString());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.dipr1.policy;
 
+import dev.dipr1.common.AtomicFiles;
 import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -10,10 +11,8 @@ import ai.djl.pytorch.jni.JniUtils;
 import dev.dipr1.policy.InputPacking.TeacherForcing;
 import dev.dipr1.policy.TensorCodec.NamedTensor;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -120,21 +119,7 @@ public final class Policy implements AutoCloseable {
 
     /** Writes {@link #toBytes()} to a temporary file beside {@code path}, then renames it atomically. */
     public void save(Path path) throws IOException {
-        byte[] bytes = toBytes();
-        Path dir = path.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        // not Files.createTempFile: that makes the file owner-only (0600); other services read it
-        Path tmp = dir.resolve("." + path.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            try {
-                Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(path, toBytes());
     }
 
     /** An independent deep copy (same weights, same version), e.g. the frozen reference for KL. */

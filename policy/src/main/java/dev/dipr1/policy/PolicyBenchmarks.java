@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PolicyBenchmarks {
 
-    private static final Logger log = LoggerFactory.getLogger(PolicyBenchmarks.class);
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyBenchmarks.class);
 
     /** Tokens per second of one call, and the tokens it produced. */
     public record DecodeSpeed(double tokensPerSecond, long tokens, double millis) {}
@@ -78,7 +78,7 @@ public final class PolicyBenchmarks {
                     policy.parameterCount(), step, cached.tokensPerSecond(), cached.tokens(), cached.millis(),
                     uncached.tokensPerSecond(), uncached.tokens(), uncached.millis(),
                     cached.tokensPerSecond() / uncached.tokensPerSecond());
-            log.info(report);
+            LOG.info(report);
             System.out.println(report);
         }
     }

@@ -1,5 +1,6 @@
 package dev.dipr1.policy;
 
+import dev.dipr1.common.Seeds;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SftTrainer {
 
-    private static final Logger log = LoggerFactory.getLogger(SftTrainer.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SftTrainer.class);
 
     /** Called after every step. */
     @FunctionalInterface
@@ -79,14 +80,14 @@ public final class SftTrainer {
                     progress.onStep(step, loss, elapsed);
                 }
                 if (settings.maxMinutes() > 0 && elapsed.toMillis() > settings.maxMinutes() * 60_000) {
-                    log.info("SFT stopped by the time budget of {} min after {} steps", settings.maxMinutes(), step + 1);
+                    LOG.info("SFT stopped by the time budget of {} min after {} steps", settings.maxMinutes(), step + 1);
                     break;
                 }
             }
         } finally {
             producer.shutdownNow();
         }
-        log.info("SFT: {} steps in {} s, last loss {}", losses.size(),
+        LOG.info("SFT: {} steps in {} s, last loss {}", losses.size(),
                 (System.nanoTime() - start) / 1_000_000_000L, losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1));
         return losses;
     }
@@ -141,7 +142,7 @@ public final class SftTrainer {
         for (int i = 0; i < b; i++) {
             int index = Math.toIntExact((long) step * b + i);
             Scene scene = SyntheticScenes.generate(Split.TRAIN, s.seed(), index);
-            boolean flip = (mix(s.seed() ^ (0x9E3779B97F4A7C15L * (index + 1L))) & 1L) == 1L;
+            boolean flip = (Seeds.derive(s.seed(), index) & 1L) == 1L;
             float[] img = scene.pixelsChw();
             images[i] = flip ? flipHorizontally(img, scene.width(), scene.height()) : img;
             targets[i] = TargetTemplate.of(scene.persons(), scene.width(), scene.height(), flip).tokens(tokenizer);
@@ -161,11 +162,5 @@ public final class SftTrainer {
             }
         }
         return out;
-    }
-
-    private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 }
