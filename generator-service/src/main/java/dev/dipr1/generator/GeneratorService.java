@@ -1,18 +1,12 @@
 package dev.dipr1.generator;
 
 import dev.dipr1.policy.Policy;
-import dev.dipr1.policy.SampledCompletion;
-import dev.dipr1.policy.Sampler;
-import dev.dipr1.policy.SamplingSettings;
-import dev.dipr1.schemas.Completion;
-import dev.dipr1.schemas.FinishReason;
 import dev.dipr1.schemas.PolicyUpdate;
 import dev.dipr1.schemas.PromptTask;
 import dev.dipr1.schemas.RolloutGroup;
 import dev.dipr1.schemas.serde.Serdes;
 import dev.dipr1.schemas.serde.UndecodableRecordException;
 import dev.dipr1.scenes.PngImages;
-import dev.dipr1.scenes.Scene;
 import dev.dipr1.topics.ClientSettings;
 import dev.dipr1.topics.DeadLetters;
 import dev.dipr1.topics.PolicyUpdates;
@@ -23,8 +17,6 @@ import io.micrometer.core.instrument.Timer;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -73,7 +65,7 @@ public final class GeneratorService implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> prompts;
     private final KafkaProducer<String, byte[]> producer;
     private final PolicyWatcher policyWatcher;
-    private final Sampler sampler = new Sampler();
+    private final GroupSampler groupSampler;
     private final VersionGate gate;
     private final LongSupplier clock;
     private final Counter groupsCounter;
@@ -101,6 +93,7 @@ public final class GeneratorService implements AutoCloseable {
         this.settings = settings;
         this.policy = initial;
         this.clock = clock;
+        this.groupSampler = new GroupSampler(settings);
         this.gate = new VersionGate(settings.maxGroupsPerVersion(), VersionGate.MAX_WAIT, clock);
         this.version.set(initial.version());
         Map<String, Object> c = new HashMap<>(kafka.asMap());
@@ -192,54 +185,10 @@ public final class GeneratorService implements AutoCloseable {
 
     /** Samples the G completions of one prompt with the current policy. */
     RolloutGroup generate(PromptTask task, BufferedImage image) {
-        long t0 = System.nanoTime();
-        String groupId = task.getSampleId() + "/e" + task.getEpoch();
-        long seed = mix(settings.seed(), groupId.hashCode(), policy.version());
-        SamplingSettings s = new SamplingSettings(settings.temperature(), settings.topP(), settings.maxTokens(), seed);
-        List<SampledCompletion> samples = sampler.sample(policy, Scene.pixelsChw(image), settings.groupSize(), s);
-        List<Completion> completions = new ArrayList<>(samples.size());
-        long tokens = 0;
-        for (int i = 0; i < samples.size(); i++) {
-            SampledCompletion sc = samples.get(i);
-            List<Integer> ids = new ArrayList<>(sc.tokenIds().length);
-            List<Float> lps = new ArrayList<>(sc.logProbs().length);
-            for (int t = 0; t < sc.tokenIds().length; t++) {
-                ids.add(sc.tokenIds()[t]);
-                lps.add(sc.logProbs()[t]);
-            }
-            tokens += ids.size();
-            completions.add(Completion.newBuilder().setIndex(i).setText(sc.text()).setTokenIds(ids)
-                    .setBehaviourLogprobs(lps)
-                    .setFinishReason(sc.finishReason() == dev.dipr1.policy.FinishReason.EOS ? FinishReason.EOS
-                            : FinishReason.LENGTH)
-                    .build());
-        }
-        List<Integer> prompt = new ArrayList<>();
-        for (int id : policy.tokenizer().promptIds()) {
-            prompt.add(id);
-        }
-        long elapsedNs = System.nanoTime() - t0;
-        tokensCounter.increment(tokens);
-        groupTimer.record(elapsedNs, TimeUnit.NANOSECONDS);
-        return RolloutGroup.newBuilder()
-                .setGroupId(groupId)
-                .setSampleId(task.getSampleId())
-                .setSplit(task.getSplit())
-                .setEpoch(task.getEpoch())
-                .setPolicyVersion(policy.version())
-                .setGeneratorId(settings.generatorId())
-                .setTemperature(settings.temperature())
-                .setTopP(settings.topP())
-                .setSeed(seed)
-                .setImageUri(task.getImageUri())
-                .setImage(task.getImage() != null ? task.getImage() : java.nio.ByteBuffer.wrap(PngImages.encode(image)))
-                .setWidth(image.getWidth())
-                .setHeight(image.getHeight())
-                .setPromptTokenIds(prompt)
-                .setCompletions(completions)
-                .setCreatedAtMs(Instant.ofEpochMilli(clock.getAsLong()))
-                .setGenerationMs(elapsedNs / 1_000_000)
-                .build();
+        RolloutGroups.Sampled sampled = groupSampler.sample(policy, task, image);
+        tokensCounter.increment(RolloutGroups.tokens(sampled.completions()));
+        groupTimer.record(sampled.generationNs(), TimeUnit.NANOSECONDS);
+        return RolloutGroups.of(task, image, sampled, settings, clock.getAsLong());
     }
 
     private void send(RolloutGroup group) {
