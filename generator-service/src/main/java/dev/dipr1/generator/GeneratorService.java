@@ -9,7 +9,6 @@ import dev.dipr1.schemas.serde.UndecodableRecordException;
 import dev.dipr1.scenes.PngImages;
 import dev.dipr1.topics.ClientSettings;
 import dev.dipr1.topics.DeadLetters;
-import dev.dipr1.topics.PolicyUpdates;
 import dev.dipr1.topics.TopicCatalog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -67,6 +66,7 @@ public final class GeneratorService implements AutoCloseable {
     private final PolicyWatcher policyWatcher;
     private final GroupSampler groupSampler;
     private final VersionGate gate;
+    private final CurrentPolicy policy;
     private final LongSupplier clock;
     private final Counter groupsCounter;
     private final Counter tokensCounter;
@@ -77,7 +77,6 @@ public final class GeneratorService implements AutoCloseable {
     private final AtomicInteger assigned = new AtomicInteger();
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean started;
-    private Policy policy;
 
     /**
      * @param kafka broker connection
@@ -91,7 +90,7 @@ public final class GeneratorService implements AutoCloseable {
             MeterRegistry metrics, LongSupplier clock) {
         this.catalog = catalog;
         this.settings = settings;
-        this.policy = initial;
+        this.policy = new CurrentPolicy(initial);
         this.clock = clock;
         this.groupSampler = new GroupSampler(settings);
         this.gate = new VersionGate(settings.maxGroupsPerVersion(), VersionGate.MAX_WAIT, clock);
@@ -185,7 +184,7 @@ public final class GeneratorService implements AutoCloseable {
 
     /** Samples the G completions of one prompt with the current policy. */
     RolloutGroup generate(PromptTask task, BufferedImage image) {
-        RolloutGroups.Sampled sampled = groupSampler.sample(policy, task, image);
+        RolloutGroups.Sampled sampled = groupSampler.sample(policy.get(), task, image);
         tokensCounter.increment(RolloutGroups.tokens(sampled.completions()));
         groupTimer.record(sampled.generationNs(), TimeUnit.NANOSECONDS);
         return RolloutGroups.of(task, image, sampled, settings, clock.getAsLong());
@@ -220,22 +219,11 @@ public final class GeneratorService implements AutoCloseable {
     /** Swaps in the newest update on the policy topic if it is newer than the current policy. */
     private void applyNewestPolicy(Duration wait) {
         Optional<PolicyUpdate> newest = policyWatcher.poll(wait);
-        if (newest.isEmpty() || newest.get().getVersion() <= policy.version()) {
-            return;
-        }
-        PolicyUpdate u = newest.get();
-        try {
-            Policy next = Policy.fromBytes(PolicyUpdates.checkpoint(u), policy.config());
-            next.setVersion(u.getVersion());
-            Policy old = policy;
-            policy = next;
-            old.close();
-            version.set(u.getVersion());
+        if (newest.isPresent() && policy.offer(newest.get())) {
+            version.set(policy.version());
             gate.newVersion();
             LOG.info("generator {} now samples with policy v{} (learner step {})", settings.generatorId(),
-                    u.getVersion(), u.getStep());
-        } catch (IOException | RuntimeException e) {
-            LOG.error("cannot apply policy update v{}; keeping v{}: {}", u.getVersion(), policy.version(), e.getMessage());
+                    policy.version(), newest.get().getStep());
         }
     }
 
