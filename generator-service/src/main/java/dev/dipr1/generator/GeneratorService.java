@@ -1,21 +1,14 @@
 package dev.dipr1.generator;
 
 import dev.dipr1.policy.Policy;
-import dev.dipr1.policy.SampledCompletion;
-import dev.dipr1.policy.Sampler;
-import dev.dipr1.policy.SamplingSettings;
-import dev.dipr1.schemas.Completion;
-import dev.dipr1.schemas.FinishReason;
 import dev.dipr1.schemas.PolicyUpdate;
 import dev.dipr1.schemas.PromptTask;
 import dev.dipr1.schemas.RolloutGroup;
 import dev.dipr1.schemas.serde.Serdes;
 import dev.dipr1.schemas.serde.UndecodableRecordException;
 import dev.dipr1.scenes.PngImages;
-import dev.dipr1.scenes.Scene;
 import dev.dipr1.topics.ClientSettings;
 import dev.dipr1.topics.DeadLetters;
-import dev.dipr1.topics.PolicyUpdates;
 import dev.dipr1.topics.TopicCatalog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,19 +16,21 @@ import io.micrometer.core.instrument.Timer;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -55,46 +50,50 @@ import org.slf4j.LoggerFactory;
  * Consumes prompt tasks in a consumer group, samples G completions per prompt with the current
  * policy and publishes one RolloutGroup per prompt. The offset of a prompt is committed only
  * after its group is acknowledged by the broker: a crash may redo a prompt, never lose one.
- * Between groups it applies the newest policy update.
+ * Between groups it applies the newest policy update; a {@link VersionGate} decides whether the
+ * current version may make another group.
  */
 public final class GeneratorService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GeneratorService.class);
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration PROMPT_POLL = Duration.ofMillis(200);
 
     private final TopicCatalog catalog;
     private final GeneratorSettings settings;
     private final KafkaConsumer<String, byte[]> prompts;
     private final KafkaProducer<String, byte[]> producer;
     private final PolicyWatcher policyWatcher;
-    private final Sampler sampler = new Sampler();
-    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final GroupSampler groupSampler;
+    private final VersionGate gate;
+    private final CurrentPolicy policy;
     private final LongSupplier clock;
     private final Counter groupsCounter;
     private final Counter tokensCounter;
     private final Timer groupTimer;
+    private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong groups = new AtomicLong();
     private final AtomicLong version = new AtomicLong();
-    private final java.util.concurrent.atomic.AtomicInteger assigned = new java.util.concurrent.atomic.AtomicInteger();
-
-    private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+    private final AtomicInteger assigned = new AtomicInteger();
+    private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean started;
-    private Policy policy;
-    private long groupsWithThisVersion;
-    private long waitingSinceNanos = -1;
-    /**
-     * The longest wait for a new policy version. The learner drops zero-variance and stale groups,
-     * so the batch it waits for may never fill from this version's share alone: after this long
-     * without a new version the generator makes another share rather than deadlock.
-     */
-    static final Duration MAX_VERSION_WAIT = Duration.ofSeconds(15);
 
+    /**
+     * @param kafka broker connection
+     * @param catalog the topics (prompts in; rollouts, dead letters out; policy updates followed)
+     * @param initial the policy to sample with until an update arrives; closed by this service
+     * @param settings how to sample
+     * @param metrics where the {@code generator/*} meters go
+     * @param clock milliseconds: group timestamps, dead letters and the version gate's wait
+     */
     public GeneratorService(ClientSettings kafka, TopicCatalog catalog, Policy initial, GeneratorSettings settings,
             MeterRegistry metrics, LongSupplier clock) {
         this.catalog = catalog;
         this.settings = settings;
-        this.policy = initial;
+        this.policy = new CurrentPolicy(initial);
         this.clock = clock;
+        this.groupSampler = new GroupSampler(settings);
+        this.gate = new VersionGate(settings.maxGroupsPerVersion(), VersionGate.MAX_WAIT, clock);
         this.version.set(initial.version());
         Map<String, Object> c = new HashMap<>(kafka.asMap());
         c.put(ConsumerConfig.GROUP_ID_CONFIG, catalog.prefix() + "generators");
@@ -121,46 +120,19 @@ public final class GeneratorService implements AutoCloseable {
     /** Generates until {@link #stop()} is called. */
     public void run() {
         started = true;
-        prompts.subscribe(List.of(catalog.prompts().name()), new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
-            @Override
-            public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {
-                assigned.addAndGet(-partitions.size());
-            }
-
-            @Override
-            public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
-                assigned.addAndGet(partitions.size());
-                LOG.info("generator {} now owns prompt partitions {}", settings.generatorId(), partitions);
-            }
-        });
+        prompts.subscribe(List.of(catalog.prompts().name()), new PartitionCount());
         LOG.info("generator {} started with policy v{} (G={}, temperature {}{})", settings.generatorId(),
                 policy.version(), settings.groupSize(), settings.temperature(),
-                settings.maxGroupsPerVersion() > 0 ? ", at most " + settings.maxGroupsPerVersion()
-                        + " groups per policy version" : "");
+                gate.groupsPerVersion() > 0 ? ", at most " + gate.groupsPerVersion() + " groups per policy version" : "");
         try {
             while (running.get()) {
                 applyNewestPolicy(Duration.ZERO);
-                if (settings.maxGroupsPerVersion() > 0 && groupsWithThisVersion >= settings.maxGroupsPerVersion()) {
-                    // This version has produced its share: wait for the learner's next one.
-                    if (waitingSinceNanos < 0) {
-                        waitingSinceNanos = System.nanoTime();
-                    } else if (System.nanoTime() - waitingSinceNanos > MAX_VERSION_WAIT.toNanos()) {
-                        LOG.warn("generator {}: no policy after v{} for {} s (the learner may be short of groups it "
-                                + "keeps); generating another {} groups", settings.generatorId(), policy.version(),
-                                MAX_VERSION_WAIT.toSeconds(), settings.maxGroupsPerVersion());
-                        groupsWithThisVersion = 0;
-                        waitingSinceNanos = -1;
-                        continue;
-                    }
-                    applyNewestPolicy(Duration.ofMillis(200));
-                    prompts.pause(prompts.assignment());
-                    prompts.poll(Duration.ZERO);
-                    continue;
-                }
-                waitingSinceNanos = -1;
-                prompts.resume(prompts.paused());
-                for (ConsumerRecord<String, byte[]> r : prompts.poll(Duration.ofMillis(200))) {
-                    handle(r);
+                switch (gate.check()) {
+                    case OPEN -> generateFromNextPrompt();
+                    case CLOSED -> waitForNewerPolicy();
+                    case EXTRA_SHARE -> LOG.warn("generator {}: no policy after v{} for {} s (the learner may be "
+                            + "short of groups it keeps); generating another {} groups", settings.generatorId(),
+                            policy.version(), VersionGate.MAX_WAIT.toSeconds(), gate.groupsPerVersion());
                 }
             }
         } catch (WakeupException e) {
@@ -172,6 +144,20 @@ public final class GeneratorService implements AutoCloseable {
             finished.countDown();
             LOG.info("generator {} stopped after {} groups", settings.generatorId(), groups.get());
         }
+    }
+
+    private void generateFromNextPrompt() {
+        prompts.resume(prompts.paused());
+        for (ConsumerRecord<String, byte[]> r : prompts.poll(PROMPT_POLL)) {
+            handle(r);
+        }
+    }
+
+    /** This version has made its share: block on the policy topic, keep the group membership alive. */
+    private void waitForNewerPolicy() {
+        applyNewestPolicy(VersionGate.RECHECK_EVERY);
+        prompts.pause(prompts.assignment());
+        prompts.poll(Duration.ZERO);
     }
 
     private void handle(ConsumerRecord<String, byte[]> r) {
@@ -196,55 +182,12 @@ public final class GeneratorService implements AutoCloseable {
         commit(r);
     }
 
+    /** Samples the G completions of one prompt with the current policy. */
     RolloutGroup generate(PromptTask task, BufferedImage image) {
-        long t0 = System.nanoTime();
-        String groupId = task.getSampleId() + "/e" + task.getEpoch();
-        long seed = mix(settings.seed(), groupId.hashCode(), policy.version());
-        SamplingSettings s = new SamplingSettings(settings.temperature(), settings.topP(), settings.maxTokens(), seed);
-        List<SampledCompletion> samples = sampler.sample(policy, Scene.pixelsChw(image), settings.groupSize(), s);
-        List<Completion> completions = new ArrayList<>(samples.size());
-        long tokens = 0;
-        for (int i = 0; i < samples.size(); i++) {
-            SampledCompletion sc = samples.get(i);
-            List<Integer> ids = new ArrayList<>(sc.tokenIds().length);
-            List<Float> lps = new ArrayList<>(sc.logProbs().length);
-            for (int t = 0; t < sc.tokenIds().length; t++) {
-                ids.add(sc.tokenIds()[t]);
-                lps.add(sc.logProbs()[t]);
-            }
-            tokens += ids.size();
-            completions.add(Completion.newBuilder().setIndex(i).setText(sc.text()).setTokenIds(ids)
-                    .setBehaviourLogprobs(lps)
-                    .setFinishReason(sc.finishReason() == dev.dipr1.policy.FinishReason.EOS ? FinishReason.EOS
-                            : FinishReason.LENGTH)
-                    .build());
-        }
-        List<Integer> prompt = new ArrayList<>();
-        for (int id : policy.tokenizer().promptIds()) {
-            prompt.add(id);
-        }
-        long elapsedNs = System.nanoTime() - t0;
-        tokensCounter.increment(tokens);
-        groupTimer.record(elapsedNs, TimeUnit.NANOSECONDS);
-        return RolloutGroup.newBuilder()
-                .setGroupId(groupId)
-                .setSampleId(task.getSampleId())
-                .setSplit(task.getSplit())
-                .setEpoch(task.getEpoch())
-                .setPolicyVersion(policy.version())
-                .setGeneratorId(settings.generatorId())
-                .setTemperature(settings.temperature())
-                .setTopP(settings.topP())
-                .setSeed(seed)
-                .setImageUri(task.getImageUri())
-                .setImage(task.getImage() != null ? task.getImage() : java.nio.ByteBuffer.wrap(PngImages.encode(image)))
-                .setWidth(image.getWidth())
-                .setHeight(image.getHeight())
-                .setPromptTokenIds(prompt)
-                .setCompletions(completions)
-                .setCreatedAtMs(Instant.ofEpochMilli(clock.getAsLong()))
-                .setGenerationMs(elapsedNs / 1_000_000)
-                .build();
+        RolloutGroups.Sampled sampled = groupSampler.sample(policy.get(), task, image);
+        tokensCounter.increment(RolloutGroups.tokens(sampled.completions()));
+        groupTimer.record(sampled.generationNs(), TimeUnit.NANOSECONDS);
+        return RolloutGroups.of(task, image, sampled, settings, clock.getAsLong());
     }
 
     private void send(RolloutGroup group) {
@@ -260,7 +203,7 @@ public final class GeneratorService implements AutoCloseable {
             throw new IllegalStateException("publishing group " + group.getGroupId() + " failed", e);
         }
         groups.incrementAndGet();
-        groupsWithThisVersion++;
+        gate.groupSent();
         groupsCounter.increment();
     }
 
@@ -273,27 +216,18 @@ public final class GeneratorService implements AutoCloseable {
         DeadLetters.publish(producer, catalog.deadLetters(), r, "generator/" + step, reason, e, clock.getAsLong());
     }
 
+    /** Swaps in the newest update on the policy topic if it is newer than the current policy. */
     private void applyNewestPolicy(Duration wait) {
         Optional<PolicyUpdate> newest = policyWatcher.poll(wait);
-        if (newest.isEmpty() || newest.get().getVersion() <= policy.version()) {
-            return;
-        }
-        PolicyUpdate u = newest.get();
-        try {
-            Policy next = Policy.fromBytes(PolicyUpdates.checkpoint(u), policy.config());
-            next.setVersion(u.getVersion());
-            Policy old = policy;
-            policy = next;
-            old.close();
-            version.set(u.getVersion());
-            groupsWithThisVersion = 0;
+        if (newest.isPresent() && policy.offer(newest.get())) {
+            version.set(policy.version());
+            gate.newVersion();
             LOG.info("generator {} now samples with policy v{} (learner step {})", settings.generatorId(),
-                    u.getVersion(), u.getStep());
-        } catch (IOException | RuntimeException e) {
-            LOG.error("cannot apply policy update v{}; keeping v{}: {}", u.getVersion(), policy.version(), e.getMessage());
+                    policy.version(), newest.get().getStep());
         }
     }
 
+    /** Rollout groups published so far. */
     public long groupsGenerated() {
         return groups.get();
     }
@@ -303,10 +237,12 @@ public final class GeneratorService implements AutoCloseable {
         return assigned.get();
     }
 
+    /** The version of the policy it samples with. */
     public long policyVersion() {
         return version.get();
     }
 
+    /** Asks the loop to stop; returns at once (see {@link #close()}). */
     public void stop() {
         running.set(false);
         prompts.wakeup();
@@ -334,6 +270,20 @@ public final class GeneratorService implements AutoCloseable {
         producer.close(Duration.ofSeconds(10));
         policyWatcher.close();
         policy.close();
+    }
+
+    /** Counts the prompt partitions this member owns (for {@link #assignedPartitions()}). */
+    private final class PartitionCount implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            assigned.addAndGet(-partitions.size());
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            assigned.addAndGet(partitions.size());
+            LOG.info("generator {} now owns prompt partitions {}", settings.generatorId(), partitions);
+        }
     }
 
     /** A seed from a base seed, the group and the policy version (SplitMix64 finaliser). */

@@ -1,13 +1,18 @@
 package dev.dipr1.generator;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * How a generator samples.
+ * How a generator samples. The constructor checks every field and reports all problems at once,
+ * each with the option to change.
  *
  * @param generatorId id recorded in every rollout group (unique per instance)
- * @param groupSize G, completions per prompt
- * @param temperature sampling temperature (the behaviour log-probs are under it)
- * @param topP nucleus threshold, 1 = none
- * @param maxTokens most completion tokens
+ * @param groupSize G, completions per prompt, 2 to {@value #MAX_GROUP_SIZE}
+ * @param temperature sampling temperature (the behaviour log-probs are under it), in (0, {@value #MAX_TEMPERATURE}]
+ * @param topP nucleus threshold in (0, 1], 1 = none
+ * @param maxTokens most completion tokens, 1 to {@value #MAX_MAX_TOKENS} (the sampler also stops at the
+ *     model's max_seq_len)
  * @param seed base seed; each group's sampler seed derives from it, the group id and the policy version
  * @param maxGroupsPerVersion 0 = unbounded; N &gt; 0 = after N groups with one policy version, wait
  *     for the next version before generating more. N = B·K (the learner's batch times its publish
@@ -17,21 +22,51 @@ package dev.dipr1.generator;
 public record GeneratorSettings(String generatorId, int groupSize, float temperature, float topP, int maxTokens,
         long seed, int maxGroupsPerVersion) {
 
+    public static final int DEFAULT_GROUP_SIZE = 8;
+    public static final float DEFAULT_TEMPERATURE = 0.7f;
+    public static final float DEFAULT_TOP_P = 1f;
+    /** Enough for the longest answer the default model can write (max_seq_len 96 minus the prompt). */
+    public static final int DEFAULT_MAX_TOKENS = 91;
+    public static final long DEFAULT_SEED = 1;
+    /** Never wait for the learner (fully asynchronous). */
+    public static final int DEFAULT_MAX_GROUPS_PER_VERSION = 0;
+
+    /** The reward stream dead-letters larger groups by default (its --max-group-size). */
+    public static final int MAX_GROUP_SIZE = 64;
+    /** Far above any useful temperature; larger values sample near-uniform noise. */
+    public static final float MAX_TEMPERATURE = 10f;
+    /** Far above any model's max_seq_len here; a larger value is a typo. */
+    public static final int MAX_MAX_TOKENS = 4096;
+
     public GeneratorSettings {
-        if (groupSize < 1) {
-            throw new IllegalArgumentException("--group-size must be at least 1, was " + groupSize);
+        List<String> errors = new ArrayList<>();
+        if (generatorId == null || generatorId.isBlank()) {
+            errors.add("the generator id must not be blank: set --id or leave it out for a random one");
         }
-        if (!(temperature > 0)) {
-            throw new IllegalArgumentException("--temperature must be > 0, was " + temperature);
+        if (groupSize < 2 || groupSize > MAX_GROUP_SIZE) {
+            errors.add("--group-size must be between 2 (GRPO compares completions within a group) and "
+                    + MAX_GROUP_SIZE + ", was " + groupSize);
+        }
+        if (!(temperature > 0 && temperature <= MAX_TEMPERATURE)) {
+            errors.add("--temperature must be in (0, " + MAX_TEMPERATURE + "], was " + temperature);
         }
         if (!(topP > 0 && topP <= 1)) {
-            throw new IllegalArgumentException("--top-p must be in (0, 1], was " + topP);
+            errors.add("--top-p must be in (0, 1] (1 = no nucleus cut), was " + topP);
         }
-        if (maxTokens < 1) {
-            throw new IllegalArgumentException("--max-tokens must be at least 1, was " + maxTokens);
+        if (maxTokens < 1 || maxTokens > MAX_MAX_TOKENS) {
+            errors.add("--max-tokens must be between 1 and " + MAX_MAX_TOKENS + ", was " + maxTokens);
         }
         if (maxGroupsPerVersion < 0) {
-            throw new IllegalArgumentException("groups per version must be >= 0, was " + maxGroupsPerVersion);
+            errors.add("--max-groups-per-version must be 0 (never wait) or positive, was " + maxGroupsPerVersion);
         }
+        if (!errors.isEmpty()) {
+            throw new IllegalArgumentException("invalid generator settings: " + String.join("; ", errors));
+        }
+    }
+
+    /** The defaults, for one generator. */
+    public static GeneratorSettings defaults(String generatorId) {
+        return new GeneratorSettings(generatorId, DEFAULT_GROUP_SIZE, DEFAULT_TEMPERATURE, DEFAULT_TOP_P,
+                DEFAULT_MAX_TOKENS, DEFAULT_SEED, DEFAULT_MAX_GROUPS_PER_VERSION);
     }
 }

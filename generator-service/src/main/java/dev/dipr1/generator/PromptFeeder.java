@@ -1,5 +1,6 @@
 package dev.dipr1.generator;
 
+import dev.dipr1.policy.Tokenizer;
 import dev.dipr1.schemas.Box;
 import dev.dipr1.schemas.GroundTruth;
 import dev.dipr1.schemas.PromptTask;
@@ -35,8 +36,15 @@ public final class PromptFeeder {
 
     private PromptFeeder() {}
 
+    /** What {@link #publish} sent: annotations (one per scene) and prompts (one per scene and epoch). */
     public record Result(int annotations, int prompts) {}
 
+    /**
+     * Publishes the annotations, then {@code epochs} shuffled rounds of prompts, and waits until
+     * both producers have flushed.
+     *
+     * @param nowMs the created-at time written into every prompt
+     */
     public static Result publish(ClientSettings kafka, TopicCatalog catalog, String dataset, String split,
             List<Scene> scenes, int epochs, long seed, long nowMs) {
         if (epochs < 1) {
@@ -61,21 +69,9 @@ public final class PromptFeeder {
                 png.put(s.id(), PngImages.encode(s.image()));
             }
             for (int epoch = 0; epoch < epochs; epoch++) {
-                List<Scene> order = new ArrayList<>(scenes);
-                Collections.shuffle(order, new Random(seed * 1_000_003L + epoch));
-                for (Scene s : order) {
-                    tasks.send(new ProducerRecord<>(catalog.prompts().name(), s.id(), PromptTask.newBuilder()
-                            .setSampleId(s.id())
-                            .setDataset(dataset)
-                            .setSplit(split)
-                            .setEpoch(epoch)
-                            .setImageUri("inline:" + s.id() + ".png")
-                            .setWidth(s.width())
-                            .setHeight(s.height())
-                            .setQuestion(dev.dipr1.policy.Tokenizer.QUESTION)
-                            .setCreatedAtMs(Instant.ofEpochMilli(nowMs))
-                            .setImage(ByteBuffer.wrap(png.get(s.id())))
-                            .build()));
+                for (Scene s : epochOrder(scenes, seed, epoch)) {
+                    PromptTask task = promptTask(s, dataset, split, epoch, png.get(s.id()), nowMs);
+                    tasks.send(new ProducerRecord<>(catalog.prompts().name(), s.id(), task));
                     prompts++;
                 }
             }
@@ -86,6 +82,30 @@ public final class PromptFeeder {
         return new Result(scenes.size(), prompts);
     }
 
+    /** The order of the scenes in one epoch: a shuffle seeded by the feeder seed and the epoch. */
+    static List<Scene> epochOrder(List<Scene> scenes, long seed, int epoch) {
+        List<Scene> order = new ArrayList<>(scenes);
+        Collections.shuffle(order, new Random(seed * 1_000_003L + epoch));
+        return order;
+    }
+
+    /** The prompt of one scene in one epoch, its PNG inline. */
+    static PromptTask promptTask(Scene s, String dataset, String split, int epoch, byte[] png, long nowMs) {
+        return PromptTask.newBuilder()
+                .setSampleId(s.id())
+                .setDataset(dataset)
+                .setSplit(split)
+                .setEpoch(epoch)
+                .setImageUri("inline:" + s.id() + ".png")
+                .setWidth(s.width())
+                .setHeight(s.height())
+                .setQuestion(Tokenizer.QUESTION)
+                .setCreatedAtMs(Instant.ofEpochMilli(nowMs))
+                .setImage(ByteBuffer.wrap(png))
+                .build();
+    }
+
+    /** What the reward stream scores against: full boxes and visible boxes of the kept persons, ignored ones apart. */
     public static GroundTruth groundTruth(Scene s) {
         List<Box> boxes = new ArrayList<>();
         List<Box> visible = new ArrayList<>();

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -150,6 +151,41 @@ class GeneratorServiceIT {
         assertEquals("generator/decode", dead.get(0).getStage());
         assertEquals(catalog.prompts().name(), dead.get(0).getSourceTopic());
         assertEquals(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}), dead.get(0).getRawValue());
+    }
+
+    @Test
+    void theVersionGateHoldsTheGeneratorUntilANewVersionOrTheLongestWaitOnItsClock() throws Exception {
+        TopicCatalog catalog = TopicCatalog.withPrefix("gen-gate.");
+        try (Admin admin = Admin.create(kafka.asMap())) {
+            new TopicAdmin(admin, (short) 1).ensure(catalog.all());
+        }
+        AtomicLong clockMs = new AtomicLong(1_000_000);
+        GeneratorService g = new GeneratorService(kafka, catalog, Policy.initialise(PolicyConfig.tiny(), 3),
+                new GeneratorSettings("gen-gate", 2, 1f, 1f, 16, 1, 2), new SimpleMeterRegistry(), clockMs::get);
+        Thread t = new Thread(g::run, "gen-gate");
+        t.start();
+        PromptFeeder.publish(kafka, catalog, "synthetic", "train", SyntheticScenes.generate(Split.TRAIN, 9, 0, 8), 1, 1, 0);
+
+        // Given two groups per version, when the clock stands still, then v0 makes two groups only.
+        assertEquals(2, readRollouts(catalog, 3, Duration.ofSeconds(3)).size(), "closed after the budget");
+
+        // When the injected clock passes the longest wait, then v0 makes another share. (Well under
+        // 15 s of real time pass in these two reads, so a gate on the wall clock would stay closed.)
+        clockMs.addAndGet(VersionGate.MAX_WAIT.toMillis() + 1);
+        assertEquals(4, readRollouts(catalog, 4, Duration.ofSeconds(6)).size(), "one extra share, not more");
+
+        // When the learner publishes v5, then the gate opens with a new budget.
+        try (Policy v5 = Policy.initialise(PolicyConfig.tiny(), 99);
+                KafkaProducer<String, PolicyUpdate> p = new KafkaProducer<>(kafka.asMap(),
+                        catalog.policy().keySerde().serializer(), catalog.policy().valueSerde().serializer())) {
+            PolicyUpdate u = PolicyUpdates.create(v5.toBytes(), "dipr1-policy/1", 5, 10, 1 << 20,
+                    Files.createTempDirectory("pu"), 0);
+            p.send(new ProducerRecord<>(catalog.policy().name(), TopicCatalog.policyKey(), u)).get(30, TimeUnit.SECONDS);
+        }
+        List<RolloutGroup> groups = readRollouts(catalog, 6, Duration.ofSeconds(60));
+        g.close();
+        assertEquals(6, groups.size());
+        assertEquals(2, groups.stream().filter(r -> r.getPolicyVersion() == 5).count(), "two groups with v5");
     }
 
     private List<RolloutGroup> readRollouts(TopicCatalog catalog, int n, Duration timeout) {

@@ -1,0 +1,39 @@
+package dev.dipr1.generator;
+
+import dev.dipr1.policy.Policy;
+import dev.dipr1.policy.SampledCompletion;
+import dev.dipr1.policy.Sampler;
+import dev.dipr1.policy.SamplingSettings;
+import dev.dipr1.schemas.PromptTask;
+import dev.dipr1.scenes.Scene;
+import java.awt.image.BufferedImage;
+import java.util.List;
+
+/**
+ * Samples the G completions of one prompt. The sampler seed is a function of the base seed, the
+ * group id and the policy version, so a redone prompt (after a crash) gets the same samples.
+ */
+final class GroupSampler {
+
+    private final GeneratorSettings settings;
+    private final Sampler sampler = new Sampler();
+
+    GroupSampler(GeneratorSettings settings) {
+        this.settings = settings;
+    }
+
+    /** The sampler seed of a prompt's group under a policy version. */
+    long seed(PromptTask task, long policyVersion) {
+        return GeneratorService.mix(settings.seed(), RolloutGroups.groupId(task).hashCode(), policyVersion);
+    }
+
+    /** G completions of {@code task} by {@code policy}; with the wall time it took. */
+    RolloutGroups.Sampled sample(Policy policy, PromptTask task, BufferedImage image) {
+        long t0 = System.nanoTime();
+        long seed = seed(task, policy.version());
+        SamplingSettings s = new SamplingSettings(settings.temperature(), settings.topP(), settings.maxTokens(), seed);
+        List<SampledCompletion> samples = sampler.sample(policy, Scene.pixelsChw(image), settings.groupSize(), s);
+        long elapsedNs = System.nanoTime() - t0;
+        return new RolloutGroups.Sampled(policy.version(), seed, policy.tokenizer().promptIds(), samples, elapsedNs);
+    }
+}

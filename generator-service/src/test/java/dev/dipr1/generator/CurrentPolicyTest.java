@@ -1,0 +1,73 @@
+package dev.dipr1.generator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dipr1.policy.Policy;
+import dev.dipr1.policy.PolicyConfig;
+import dev.dipr1.schemas.PolicyUpdate;
+import dev.dipr1.topics.PolicyUpdates;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Hot-swapping the policy from update records, with real (tiny) checkpoints. */
+class CurrentPolicyTest {
+
+    @TempDir
+    Path dir;
+
+    private PolicyUpdate update(PolicyConfig config, long seed, long version) throws IOException {
+        try (Policy p = Policy.initialise(config, seed)) {
+            return PolicyUpdates.create(p.toBytes(), "dipr1-policy/1", version, version * 10, 1 << 24, dir, 0);
+        }
+    }
+
+    @Test
+    void aNewerVersionIsSwappedIn() throws IOException {
+        Policy v0 = Policy.initialise(PolicyConfig.tiny(), 3);
+        try (CurrentPolicy current = new CurrentPolicy(v0)) {
+            assertTrue(current.offer(update(PolicyConfig.tiny(), 99, 5)));
+            assertEquals(5, current.version());
+            assertEquals(5, current.get().version());
+            assertNotSame(v0, current.get());
+        }
+    }
+
+    @Test
+    void anOlderOrEqualVersionIsIgnored() throws IOException {
+        Policy v5 = Policy.initialise(PolicyConfig.tiny(), 3);
+        v5.setVersion(5);
+        try (CurrentPolicy current = new CurrentPolicy(v5)) {
+            assertFalse(current.offer(update(PolicyConfig.tiny(), 99, 5)));
+            assertFalse(current.offer(update(PolicyConfig.tiny(), 99, 4)));
+            assertSame(v5, current.get());
+        }
+    }
+
+    @Test
+    void aCorruptUpdateKeepsTheCurrentPolicy() throws IOException {
+        Policy v0 = Policy.initialise(PolicyConfig.tiny(), 3);
+        PolicyUpdate good = update(PolicyConfig.tiny(), 99, 5);
+        PolicyUpdate tampered = PolicyUpdate.newBuilder(good).setSha256("00").build();
+        try (CurrentPolicy current = new CurrentPolicy(v0)) {
+            assertFalse(current.offer(tampered), "fails its integrity check");
+            assertSame(v0, current.get());
+            assertTrue(current.offer(good), "the next good update still applies");
+        }
+    }
+
+    @Test
+    void anUpdateOfAnotherArchitectureKeepsTheCurrentPolicy() throws IOException {
+        Policy v0 = Policy.initialise(PolicyConfig.tiny(), 3);
+        try (CurrentPolicy current = new CurrentPolicy(v0)) {
+            assertFalse(current.offer(update(PolicyConfig.defaults(), 99, 5)));
+            assertSame(v0, current.get());
+            assertEquals(0, current.version());
+        }
+    }
+}
