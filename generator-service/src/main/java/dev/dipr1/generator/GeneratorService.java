@@ -1,5 +1,7 @@
 package dev.dipr1.generator;
 
+import org.apache.kafka.clients.consumer.CloseOptions;
+import dev.dipr1.topics.KafkaClients;
 import dev.dipr1.policy.Policy;
 import dev.dipr1.schemas.PolicyUpdate;
 import dev.dipr1.schemas.PromptTask;
@@ -17,7 +19,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,10 +40,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,21 +92,13 @@ public final class GeneratorService implements AutoCloseable {
         this.groupSampler = new GroupSampler(settings);
         this.gate = new VersionGate(settings.maxGroupsPerVersion(), VersionGate.MAX_WAIT, clock);
         this.version.set(initial.version());
-        Map<String, Object> c = new HashMap<>(kafka.asMap());
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, catalog.prefix() + "generators");
-        c.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.generatorId());
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // One prompt at a time: a group takes a while, and the offset is committed per group.
-        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
-        this.prompts = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
-        Map<String, Object> p = new HashMap<>(kafka.asMap());
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, settings.generatorId() + "-producer");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024);
-        this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        this.prompts = KafkaClients.rawConsumer(kafka, settings.generatorId(), Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG, catalog.prefix() + "generators",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1));
+        this.producer = KafkaClients.rawProducer(kafka, settings.generatorId() + "-producer",
+                Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024));
         this.policyWatcher = new PolicyWatcher(kafka, catalog.policy());
         this.groupsCounter = metrics.counter("generator/groups", "generator", settings.generatorId());
         this.tokensCounter = metrics.counter("generator/tokens", "generator", settings.generatorId());
@@ -266,7 +255,7 @@ public final class GeneratorService implements AutoCloseable {
     }
 
     private void closeResources() {
-        prompts.close(Duration.ofSeconds(5));
+        prompts.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         producer.close(Duration.ofSeconds(10));
         policyWatcher.close();
         policy.close();
@@ -284,13 +273,5 @@ public final class GeneratorService implements AutoCloseable {
             assigned.addAndGet(partitions.size());
             LOG.info("generator {} now owns prompt partitions {}", settings.generatorId(), partitions);
         }
-    }
-
-    /** A seed from a base seed, the group and the policy version (SplitMix64 finaliser). */
-    static long mix(long seed, long a, long b) {
-        long z = seed + 0x9E3779B97F4A7C15L * (a + 1) + 0xBF58476D1CE4E5B9L * (b + 1);
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 }

@@ -1,5 +1,6 @@
 package dev.dipr1.generator;
 
+import dev.dipr1.common.Seeds;
 import dev.dipr1.policy.Policy;
 import dev.dipr1.policy.SampledCompletion;
 import dev.dipr1.policy.Sampler;
@@ -24,7 +25,7 @@ final class GroupSampler {
 
     /** The sampler seed of a prompt's group under a policy version. */
     long seed(PromptTask task, long policyVersion) {
-        return GeneratorService.mix(settings.seed(), RolloutGroups.groupId(task).hashCode(), policyVersion);
+        return Seeds.derive(settings.seed(), RolloutGroups.groupId(task).hashCode(), policyVersion);
     }
 
     /** G completions of {@code task} by {@code policy}; with the wall time it took. */

@@ -1,11 +1,12 @@
 package dev.dipr1.generator;
 
+import org.apache.kafka.clients.consumer.CloseOptions;
+import dev.dipr1.topics.KafkaClients;
 import dev.dipr1.schemas.PolicyUpdate;
 import dev.dipr1.schemas.serde.UndecodableRecordException;
 import dev.dipr1.topics.ClientSettings;
 import dev.dipr1.topics.Topic;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,8 +14,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,12 +31,9 @@ public final class PolicyWatcher implements AutoCloseable {
 
     public PolicyWatcher(ClientSettings kafka, Topic<String, PolicyUpdate> topic) {
         this.topic = topic;
-        Map<String, Object> c = new HashMap<>(kafka.asMap());
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 * 1024 * 1024);
-        c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
-        this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+        this.consumer = KafkaClients.rawConsumer(kafka, topic.name() + "-watcher", Map.of(
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 * 1024 * 1024,
+                ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024));
         List<TopicPartition> parts = consumer.partitionsFor(topic.name(), Duration.ofSeconds(60)).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
         consumer.assign(parts);
@@ -62,6 +58,6 @@ public final class PolicyWatcher implements AutoCloseable {
 
     @Override
     public void close() {
-        consumer.close(Duration.ofSeconds(5));
+        consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
     }
 }

@@ -1,5 +1,6 @@
 package dev.dipr1.generator;
 
+import dev.dipr1.topics.KafkaClients;
 import dev.dipr1.policy.Tokenizer;
 import dev.dipr1.schemas.Box;
 import dev.dipr1.schemas.GroundTruth;
@@ -50,15 +51,12 @@ public final class PromptFeeder {
         if (epochs < 1) {
             throw new IllegalArgumentException("--epochs must be at least 1, was " + epochs);
         }
-        Map<String, Object> p = new HashMap<>(kafka.asMap());
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 10);
+        Map<String, Object> batching = Map.of(ProducerConfig.LINGER_MS_CONFIG, 10);
         int prompts = 0;
-        try (KafkaProducer<String, GroundTruth> ann = new KafkaProducer<>(p, catalog.annotations().keySerde().serializer(),
-                catalog.annotations().valueSerde().serializer());
-                KafkaProducer<String, PromptTask> tasks = new KafkaProducer<>(p, catalog.prompts().keySerde().serializer(),
-                        catalog.prompts().valueSerde().serializer())) {
+        try (KafkaProducer<String, GroundTruth> ann = KafkaClients.producer(kafka, catalog.annotations(),
+                catalog.prefix() + "feeder-annotations", batching);
+                KafkaProducer<String, PromptTask> tasks = KafkaClients.producer(kafka, catalog.prompts(),
+                        catalog.prefix() + "feeder-prompts", batching)) {
             // Annotations first, so the reward stream finds them when the first groups arrive.
             for (Scene s : scenes) {
                 ann.send(new ProducerRecord<>(catalog.annotations().name(), s.id(), groundTruth(s)));
