@@ -1,5 +1,7 @@
 package dev.dipr1.launcher;
 
+import dev.dipr1.demo.Charts;
+import dev.dipr1.demo.Progress;
 import dev.dipr1.policy.Policy;
 import dev.dipr1.policy.PolicyConfig;
 import dev.dipr1.policy.SftSettings;
@@ -53,16 +55,21 @@ final class SftCommand implements Callable<Integer> {
             System.out.println("SFT: " + out + " exists; nothing to do (--if-missing)");
             return 0;
         }
-        SftSettings d = SftSettings.defaults();
-        SftSettings s = new SftSettings(steps != null ? steps : d.steps(), batch != null ? batch : d.batchSize(),
-                lr != null ? lr : d.lr(), warmup != null ? warmup : d.warmupSteps(), seed,
-                maxMinutes != null ? maxMinutes : d.maxMinutes());
+        SftSettings s = settings();
         List<Double> losses = train(init, s, out);
         Path png = plot != null ? plot : out.resolveSibling(out.getFileName() + ".loss.png");
         Charts.lines(png, "SFT loss", "step", "loss (nats/token)", Map.of("loss", losses));
         System.out.printf("SFT: %d steps, final loss %.4f; checkpoint %s, loss curve %s%n", losses.size(),
                 losses.get(losses.size() - 1), out, png);
         return 0;
+    }
+
+    /** The given options over {@link SftSettings#defaults()}. */
+    SftSettings settings() {
+        SftSettings d = SftSettings.defaults();
+        return new SftSettings(steps != null ? steps : d.steps(), batch != null ? batch : d.batchSize(),
+                lr != null ? lr : d.lr(), warmup != null ? warmup : d.warmupSteps(), seed,
+                maxMinutes != null ? maxMinutes : d.maxMinutes());
     }
 
     static List<Double> train(Path init, SftSettings s, Path out) throws Exception {
