@@ -19,29 +19,31 @@ import picocli.CommandLine.Option;
         description = "Supervised fine-tuning (teacher forcing) on synthetic train scenes: the RL starting point.")
 final class SftCommand implements Callable<Integer> {
 
+    private static final SftSettings DEFAULTS = SftSettings.defaults();
+
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the checkpoint.")
     Path out;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of weights and data (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Option(names = "--seed", description = "Seed of weights and data (default: ${DEFAULT-VALUE}).")
+    long seed = DEFAULTS.seed();
 
     @Option(names = "--init", paramLabel = "FILE", description = "Continue from this checkpoint instead of fresh weights.")
     Path init;
 
-    @Option(names = "--steps", paramLabel = "N", description = "Optimisation steps (default: the calibrated run).")
-    Integer steps;
+    @Option(names = "--steps", paramLabel = "N", description = "Optimisation steps (default: ${DEFAULT-VALUE}, the calibrated run).")
+    int steps = DEFAULTS.steps();
 
-    @Option(names = "--batch", paramLabel = "N", description = "Batch size (default: 32).")
-    Integer batch;
+    @Option(names = "--batch", paramLabel = "N", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batch = DEFAULTS.batchSize();
 
-    @Option(names = "--lr", paramLabel = "LR", description = "Peak learning rate (default: 1e-3).")
-    Float lr;
+    @Option(names = "--lr", paramLabel = "LR", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+    float lr = DEFAULTS.lr();
 
-    @Option(names = "--warmup", paramLabel = "N", description = "Warm-up steps (default: 200).")
-    Integer warmup;
+    @Option(names = "--warmup", paramLabel = "N", description = "Warm-up steps (default: ${DEFAULT-VALUE}).")
+    int warmup = DEFAULTS.warmupSteps();
 
-    @Option(names = "--max-minutes", paramLabel = "M", description = "Stop after this many minutes (default: 9.5).")
-    Double maxMinutes;
+    @Option(names = "--max-minutes", paramLabel = "M", description = "Stop after this many minutes (default: ${DEFAULT-VALUE}).")
+    double maxMinutes = DEFAULTS.maxMinutes();
 
     @Option(names = "--plot", paramLabel = "PNG", description = "Loss curve (default: next to --out).")
     Path plot;
@@ -64,12 +66,9 @@ final class SftCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The given options over {@link SftSettings#defaults()}. */
+    /** The options as settings; each option not given keeps its value from {@link SftSettings#defaults()}. */
     SftSettings settings() {
-        SftSettings d = SftSettings.defaults();
-        return new SftSettings(steps != null ? steps : d.steps(), batch != null ? batch : d.batchSize(),
-                lr != null ? lr : d.lr(), warmup != null ? warmup : d.warmupSteps(), seed,
-                maxMinutes != null ? maxMinutes : d.maxMinutes());
+        return new SftSettings(steps, batch, lr, warmup, seed, maxMinutes);
     }
 
     static List<Double> train(Path init, SftSettings s, Path out) throws Exception {
