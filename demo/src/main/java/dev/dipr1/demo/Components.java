@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +57,14 @@ public final class Components implements AutoCloseable {
     /** Watches a started child process: one that exits before {@link #close()} is a failure. */
     public synchronized void watchProcess(String name, Process process, Path log) {
         parts.add(new ProcessPart(name, process, log));
+    }
+
+    /**
+     * Watches a part that runs its own threads and is closed by its owner (e.g. a Kafka Streams
+     * instance): {@code failure} says why it is no longer running, or returns null while it is fine.
+     */
+    public synchronized void watch(String name, Supplier<String> failure) {
+        parts.add(new WatchedPart(name, failure));
     }
 
     /** Throws IllegalStateException naming the first part that died, with its cause. */
@@ -114,6 +123,25 @@ public final class Components implements AutoCloseable {
         @Override
         public boolean isAlive() {
             return thread.isAlive();
+        }
+    }
+
+    private record WatchedPart(String name, Supplier<String> why) implements Part {
+
+        @Override
+        public String failure() {
+            return why.get();
+        }
+
+        @Override
+        public void requestStop() {} // its owner closes it
+
+        @Override
+        public void awaitStopped() {}
+
+        @Override
+        public boolean isAlive() {
+            return false; // not ours to account for
         }
     }
 

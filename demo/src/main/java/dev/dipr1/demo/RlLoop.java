@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,6 +88,7 @@ public final class RlLoop {
                         rewardStats);
                 Policy ref = Policy.load(c.sft())) {
             try (Components components = new Components()) {
+                components.watch("reward-stream", () -> failed(rewards.state()));
                 learner = new LearnerService(c.client(), c.catalog(), c.catalog().advantages().name(),
                         Policy.load(c.sft()), ref, c.learner(), registry, System::currentTimeMillis);
                 components.startThread("learner", learner::run, learner::stop);
@@ -120,6 +122,14 @@ public final class RlLoop {
         long generated = generators.stream().mapToLong(GeneratorService::groupsGenerated).sum();
         return new Result(learner.history(), seconds, generated, LearnerCounters.of(registry), learner.policy(),
                 rewardStats.deadLettered());
+    }
+
+    /** Why a reward stream in {@code state} no longer scores, or null while it does. */
+    static String failed(KafkaStreams.State state) {
+        return switch (state) {
+            case PENDING_ERROR, ERROR, PENDING_SHUTDOWN, NOT_RUNNING -> "stopped (Kafka Streams state " + state + ")";
+            default -> null;
+        };
     }
 
     /** Until the deadline, the step limit or the last prompt: reports progress, fails when a component died. */

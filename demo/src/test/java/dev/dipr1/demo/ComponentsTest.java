@@ -1,6 +1,7 @@
 package dev.dipr1.demo;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,6 +50,20 @@ class ComponentsTest {
         components.close();
         assertFalse(components.anyAlive(), "no thread left behind");
         assertFalse(worker.thread.isAlive());
+    }
+
+    @Test
+    void aWatchedPartThatStoppedFailsTheCheckByName() throws Exception {
+        AtomicReference<String> state = new AtomicReference<>();
+        try (Components components = new Components()) {
+            components.watch("reward-stream", state::get);
+            assertDoesNotThrow(components::check);
+
+            state.set("stopped (Kafka Streams state ERROR)");
+
+            IllegalStateException e = assertThrows(IllegalStateException.class, components::check);
+            assertEquals("component reward-stream stopped (Kafka Streams state ERROR)", e.getMessage());
+        }
     }
 
     @Test
