@@ -3,8 +3,8 @@ package dev.dipr1.demo;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dipr1.learner.StepStats;
 import dev.dipr1.policy.EvalResult;
@@ -77,6 +77,7 @@ public final class DemoReport {
         root.put("peak_resident_mb", mb);
     }
 
+    // EvalResult's own JSON rounds to 6 decimals; the report has always carried exactly that.
     private static JsonNode tree(EvalResult r) {
         try {
             return JSON.readTree(r.toJson());
