@@ -1,5 +1,7 @@
 package dev.dipr1.launcher;
 
+import dev.dipr1.demo.KafkaConnection;
+import dev.dipr1.demo.RlLoop;
 import dev.dipr1.rewards.ScoringBenchmark;
 import dev.dipr1.rewardstream.TopologyBenchmark;
 import java.util.concurrent.Callable;
@@ -48,7 +50,7 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try (KafkaConnection connection = KafkaConnection.open(kafka, null)) {
+            try (KafkaConnection connection = kafka.connect(null)) {
                 TopologyBenchmark.Result r = TopologyBenchmark.run(connection.settings(), groups, g, seed);
                 System.out.printf("topology: %d groups of %d: scoring %.0f groups/s, pass-through %.0f groups/s, "
                         + "ratio %.2f%n", r.groups(), r.g(), r.scoringGroupsPerSecond(),
@@ -75,7 +77,7 @@ final class BenchCommand implements Runnable {
             if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
                 System.setProperty("ai.djl.pytorch.num_threads", "1");
             }
-            try (KafkaConnection connection = KafkaConnection.open(kafka, null)) {
+            try (KafkaConnection connection = kafka.connect(null)) {
                 var client = connection.settings();
                 java.nio.file.Path work = java.nio.file.Files.createTempDirectory("dipr1-bench-async");
                 double[] rates = new double[2];

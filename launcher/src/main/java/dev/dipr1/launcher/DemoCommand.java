@@ -1,14 +1,23 @@
 package dev.dipr1.launcher;
 
+import dev.dipr1.demo.ChildJvm;
+import dev.dipr1.demo.DemoPlan;
+import dev.dipr1.demo.DemoReport;
+import dev.dipr1.demo.DemoRun;
+import dev.dipr1.demo.DemoSettings;
+import dev.dipr1.demo.SamplingSettings;
+import dev.dipr1.rewards.RewardConfig;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** The main job: everything in one go. */
+/** The main job: everything in one go. Parses the options into a {@link DemoPlan} and runs it. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run DIP-R1 end to end: a Kafka broker (embedded unless --bootstrap-servers), synthetic splits, "
                 + "SFT (cached per seed), asynchronous GRPO with the three DIP-R1 rewards (generator, reward stream "
@@ -16,6 +25,14 @@ import picocli.CommandLine.Option;
                 + "in-domain and ood. Writes report.json, report.md and plots to --out.",
             "Default run about 20 minutes on 2 cores; --quick about 5."})
 final class DemoCommand implements Callable<Integer> {
+
+    /**
+     * The demo's reward weights unless --lambda is given. With rewards.md's equal weights the look
+     * reward, whose spread within a group is the largest, dominates the advantages: in our runs
+     * it rose from 0.33 to 0.6 while accuracy did not move and F1 fell (seed 1: -0.004 in-domain);
+     * (1, 0.5, 2) gave +0.014. The reward stream's own default stays rewards.md §6.
+     */
+    static final double[] DEMO_LAMBDA = {1.0, 0.5, 2.0};
 
     @Mixin KafkaOptions kafka;
     @Mixin LearnerOptions learner;
@@ -33,11 +50,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--rl-minutes", paramLabel = "M", description = "Override the RL time budget.")
     Double rlMinutes;
 
-    @Option(names = "--group-size", defaultValue = "8", description = "G: completions per prompt (default: ${DEFAULT-VALUE}).")
-    int groupSize;
+    @Option(names = "--group-size", description = "G: completions per prompt, 2..64 (default: ${DEFAULT-VALUE}).")
+    int groupSize = SamplingSettings.defaults().groupSize();
 
-    @Option(names = "--temperature", defaultValue = "0.7", description = "Sampling temperature (default: ${DEFAULT-VALUE}).")
-    float temperature;
+    @Option(names = "--temperature", description = "Sampling temperature, in (0, 10] (default: ${DEFAULT-VALUE}).")
+    float temperature = SamplingSettings.defaults().temperature();
 
     @Option(names = "--processes",
             description = "Run the reward stream, the learner and the generator each as its own JVM (default: threads of this one).")
@@ -54,41 +71,37 @@ final class DemoCommand implements Callable<Integer> {
             description = "Where SFT checkpoints are cached (default: ${DEFAULT-VALUE}).")
     Path cacheDir;
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    /**
-     * The demo's reward weights unless --lambda is given. With rewards.md's equal weights the look
-     * reward, whose spread within a group is the largest, dominates the advantages: in our runs
-     * it rose from 0.33 to 0.6 while accuracy did not move and F1 fell (seed 1: -0.004 in-domain);
-     * (1, 0.5, 2) gave +0.014. The reward stream's own default stays rewards.md §6.
-     */
-    static final double[] DEMO_LAMBDA = {1.0, 0.5, 2.0};
+    @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        dev.dipr1.rewards.RewardConfig rewardConfig = rewards.config();
-        if (!spec.commandLine().getParseResult().hasMatchedOption("--lambda")) {
-            rewardConfig = new dev.dipr1.rewards.RewardConfig(rewardConfig.iouThreshold(), rewardConfig.soft(),
-                    rewardConfig.weightPrecision(), rewardConfig.weightRecall(), rewardConfig.clusterIou(),
-                    rewardConfig.uncertaintyThreshold(), rewardConfig.maxLookAreaFraction(), DEMO_LAMBDA[0],
-                    DEMO_LAMBDA[1], DEMO_LAMBDA[2], rewardConfig.epsilon(), rewardConfig.scaleByStd());
-        }
-        DemoSettings base = quick ? DemoSettings.quick() : DemoSettings.standard();
-        DemoSettings s = rlMinutes == null ? base : new DemoSettings(base.sftSteps(), base.sftMinutes(), rlMinutes,
-                base.trainScenes(), base.evalImages(), base.generators());
-        if (groupSize < 2) {
-            throw new IllegalArgumentException("--group-size must be at least 2: GRPO compares completions of a group");
-        }
-        Path dir = out != null ? out
-                : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        if (sftCheckpoint != null && !java.nio.file.Files.isRegularFile(sftCheckpoint)) {
-            throw new IllegalArgumentException("--sft-checkpoint " + sftCheckpoint + " is not a file");
-        }
-        DemoRun run = new DemoRun(s, seed, dir, cacheDir, kafka, learner, rewardConfig, groupSize, temperature, !noSftMore,
-                sftCheckpoint, processes);
-        DemoReport report = run.call();
+        DemoReport report = new DemoRun(plan(), kafka::connect, new ChildJvm(Dipr1.class.getName())).call();
         System.out.println(report.summary());
         return 0;
+    }
+
+    /** The validated plan of this run; bad options throw IllegalArgumentException saying what to change. */
+    DemoPlan plan() {
+        DemoSettings size = quick ? DemoSettings.quick() : DemoSettings.standard();
+        if (rlMinutes != null) {
+            size = size.withRlMinutes(rlMinutes);
+        }
+        SamplingSettings sampling = new SamplingSettings(groupSize, temperature);
+        Path dir = out != null ? out
+                : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        return new DemoPlan(size, sampling, seed, dir, cacheDir, kafka.catalog(),
+                learner.settings(dir.resolve("learner.ckpt"), dir.resolve("policies"), true), rewardConfig(),
+                !noSftMore, sftCheckpoint, processes);
+    }
+
+    /** The reward options, with the demo's own weights unless --lambda was given. */
+    private RewardConfig rewardConfig() {
+        RewardConfig r = rewards.config();
+        if (spec.commandLine().getParseResult().hasMatchedOption("--lambda")) {
+            return r;
+        }
+        return new RewardConfig(r.iouThreshold(), r.soft(), r.weightPrecision(), r.weightRecall(), r.clusterIou(),
+                r.uncertaintyThreshold(), r.maxLookAreaFraction(), DEMO_LAMBDA[0], DEMO_LAMBDA[1], DEMO_LAMBDA[2],
+                r.epsilon(), r.scaleByStd());
     }
 }

@@ -1,10 +1,9 @@
 package dev.dipr1.launcher;
 
+import dev.dipr1.demo.HeldOutSplits;
 import dev.dipr1.policy.EvalResult;
-import dev.dipr1.policy.Evaluator;
 import dev.dipr1.policy.Policy;
 import dev.dipr1.scenes.Split;
-import dev.dipr1.scenes.SyntheticScenes;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,10 +14,6 @@ import picocli.CommandLine.Option;
         description = "Evaluate a checkpoint with greedy decoding: format rate, precision, recall, F1 at IoU 0.5, "
                 + "mean IoU of matches, count MAE.")
 final class EvalCommand implements Callable<Integer> {
-
-    /** Held-out evaluation sets are fixed: seed 1000 of each split. */
-    static final long EVAL_SEED = 1000;
-    static final int EVAL_IMAGES = 200;
 
     @Option(names = "--checkpoint", required = true, paramLabel = "FILE") Path checkpoint;
 
@@ -54,6 +49,6 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     static EvalResult evaluate(Policy policy, Split split, int images) {
-        return Evaluator.evaluate(policy, SyntheticScenes.generate(split, EVAL_SEED, 0, images), split.label());
+        return HeldOutSplits.evaluate(policy, split, images);
     }
 }

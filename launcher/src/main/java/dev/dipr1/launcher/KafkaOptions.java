@@ -1,5 +1,6 @@
 package dev.dipr1.launcher;
 
+import dev.dipr1.demo.KafkaConnection;
 import dev.dipr1.topics.ClientSettings;
 import dev.dipr1.topics.TopicCatalog;
 import java.nio.file.Path;
@@ -35,6 +36,15 @@ public final class KafkaOptions {
 
     public ClientSettings settings(String bootstrap) {
         return ClientSettings.of(bootstrap, kafkaConfig, System.getenv());
+    }
+
+    /**
+     * The Kafka given by --bootstrap-servers, or an embedded broker started now that keeps its data in
+     * {@code dataDir} (null: a temporary directory).
+     */
+    public KafkaConnection connect(Path dataDir) {
+        return hasBootstrapServers() ? KafkaConnection.external(settings())
+                : KafkaConnection.embedded(dataDir, this::settings);
     }
 
     public TopicCatalog catalog() {

@@ -1,5 +1,7 @@
 package dev.dipr1.launcher;
 
+import dev.dipr1.demo.LearnerCounters;
+import dev.dipr1.demo.LearnerStatusDir;
 import dev.dipr1.learner.LearnerService;
 import dev.dipr1.policy.Policy;
 import dev.dipr1.topics.TopicAdmin;
@@ -46,12 +48,15 @@ final class LearnerCommand implements Callable<Integer> {
             description = "Without a learner checkpoint, train only on groups that arrive from now on.")
     boolean startAtEnd;
 
-    @Option(names = "--history", paramLabel = "FILE", description = "Append one JSON line per learner step here.")
-    Path history;
-
-    @Option(names = "--ready-file", paramLabel = "FILE",
-            description = "Create this file once the learner has taken its start position (for orchestration).")
-    Path readyFile;
+    /*
+     * Hidden: only demo --processes uses it. A learner in another JVM has no other way to hand its
+     * step history and drop counters back (neither is on a topic), and the demo must not feed prompts
+     * before the learner has taken its start position.
+     */
+    @Option(names = "--status-dir", paramLabel = "DIR", hidden = true,
+            description = "For the demo's --processes mode, which has no other channel back from this JVM: write a "
+                    + "ready file once positioned, one JSON line per step and the drop counters here.")
+    Path statusDir;
 
     @Override
     public Integer call() throws Exception {
@@ -66,32 +71,19 @@ final class LearnerCommand implements Callable<Integer> {
                 LearnerService learner = new LearnerService(kafka.settings(), kafka.catalog(), topic,
                         Policy.load(checkpoint), ref, options.settings(learnerCheckpoint, policyDir, startAtEnd),
                         metrics.registry(), System::currentTimeMillis)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(learner::close, "learner-shutdown"));
-            if (history != null) {
-                learner.onStep(StepLog.appendingTo(history));
-            }
-            if (readyFile != null) {
-                announceReady(learner, readyFile);
+            LearnerStatusDir status = statusDir == null ? null : new LearnerStatusDir(statusDir);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                learner.close();
+                if (status != null) {
+                    status.writeCounters(LearnerCounters.of(metrics.registry()));
+                }
+            }, "learner-shutdown"));
+            if (status != null) {
+                learner.onStep(status.recorder(metrics.registry()));
+                status.announceReady(learner);
             }
             learner.run();
         }
         return 0;
-    }
-
-    /** Creates the file once the learner has taken its start position, so an orchestrator may feed prompts. */
-    private static void announceReady(LearnerService learner, Path file) {
-        Thread t = new Thread(() -> {
-            try {
-                if (learner.awaitPositioned(java.time.Duration.ofMinutes(5))) {
-                    java.nio.file.Files.writeString(file, "ready\n");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (java.io.IOException e) {
-                org.slf4j.LoggerFactory.getLogger(LearnerCommand.class).error("cannot write {}: {}", file, e.toString());
-            }
-        }, "learner-ready");
-        t.setDaemon(true);
-        t.start();
     }
 }

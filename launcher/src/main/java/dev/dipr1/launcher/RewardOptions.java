@@ -6,9 +6,12 @@ import picocli.CommandLine.Option;
 /** The reward settings of rewards.md §6 as command-line options; defaults are §6's. */
 public final class RewardOptions {
 
-    @Option(names = "--iou", paramLabel = "TAU", defaultValue = "0.5",
+    /** The scalar options start from these; the two lists keep text defaults so the help shows them as typed. */
+    private static final RewardConfig DEFAULTS = RewardConfig.defaults();
+
+    @Option(names = "--iou", paramLabel = "TAU",
             description = "IoU for a prediction to match GT, in (0, 1] (default: ${DEFAULT-VALUE}).")
-    double iou;
+    double iou = DEFAULTS.iouThreshold();
 
     @Option(names = "--hard", description = "Count matches instead of summing matched IoU (soft = false).")
     boolean hard;
@@ -17,25 +20,25 @@ public final class RewardOptions {
             description = "Weights of precision and recall; must sum to 1 (default: ${DEFAULT-VALUE}).")
     double[] weightsPr;
 
-    @Option(names = "--cluster-iou", paramLabel = "TAU_C", defaultValue = "0.5",
+    @Option(names = "--cluster-iou", paramLabel = "TAU_C",
             description = "IoU for a box to join a consensus cluster (default: ${DEFAULT-VALUE}).")
-    double clusterIou;
+    double clusterIou = DEFAULTS.clusterIou();
 
-    @Option(names = "--uncertainty", paramLabel = "THETA", defaultValue = "0.5",
+    @Option(names = "--uncertainty", paramLabel = "THETA",
             description = "Uncertainty for a cluster to count as uncertain (default: ${DEFAULT-VALUE}).")
-    double uncertainty;
+    double uncertainty = DEFAULTS.uncertaintyThreshold();
 
-    @Option(names = "--max-look-area", paramLabel = "ALPHA", defaultValue = "0.25",
+    @Option(names = "--max-look-area", paramLabel = "ALPHA",
             description = "Largest look box as a fraction of the image area (default: ${DEFAULT-VALUE}).")
-    double maxLookArea;
+    double maxLookArea = DEFAULTS.maxLookAreaFraction();
 
     @Option(names = "--lambda", paramLabel = "FMT,LOOK,ACC", defaultValue = "1,1,1", split = ",",
             description = "Weights of the format, look and accuracy rewards (default: ${DEFAULT-VALUE}).")
     double[] lambda;
 
-    @Option(names = "--epsilon", paramLabel = "EPS", defaultValue = "1e-4",
+    @Option(names = "--epsilon", paramLabel = "EPS",
             description = "Added to the group std (default: ${DEFAULT-VALUE}).")
-    double epsilon;
+    double epsilon = DEFAULTS.epsilon();
 
     @Option(names = "--no-std-scaling", description = "Do not divide advantages by the group std (Dr. GRPO).")
     boolean noStdScaling;

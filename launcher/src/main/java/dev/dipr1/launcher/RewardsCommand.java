@@ -1,21 +1,14 @@
 package dev.dipr1.launcher;
 
+import dev.dipr1.demo.RewardStreams;
 import dev.dipr1.rewardstream.RewardStatistics;
 import dev.dipr1.rewardstream.RewardStreamService;
 import dev.dipr1.rewardstream.RewardStreamSettings;
-import dev.dipr1.rewardstream.RewardTopology;
-import dev.dipr1.rewardstream.RolloutScorer;
 import dev.dipr1.topics.ClientSettings;
-import dev.dipr1.topics.TopicAdmin;
-import dev.dipr1.topics.TopicCatalog;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -59,27 +52,11 @@ final class RewardsCommand implements Callable<Integer> {
                 settings.rewards().toJson());
         CountDownLatch stop = new CountDownLatch(1);
         try (MetricsEndpoint metrics = new MetricsEndpoint(metricsPort);
-                RewardStreamService service = start(client, kafka.catalog(), settings, advantagesTopic, stateDir,
+                RewardStreamService service = RewardStreams.start(client, kafka.catalog(), settings, advantagesTopic, stateDir,
                         new RewardStatistics(metrics.registry()))) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "rewards-shutdown"));
             stop.await();
         }
         return 0;
-    }
-
-    /** Creates missing topics and starts one reward-stream instance (used by the demo too). */
-    static RewardStreamService start(ClientSettings client, TopicCatalog catalog, RewardStreamSettings settings,
-            String advantagesTopic, Path stateDir, RewardStatistics stats) throws Exception {
-        var advantages = advantagesTopic == null ? catalog.advantages() : catalog.advantages().named(advantagesTopic);
-        try (Admin admin = Admin.create(client.asMap())) {
-            new TopicAdmin(admin, (short) 1).ensure(List.of(catalog.rollouts(), catalog.annotations(), advantages,
-                    catalog.deadLetters()));
-        }
-        RewardTopology.Topics topics = new RewardTopology.Topics(catalog.rollouts(), catalog.annotations(),
-                advantages, catalog.deadLetters());
-        Path state = stateDir != null ? stateDir : Files.createTempDirectory("dipr1-rewards-state-");
-        return new RewardStreamService(RewardTopology.build(topics, settings,
-                RolloutScorer.dipr1(settings.rewards()), stats), client, catalog.prefix() + "reward-stream", state,
-                UUID.randomUUID().toString().substring(0, 8)).start();
     }
 }

@@ -1,5 +1,7 @@
 package dev.dipr1.launcher;
 
+import dev.dipr1.demo.Charts;
+import dev.dipr1.demo.Progress;
 import dev.dipr1.policy.Policy;
 import dev.dipr1.policy.PolicyConfig;
 import dev.dipr1.policy.SftSettings;
@@ -17,29 +19,31 @@ import picocli.CommandLine.Option;
         description = "Supervised fine-tuning (teacher forcing) on synthetic train scenes: the RL starting point.")
 final class SftCommand implements Callable<Integer> {
 
+    private static final SftSettings DEFAULTS = SftSettings.defaults();
+
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the checkpoint.")
     Path out;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of weights and data (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Option(names = "--seed", description = "Seed of weights and data (default: ${DEFAULT-VALUE}).")
+    long seed = DEFAULTS.seed();
 
     @Option(names = "--init", paramLabel = "FILE", description = "Continue from this checkpoint instead of fresh weights.")
     Path init;
 
-    @Option(names = "--steps", paramLabel = "N", description = "Optimisation steps (default: the calibrated run).")
-    Integer steps;
+    @Option(names = "--steps", paramLabel = "N", description = "Optimisation steps (default: ${DEFAULT-VALUE}, the calibrated run).")
+    int steps = DEFAULTS.steps();
 
-    @Option(names = "--batch", paramLabel = "N", description = "Batch size (default: 32).")
-    Integer batch;
+    @Option(names = "--batch", paramLabel = "N", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batch = DEFAULTS.batchSize();
 
-    @Option(names = "--lr", paramLabel = "LR", description = "Peak learning rate (default: 1e-3).")
-    Float lr;
+    @Option(names = "--lr", paramLabel = "LR", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+    float lr = DEFAULTS.lr();
 
-    @Option(names = "--warmup", paramLabel = "N", description = "Warm-up steps (default: 200).")
-    Integer warmup;
+    @Option(names = "--warmup", paramLabel = "N", description = "Warm-up steps (default: ${DEFAULT-VALUE}).")
+    int warmup = DEFAULTS.warmupSteps();
 
-    @Option(names = "--max-minutes", paramLabel = "M", description = "Stop after this many minutes (default: 9.5).")
-    Double maxMinutes;
+    @Option(names = "--max-minutes", paramLabel = "M", description = "Stop after this many minutes (default: ${DEFAULT-VALUE}).")
+    double maxMinutes = DEFAULTS.maxMinutes();
 
     @Option(names = "--plot", paramLabel = "PNG", description = "Loss curve (default: next to --out).")
     Path plot;
@@ -53,16 +57,18 @@ final class SftCommand implements Callable<Integer> {
             System.out.println("SFT: " + out + " exists; nothing to do (--if-missing)");
             return 0;
         }
-        SftSettings d = SftSettings.defaults();
-        SftSettings s = new SftSettings(steps != null ? steps : d.steps(), batch != null ? batch : d.batchSize(),
-                lr != null ? lr : d.lr(), warmup != null ? warmup : d.warmupSteps(), seed,
-                maxMinutes != null ? maxMinutes : d.maxMinutes());
+        SftSettings s = settings();
         List<Double> losses = train(init, s, out);
         Path png = plot != null ? plot : out.resolveSibling(out.getFileName() + ".loss.png");
         Charts.lines(png, "SFT loss", "step", "loss (nats/token)", Map.of("loss", losses));
         System.out.printf("SFT: %d steps, final loss %.4f; checkpoint %s, loss curve %s%n", losses.size(),
                 losses.get(losses.size() - 1), out, png);
         return 0;
+    }
+
+    /** The options as settings; each option not given keeps its value from {@link SftSettings#defaults()}. */
+    SftSettings settings() {
+        return new SftSettings(steps, batch, lr, warmup, seed, maxMinutes);
     }
 
     static List<Double> train(Path init, SftSettings s, Path out) throws Exception {

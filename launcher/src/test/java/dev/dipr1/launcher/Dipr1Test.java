@@ -69,6 +69,15 @@ class Dipr1Test {
     }
 
     @Test
+    void learnerHelpShowsNoDemoPlumbing() {
+        Run r = run("learner", "--help");
+        assertEquals(0, r.exit(), r.err());
+        for (String flag : new String[] {"--status-dir", "--history", "--ready-file"}) {
+            assertFalse(r.out().contains(flag), flag + " is not part of the public learner CLI: " + r.out());
+        }
+    }
+
+    @Test
     void noCommandAsksForOne() {
         Run r = run();
         assertEquals(2, r.exit());

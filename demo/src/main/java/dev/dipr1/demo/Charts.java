@@ -1,4 +1,4 @@
-package dev.dipr1.launcher;
+package dev.dipr1.demo;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,12 +13,12 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /** PNG charts of runs (JFreeChart). */
-final class Charts {
+public final class Charts {
 
     private Charts() {}
 
     /** One line per named series of y values over x = 1, 2, … (e.g. steps). */
-    static void lines(Path png, String title, String xLabel, String yLabel, Map<String, List<Double>> series)
+    public static void lines(Path png, String title, String xLabel, String yLabel, Map<String, List<Double>> series)
             throws IOException {
         XYSeriesCollection data = new XYSeriesCollection();
         series.forEach((name, ys) -> {
@@ -34,7 +34,7 @@ final class Charts {
     }
 
     /** Grouped bars: for each category (x), one bar per series. */
-    static void bars(Path png, String title, String yLabel, Map<String, Map<String, Double>> seriesByName)
+    public static void bars(Path png, String title, String yLabel, Map<String, Map<String, Double>> seriesByName)
             throws IOException {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         seriesByName.forEach((series, byCategory) -> byCategory.forEach((cat, v) -> data.addValue(v, series, cat)));

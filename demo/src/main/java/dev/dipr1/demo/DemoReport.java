@@ -1,14 +1,13 @@
-package dev.dipr1.launcher;
+package dev.dipr1.demo;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dipr1.learner.StepStats;
 import dev.dipr1.policy.EvalResult;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +19,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** What a demo run measured: report.json, report.md and the plots. */
-final class DemoReport {
+public final class DemoReport {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** For the report's own rows: record components in camelCase, JSON fields in snake_case. */
+    private static final ObjectMapper SNAKE = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
     private final Path dir;
     private final ObjectNode root = JSON.createObjectNode();
@@ -60,25 +62,11 @@ final class DemoReport {
         n.set("ood", tree(ood));
     }
 
-    void rlRun(List<StepStats> history, double seconds, long groupsGenerated, MeterRegistry registry, int groupSize) {
+    /** The RL phase: its learner steps, how long it ran, what was generated and what the learner dropped. */
+    void rlRun(List<StepStats> history, double seconds, long groupsGenerated, LearnerCounters dropped, int groupSize) {
         this.history = history;
         root.put("steps", history.size());
-        long samples = history.stream().mapToLong(StepStats::samples).sum();
-        ObjectNode t = root.putObject("throughput");
-        t.put("rl_seconds", seconds);
-        t.put("groups_generated", groupsGenerated);
-        t.put("generator_groups_per_s", groupsGenerated / seconds);
-        t.put("generator_samples_per_s", groupsGenerated * groupSize / seconds);
-        t.put("learner_steps", history.size());
-        t.put("learner_samples", samples);
-        t.put("learner_samples_per_s", samples / seconds);
-        t.put("learner_step_seconds_mean", history.stream().mapToDouble(StepStats::seconds).average().orElse(0));
-        t.put("groups_dropped_stale", count(registry, "stale"));
-        t.put("groups_dropped_zero_variance", count(registry, "zero_variance"));
-        t.put("groups_dropped_duplicate", count(registry, "duplicate"));
-        if (!history.isEmpty()) {
-            t.put("final_policy_version", history.get(history.size() - 1).policyVersion());
-        }
+        root.set("throughput", SNAKE.valueToTree(Throughput.of(history, seconds, groupsGenerated, dropped, groupSize)));
     }
 
     void totalSeconds(double s) {
@@ -89,11 +77,7 @@ final class DemoReport {
         root.put("peak_resident_mb", mb);
     }
 
-    private static double count(MeterRegistry registry, String reason) {
-        Counter c = registry.find("batch/dropped").tag("reason", reason).counter();
-        return c == null ? 0 : c.count();
-    }
-
+    // EvalResult's own JSON rounds to 6 decimals; the report has always carried exactly that.
     private static JsonNode tree(EvalResult r) {
         try {
             return JSON.readTree(r.toJson());
@@ -105,20 +89,7 @@ final class DemoReport {
     void write() throws IOException {
         ObjectNode n = root.putObject("notes");
         notes.forEach(n::put);
-        ArrayNode steps = root.putArray("learner_steps");
-        for (StepStats s : history) {
-            ObjectNode o = steps.addObject();
-            o.put("step", s.step());
-            o.put("policy_version", s.policyVersion());
-            o.put("loss_policy", s.policyLoss());
-            o.put("loss_kl", s.kl());
-            o.put("clip_ratio", s.clipRatio());
-            o.put("reward_format", s.rewardFormat());
-            o.put("reward_look", s.rewardLook());
-            o.put("reward_accuracy", s.rewardAccuracy());
-            o.put("reward_total", s.rewardTotal());
-            o.put("seconds", s.seconds());
-        }
+        root.set("learner_steps", SNAKE.valueToTree(history.stream().map(StepRow::of).toList()));
         JSON.writeValue(dir.resolve("report.json").toFile(), root);
         plots();
         Files.writeString(dir.resolve("report.md"), markdown());
@@ -182,7 +153,7 @@ final class DemoReport {
     }
 
     /** The few lines a person reads at the end of the run. */
-    String summary() {
+    public String summary() {
         List<String> lines = new ArrayList<>();
         EvalResult[] sft = evals.get("sft");
         EvalResult[] rl = evals.get("rl");
@@ -197,5 +168,33 @@ final class DemoReport {
         }
         lines.add("learner steps: " + root.path("steps").asLong() + "; report: " + dir.resolve("report.md"));
         return String.join("\n", lines);
+    }
+
+    /** The {@code throughput} object of report.json. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Throughput(double rlSeconds, long groupsGenerated, double generatorGroupsPerS, double generatorSamplesPerS,
+            int learnerSteps, long learnerSamples, double learnerSamplesPerS, double learnerStepSecondsMean,
+            double groupsDroppedStale, double groupsDroppedZeroVariance, double groupsDroppedDuplicate,
+            Long finalPolicyVersion) {
+
+        static Throughput of(List<StepStats> history, double seconds, long groupsGenerated, LearnerCounters dropped,
+                int groupSize) {
+            long samples = history.stream().mapToLong(StepStats::samples).sum();
+            return new Throughput(seconds, groupsGenerated, groupsGenerated / seconds,
+                    groupsGenerated * groupSize / seconds, history.size(), samples, samples / seconds,
+                    history.stream().mapToDouble(StepStats::seconds).average().orElse(0), dropped.droppedStale(),
+                    dropped.droppedZeroVariance(), dropped.droppedDuplicate(),
+                    history.isEmpty() ? null : history.get(history.size() - 1).policyVersion());
+        }
+    }
+
+    /** One element of {@code learner_steps} in report.json. */
+    record StepRow(long step, long policyVersion, double lossPolicy, double lossKl, double clipRatio,
+            double rewardFormat, double rewardLook, double rewardAccuracy, double rewardTotal, double seconds) {
+
+        static StepRow of(StepStats s) {
+            return new StepRow(s.step(), s.policyVersion(), s.policyLoss(), s.kl(), s.clipRatio(), s.rewardFormat(),
+                    s.rewardLook(), s.rewardAccuracy(), s.rewardTotal(), s.seconds());
+        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.dipr1.launcher;
+package dev.dipr1.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,6 +1,7 @@
-package dev.dipr1.launcher;
+package dev.dipr1.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.dipr1.learner.StepStats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,18 +9,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
 /** Learner steps as JSON Lines: how a learner in another process tells the demo what it did. */
-final class StepLog {
+public final class StepLog {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectReader STEPS = JSON.readerFor(StepStats.class);
 
     private StepLog() {}
 
-    static Consumer<StepStats> appendingTo(Path file) {
+    /** Appends each step as one line of {@code file}. */
+    public static Consumer<StepStats> appendingTo(Path file) {
         return s -> {
             try {
                 Files.writeString(file, JSON.writeValueAsString(s) + "\n", StandardCharsets.UTF_8,
@@ -30,22 +32,16 @@ final class StepLog {
         };
     }
 
-    /** The complete lines written so far (a line being written is skipped). */
-    static List<StepStats> read(Path file) throws IOException {
-        List<StepStats> out = new ArrayList<>();
+    /** The complete lines written so far (a line being written is skipped); none when the file is missing. */
+    public static List<StepStats> read(Path file) throws IOException {
         if (!Files.exists(file)) {
-            return out;
+            return List.of();
         }
         String text = Files.readString(file, StandardCharsets.UTF_8);
         int end = text.lastIndexOf('\n');
         if (end < 0) {
-            return out;
+            return List.of();
         }
-        for (String line : text.substring(0, end).split("\n")) {
-            if (!line.isBlank()) {
-                out.add(JSON.readValue(line, StepStats.class));
-            }
-        }
-        return out;
+        return List.copyOf(STEPS.<StepStats>readValues(text.substring(0, end + 1)).readAll());
     }
 }

@@ -1,0 +1,56 @@
+package dev.dipr1.demo;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts {@code dipr1} commands in child JVMs on this JVM's class path: SFT runs (waited for, on
+ * this terminal) and the services of {@code demo --processes} (started, logging to a file).
+ */
+public final class ChildJvm {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChildJvm.class);
+
+    private final String mainClass;
+
+    /** @param mainClass the {@code dipr1} entry point, e.g. {@code dev.dipr1.launcher.Dipr1} */
+    public ChildJvm(String mainClass) {
+        this.mainClass = mainClass;
+    }
+
+    /** Runs {@code dipr1 args} (its own libtorch thread pool) on this terminal; fails naming {@code what}. */
+    public void run(String what, List<String> args) throws IOException, InterruptedException {
+        LOG.info("{}: running dipr1 {}", what, String.join(" ", args));
+        Process p = new ProcessBuilder(command(List.of(), args)).inheritIO().start();
+        int rc = p.waitFor();
+        if (rc != 0) {
+            throw new IllegalStateException(what + " failed (exit " + rc + "): dipr1 " + String.join(" ", args));
+        }
+    }
+
+    /**
+     * Starts {@code dipr1 args} with stdout and stderr going to {@code log}, one libtorch thread (three
+     * service JVMs share two cores).
+     */
+    public Process start(String name, List<String> args, Path log) throws IOException {
+        LOG.info("starting {} (log {}): dipr1 {}", name, log, String.join(" ", args));
+        return new ProcessBuilder(command(List.of("-Dai.djl.pytorch.num_threads=1"), args)).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+    }
+
+    List<String> command(List<String> jvmOptions, List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx3g");
+        cmd.addAll(jvmOptions);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(mainClass);
+        cmd.addAll(args);
+        return cmd;
+    }
+}

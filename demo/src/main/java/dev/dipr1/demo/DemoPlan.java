@@ -1,0 +1,42 @@
+package dev.dipr1.demo;
+
+import dev.dipr1.learner.LearnerSettings;
+import dev.dipr1.rewards.RewardConfig;
+import dev.dipr1.topics.TopicCatalog;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Everything one demo run needs to know before it starts.
+ *
+ * @param size how long each phase runs and how much data it uses
+ * @param sampling G and temperature of the generators
+ * @param seed seed of SFT, data and sampling
+ * @param dir where the report, checkpoints and logs of this run go
+ * @param cacheDir where SFT checkpoints are cached across runs
+ * @param catalog the topics
+ * @param learner the GRPO learner's settings (its checkpoint and policy directory inside {@code dir})
+ * @param rewards the reward weights and thresholds
+ * @param sftMore whether to train and evaluate the equal-compute SFT baseline
+ * @param givenSft an SFT checkpoint to start from instead of training one (null: train or reuse the cache)
+ * @param processes whether the loop's components run as child JVMs instead of threads
+ */
+public record DemoPlan(DemoSettings size, SamplingSettings sampling, long seed, Path dir, Path cacheDir,
+        TopicCatalog catalog, LearnerSettings learner, RewardConfig rewards, boolean sftMore, Path givenSft,
+        boolean processes) {
+
+    /** Checks what a run would otherwise find out minutes in. */
+    public DemoPlan {
+        Objects.requireNonNull(size, "size");
+        Objects.requireNonNull(sampling, "sampling");
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(cacheDir, "cacheDir");
+        Objects.requireNonNull(catalog, "catalog");
+        Objects.requireNonNull(learner, "learner");
+        Objects.requireNonNull(rewards, "rewards");
+        if (givenSft != null && !Files.isRegularFile(givenSft)) {
+            throw new IllegalArgumentException("--sft-checkpoint " + givenSft + " is not a file");
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package dev.dipr1.demo;
+
+import dev.dipr1.learner.StepStats;
+import dev.dipr1.policy.DjlEnvironment;
+import dev.dipr1.policy.EvalResult;
+import dev.dipr1.policy.Policy;
+import dev.dipr1.policy.PolicyConfig;
+import dev.dipr1.policy.SftSettings;
+import dev.dipr1.scenes.DatasetWriter;
+import dev.dipr1.scenes.Split;
+import dev.dipr1.scenes.SyntheticScenes;
+import dev.dipr1.topics.ClientSettings;
+import dev.dipr1.topics.PolicyUpdates;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import me.tongfei.progressbar.ProgressBar;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One demo run, in order: broker, data, SFT (a child JVM, cached), evaluation of SFT,
+ * asynchronous GRPO (generator, reward stream and learner as threads of this JVM or as child JVMs),
+ * evaluation of RL, an equal-compute SFT continuation (child JVM) and its evaluation, the report.
+ */
+public final class DemoRun implements Callable<DemoReport> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
+
+    private final DemoPlan plan;
+    private final KafkaConnection.Opener kafka;
+    private final ChildJvm jvm;
+
+    /**
+     * @param kafka opens the run's Kafka, given where an embedded broker keeps its data
+     * @param jvm runs SFT and (with {@code --processes}) the services in child JVMs
+     */
+    public DemoRun(DemoPlan plan, KafkaConnection.Opener kafka, ChildJvm jvm) {
+        this.plan = plan;
+        this.kafka = kafka;
+        this.jvm = jvm;
+    }
+
+    @Override
+    public DemoReport call() throws Exception {
+        long t0 = System.nanoTime();
+        // Generator and learner each get one core: two libtorch pools of 2 would fight over 2 cores.
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", "1");
+        }
+        Path dir = plan.dir();
+        Files.createDirectories(dir);
+        DemoReport report = new DemoReport(dir, plan.seed(), plan.size());
+        try (KafkaConnection connection = kafka.open(dir.resolve("kafka"))) {
+            timed("data", () -> writeSplits(report));
+            Path sft = sftCheckpoint(report);
+            DjlEnvironment.init();
+            try (Policy p = Policy.load(sft)) {
+                report.sft(evaluate(p, Split.IN_DOMAIN), evaluate(p, Split.OOD));
+            }
+            double rlSeconds = runRl(connection.settings(), sft, report);
+            if (plan.sftMore()) {
+                Path more = dir.resolve("sft_more.ckpt");
+                jvm.run("equal-compute SFT", ServiceArgs.sft(sft, equalComputeSft(rlSeconds), more, null));
+                try (Policy p = Policy.load(more)) {
+                    report.sftMore(evaluate(p, Split.IN_DOMAIN), evaluate(p, Split.OOD));
+                }
+            }
+        }
+        report.totalSeconds((System.nanoTime() - t0) / 1e9);
+        report.peakResidentMb(peakResidentMb());
+        report.write();
+        return report;
+    }
+
+    /** SFT continued for as long as RL ran (one SFT step ≈ 0.3 s), at a lower learning rate, on fresh data. */
+    SftSettings equalComputeSft(double rlSeconds) {
+        return new SftSettings(Math.max(20, (int) (rlSeconds / 0.3)), SftSettings.defaults().batchSize(), 2e-4f, 20,
+                plan.seed() + 7919, rlSeconds / 60.0);
+    }
+
+    /** The warm start of this run's size: fewer warm-up steps when the run has few steps. */
+    SftSettings warmStart() {
+        SftSettings d = SftSettings.defaults();
+        int steps = plan.size().sftSteps();
+        return new SftSettings(steps, d.batchSize(), d.lr(), Math.min(d.warmupSteps(), steps / 5), plan.seed(),
+                plan.size().sftMinutes());
+    }
+
+    private void writeSplits(DemoReport report) throws IOException {
+        Path data = plan.dir().resolve("data");
+        int evalImages = plan.size().evalImages();
+        DatasetWriter.write(data.resolve("train"),
+                SyntheticScenes.generate(Split.TRAIN, plan.seed(), 0, plan.size().trainScenes()));
+        DatasetWriter.write(data.resolve("in-domain"),
+                SyntheticScenes.generate(Split.IN_DOMAIN, HeldOutSplits.SEED, 0, evalImages));
+        DatasetWriter.write(data.resolve("ood"), SyntheticScenes.generate(Split.OOD, HeldOutSplits.SEED, 0, evalImages));
+        report.note("data", "synthetic splits in " + data);
+    }
+
+    /** The SFT checkpoint for this seed and these settings: given, from the cache, or trained in a child JVM. */
+    private Path sftCheckpoint(DemoReport report) throws Exception {
+        Path local = plan.dir().resolve("sft.ckpt");
+        if (plan.givenSft() != null) {
+            report.note("sft", "given " + plan.givenSft());
+            Files.copy(plan.givenSft(), local, StandardCopyOption.REPLACE_EXISTING);
+            return local;
+        }
+        SftSettings s = warmStart();
+        String key = PolicyUpdates.sha256((s + "|" + PolicyConfig.defaults() + "|" + Policy.FORMAT_VERSION)
+                .getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+        Path cacheDir = plan.cacheDir();
+        Path cached = cacheDir.resolve("sft-seed" + plan.seed() + "-" + key + ".ckpt");
+        Path plot = cacheDir.resolve(cached.getFileName() + ".loss.png");
+        if (Files.exists(cached)) {
+            LOG.info("reusing the cached SFT checkpoint {} (same seed and settings)", cached);
+            report.note("sft", "reused cached " + cached);
+        } else {
+            Files.createDirectories(cacheDir);
+            Path tmp = cacheDir.resolve(cached.getFileName() + ".partial");
+            jvm.run("SFT", ServiceArgs.sft(null, s, tmp, plot));
+            Files.move(tmp, cached, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            report.note("sft", "trained " + cached);
+        }
+        if (Files.exists(plot)) {
+            Files.copy(plot, plan.dir().resolve("sft_loss.png"), StandardCopyOption.REPLACE_EXISTING);
+        }
+        Files.copy(cached, local, StandardCopyOption.REPLACE_EXISTING);
+        return local;
+    }
+
+    /** Asynchronous GRPO for the time budget; returns its wall-clock seconds. */
+    private double runRl(ClientSettings client, Path sft, DemoReport report) throws Exception {
+        SamplingSettings sampling = plan.sampling();
+        RlLoop.Config config = new RlLoop.Config(client, plan.catalog(), sft, plan.learner(), plan.size().generators(),
+                sampling.groupSize(), sampling.temperature(), plan.seed(), RlLoop.groupsPerVersion(plan.learner()),
+                SyntheticScenes.generate(Split.TRAIN, plan.seed(), 0, plan.size().trainScenes()), plan.dir(),
+                plan.rewards());
+        long budgetS = Math.round(plan.size().rlMinutes() * 60);
+        RlLoop.Result r;
+        try (ProgressBar bar = Progress.bar("GRPO", budgetS, "s")) {
+            Consumer<RlLoop.Status> onStatus = status -> {
+                bar.stepTo(Math.min(budgetS, (long) status.seconds()));
+                bar.setExtraMessage(statusLine(status));
+            };
+            r = plan.processes() ? ProcessRlLoop.run(config, jvm, Duration.ofSeconds(budgetS), onStatus)
+                    : RlLoop.run(config, Duration.ofSeconds(budgetS), 0, onStatus);
+        }
+        try (Policy rl = r.policy()) {
+            rl.save(plan.dir().resolve("rl.ckpt"));
+            report.rl(evaluate(rl, Split.IN_DOMAIN), evaluate(rl, Split.OOD));
+        }
+        report.rlRun(r.history(), r.seconds(), r.groupsGenerated(), r.counters(), sampling.groupSize());
+        report.note("dead_letters", Long.toString(r.deadLetters()));
+        return r.seconds();
+    }
+
+    static String statusLine(RlLoop.Status status) {
+        List<StepStats> h = status.history();
+        if (h.isEmpty()) {
+            return String.format(" %d groups generated", status.groupsGenerated());
+        }
+        StepStats last = h.get(h.size() - 1);
+        return String.format(" step %d v%d reward %.2f acc %.2f | %d groups", last.step(), last.policyVersion(),
+                last.rewardTotal(), last.rewardAccuracy(), status.groupsGenerated());
+    }
+
+    private EvalResult evaluate(Policy p, Split split) {
+        long t = System.nanoTime();
+        EvalResult r = HeldOutSplits.evaluate(p, split, plan.size().evalImages());
+        LOG.info("eval {} on {}: F1 {} format {} ({} s)", p.version(), split.label(), String.format("%.3f", r.f1()),
+                String.format("%.3f", r.formatRate()), (System.nanoTime() - t) / 1_000_000_000L);
+        return r;
+    }
+
+    private static void timed(String what, ThrowingRunnable r) throws Exception {
+        long t = System.nanoTime();
+        r.run();
+        LOG.info("{} done in {} s", what, (System.nanoTime() - t) / 1_000_000_000L);
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    /** The largest resident set of this process so far (Linux), or -1 when unknown. */
+    static long peakResidentMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            LOG.debug("no /proc/self/status: {}", e.toString());
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,21 @@
+package dev.dipr1.demo;
+
+import dev.dipr1.policy.EvalResult;
+import dev.dipr1.policy.Evaluator;
+import dev.dipr1.policy.Policy;
+import dev.dipr1.scenes.Split;
+import dev.dipr1.scenes.SyntheticScenes;
+
+/** The fixed held-out evaluation sets (seed {@value #SEED} of each split) and greedy evaluation on them. */
+public final class HeldOutSplits {
+
+    /** Held-out evaluation sets are fixed: seed 1000 of each split. */
+    public static final long SEED = 1000;
+
+    private HeldOutSplits() {}
+
+    /** Greedy evaluation of {@code policy} on the first {@code images} held-out scenes of {@code split}. */
+    public static EvalResult evaluate(Policy policy, Split split, int images) {
+        return Evaluator.evaluate(policy, SyntheticScenes.generate(split, SEED, 0, images), split.label());
+    }
+}

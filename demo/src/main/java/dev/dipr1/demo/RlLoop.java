@@ -1,0 +1,156 @@
+package dev.dipr1.demo;
+
+import dev.dipr1.generator.GeneratorService;
+import dev.dipr1.generator.GeneratorSettings;
+import dev.dipr1.generator.PromptFeeder;
+import dev.dipr1.learner.LearnerService;
+import dev.dipr1.learner.LearnerSettings;
+import dev.dipr1.learner.StepStats;
+import dev.dipr1.policy.Policy;
+import dev.dipr1.rewards.RewardConfig;
+import dev.dipr1.rewardstream.RewardStatistics;
+import dev.dipr1.rewardstream.RewardStreamService;
+import dev.dipr1.rewardstream.RewardStreamSettings;
+import dev.dipr1.scenes.Scene;
+import dev.dipr1.topics.ClientSettings;
+import dev.dipr1.topics.TopicAdmin;
+import dev.dipr1.topics.TopicCatalog;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The closed loop, in one JVM: reward stream, learner and generators running concurrently as
+ * threads, with the train prompts fed once. Runs until a time budget, a number of learner steps, or
+ * the prompts are used up; fails, naming it, as soon as a component thread dies.
+ */
+public final class RlLoop {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RlLoop.class);
+
+    /**
+     * @param maxGroupsPerVersion how many groups a generator makes with one policy version before
+     *     it waits for the next (B·K = synchronous)
+     */
+    public record Config(ClientSettings client, TopicCatalog catalog, Path sft, LearnerSettings learner, int generators,
+            int groupSize, float temperature, long seed, int maxGroupsPerVersion, List<Scene> prompts,
+            Path workDir, RewardConfig rewards) {
+
+        /** The settings of generator {@code i}: its id, G, temperature, top-p 1, 91 tokens, seed + i. */
+        public GeneratorSettings generator(int i) {
+            return new GeneratorSettings(catalog.prefix() + "gen-" + i, groupSize, temperature, 1f, 91, seed + i,
+                    maxGroupsPerVersion);
+        }
+    }
+
+    /** The outcome; the caller owns (and closes) {@code policy}. */
+    public record Result(List<StepStats> history, double seconds, long groupsGenerated, LearnerCounters counters,
+            Policy policy, long deadLetters) {}
+
+    /** The progress of a running loop, reported about once a second. */
+    public record Status(double seconds, List<StepStats> history, long groupsGenerated) {}
+
+    private RlLoop() {}
+
+    /**
+     * How far generation may run ahead of learning: B·K groups per policy version is synchronous;
+     * asynchronously, two batches per version keep the generator busy while the learner steps and
+     * keep what it trains on a couple of versions old (measured: three batches per version left
+     * groups 3–4 versions old and a third of them dropped as stale).
+     */
+    public static int groupsPerVersion(LearnerSettings ls) {
+        int batch = ls.batchGroups() * ls.publishEvery();
+        return ls.maxStaleness() < 2 ? batch : 2 * batch;
+    }
+
+    /** Runs the loop; {@code maxSteps} 0 = no step limit, {@code progress} may be null. */
+    public static Result run(Config c, Duration budget, int maxSteps, Consumer<Status> progress) throws Exception {
+        try (Admin admin = Admin.create(c.client().asMap())) {
+            new TopicAdmin(admin, (short) 1).ensure(c.catalog().all());
+        }
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        RewardStatistics rewardStats = new RewardStatistics(registry);
+        long start = System.nanoTime();
+        List<GeneratorService> generators = new ArrayList<>();
+        LearnerService learner = null;
+        boolean handedOver = false;
+        Files.createDirectories(c.workDir());
+        try (RewardStreamService rewards = RewardStreams.start(c.client(), c.catalog(),
+                        RewardStreamSettings.defaults(c.rewards()), null, c.workDir().resolve("reward-state"),
+                        rewardStats);
+                Policy ref = Policy.load(c.sft())) {
+            try (Components components = new Components()) {
+                components.watch("reward-stream", () -> failed(rewards.state()));
+                learner = new LearnerService(c.client(), c.catalog(), c.catalog().advantages().name(),
+                        Policy.load(c.sft()), ref, c.learner(), registry, System::currentTimeMillis);
+                components.startThread("learner", learner::run, learner::stop);
+                if (!learner.awaitPositioned(Duration.ofSeconds(60))) {
+                    components.check();
+                    throw new IllegalStateException("the learner did not start within 60 s");
+                }
+                for (int i = 0; i < c.generators(); i++) {
+                    GeneratorService g = new GeneratorService(c.client(), c.catalog(), Policy.load(c.sft()),
+                            c.generator(i), registry, System::currentTimeMillis);
+                    generators.add(g);
+                    components.startThread("generator-" + i, g::run, g::stop);
+                }
+                PromptFeeder.publish(c.client(), c.catalog(), "synthetic-seed" + c.seed(), "train", c.prompts(), 1,
+                        c.seed(), System.currentTimeMillis());
+                watch(c, components, learner, generators, start + budget.toNanos(), maxSteps, progress, start);
+            } finally {
+                generators.forEach(GeneratorService::close);
+            }
+            LOG.info("reward stream: {}", rewardStats.summarise(System.currentTimeMillis()));
+            handedOver = true;
+        } finally {
+            if (learner != null) {
+                learner.close();
+                if (!handedOver) {
+                    learner.policy().close();
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long generated = generators.stream().mapToLong(GeneratorService::groupsGenerated).sum();
+        return new Result(learner.history(), seconds, generated, LearnerCounters.of(registry), learner.policy(),
+                rewardStats.deadLettered());
+    }
+
+    /** Why a reward stream in {@code state} no longer scores, or null while it does. */
+    static String failed(KafkaStreams.State state) {
+        return switch (state) {
+            case PENDING_ERROR, ERROR, PENDING_SHUTDOWN, NOT_RUNNING -> "stopped (Kafka Streams state " + state + ")";
+            default -> null;
+        };
+    }
+
+    /** Until the deadline, the step limit or the last prompt: reports progress, fails when a component died. */
+    private static void watch(Config c, Components components, LearnerService learner,
+            List<GeneratorService> generators, long deadline, int maxSteps, Consumer<Status> progress, long start)
+            throws InterruptedException {
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            components.check();
+            long generated = generators.stream().mapToLong(GeneratorService::groupsGenerated).sum();
+            List<StepStats> h = learner.history();
+            if (progress != null) {
+                progress.accept(new Status((System.nanoTime() - start) / 1e9, h, generated));
+            }
+            if (maxSteps > 0 && h.size() >= maxSteps) {
+                break;
+            }
+            if (generated >= c.prompts().size()) {
+                LOG.info("all {} prompts generated; ending RL early", c.prompts().size());
+                break;
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.dipr1.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ChildJvmTest {
+
+    /** A stand-in for {@code dipr1}: prints its arguments, exits with the first one. */
+    public static final class Echo {
+        public static void main(String[] args) {
+            System.out.println("args " + String.join(" ", args) + " threads "
+                    + System.getProperty("ai.djl.pytorch.num_threads"));
+            System.exit(Integer.parseInt(args[0]));
+        }
+    }
+
+    @Test
+    void theCommandRunsTheMainClassOnThisClassPathWithTheArgumentsLast() {
+        List<String> cmd = new ChildJvm("dev.dipr1.launcher.Dipr1").command(List.of("-Dx=1"), List.of("sft", "--seed", "2"));
+
+        assertTrue(cmd.get(0).endsWith("java"), cmd.get(0));
+        assertEquals(List.of("-Xmx3g", "-Dx=1", "-cp", System.getProperty("java.class.path"),
+                "dev.dipr1.launcher.Dipr1", "sft", "--seed", "2"), cmd.subList(1, cmd.size()));
+    }
+
+    @Test
+    void aServiceLogsToItsFileWithOneLibtorchThread(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("learner.log");
+        Process p = new ChildJvm(Echo.class.getName()).start("learner", List.of("0", "learner", "--x"), log);
+
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue());
+        assertEquals("args 0 learner --x threads 1", Files.readString(log).strip());
+    }
+
+    @Test
+    void aFailedRunNamesWhatFailedAndTheExitCode() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new ChildJvm(Echo.class.getName()).run("SFT", List.of("3", "sft")));
+        assertTrue(e.getMessage().startsWith("SFT failed (exit 3)"), e.getMessage());
+    }
+}

@@ -1,0 +1,73 @@
+package dev.dipr1.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dipr1.demo.DemoPlan;
+import dev.dipr1.demo.DemoSettings;
+import dev.dipr1.demo.SamplingSettings;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class DemoCommandTest {
+
+    static DemoCommand parse(String... args) {
+        CommandLine cl = new CommandLine(new Dipr1());
+        String[] all = new String[args.length + 1];
+        all[0] = "demo";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return (DemoCommand) cl.parseArgs(all).subcommand().commandSpec().userObject();
+    }
+
+    @Test
+    void quickPlanHasTheQuickSizeTheDefaultSamplingAndTheDemoLambda() {
+        DemoPlan plan = parse("--quick", "--seed", "3", "--out", "runs/x").plan();
+
+        assertEquals(DemoSettings.quick(), plan.size());
+        assertEquals(SamplingSettings.defaults(), plan.sampling());
+        assertEquals(3, plan.seed());
+        assertEquals(Path.of("runs/x"), plan.dir());
+        assertEquals(Path.of("runs/x/learner.ckpt"), plan.learner().checkpointPath());
+        assertTrue(plan.learner().startAtEnd());
+        assertEquals(1.0, plan.rewards().lambdaFormat());
+        assertEquals(0.5, plan.rewards().lambdaLook());
+        assertEquals(2.0, plan.rewards().lambdaAccuracy());
+        assertTrue(plan.sftMore());
+    }
+
+    @Test
+    void givenOptionsReachThePlan() {
+        DemoPlan plan = parse("--rl-minutes", "2.5", "--group-size", "4", "--temperature", "1.1", "--lambda", "1,1,1",
+                "--no-sft-more", "--processes", "--out", "o").plan();
+
+        assertEquals(DemoSettings.standard().withRlMinutes(2.5), plan.size());
+        assertEquals(new SamplingSettings(4, 1.1f), plan.sampling());
+        assertEquals(1.0, plan.rewards().lambdaLook(), "--lambda given: the demo's own weights do not apply");
+        assertTrue(plan.processes());
+        assertTrue(!plan.sftMore());
+    }
+
+    @Test
+    void badSamplingIsRejectedBeforeAnythingStarts() {
+        Dipr1Test.Run r = Dipr1Test.run("demo", "--group-size", "65");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--group-size must be between 2 and 64"), r.err());
+
+        r = Dipr1Test.run("demo", "--temperature", "0");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--temperature must be in (0, 10]"), r.err());
+
+        r = Dipr1Test.run("demo", "--rl-minutes", "-1");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--rl-minutes"), r.err());
+    }
+
+    @Test
+    void helpStatesTheRecordDefaults() {
+        Dipr1Test.Run r = Dipr1Test.run("demo", "--help");
+        SamplingSettings d = SamplingSettings.defaults();
+        assertTrue(r.out().contains("(default: " + d.groupSize() + ")"), r.out());
+        assertTrue(r.out().contains("(default: " + d.temperature() + ")"), r.out());
+    }
+}
