@@ -122,10 +122,8 @@ public final class DemoRun implements Callable<DemoReport> {
             LOG.info("reusing the cached SFT checkpoint {} (same seed and settings)", cached);
             report.note("sft", "reused cached " + cached);
         } else {
-            Files.createDirectories(cacheDir);
-            Path tmp = cacheDir.resolve(cached.getFileName() + ".partial");
-            jvm.run("SFT", ServiceArgs.sft(null, s, tmp, plot));
-            Files.move(tmp, cached, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            // Policy.save replaces the file atomically: a killed SFT leaves no half checkpoint in the cache
+            jvm.run("SFT", ServiceArgs.sft(null, s, cached, plot));
             report.note("sft", "trained " + cached);
         }
         if (Files.exists(plot)) {

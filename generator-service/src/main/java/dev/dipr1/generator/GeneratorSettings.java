@@ -1,5 +1,6 @@
 package dev.dipr1.generator;
 
+import dev.dipr1.policy.SamplingSettings;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,7 +27,7 @@ public record GeneratorSettings(String generatorId, int groupSize, float tempera
     public static final float DEFAULT_TEMPERATURE = 0.7f;
     public static final float DEFAULT_TOP_P = 1f;
     /** Enough for the longest answer the default model can write (max_seq_len 96 minus the prompt). */
-    public static final int DEFAULT_MAX_TOKENS = 91;
+    public static final int DEFAULT_MAX_TOKENS = SamplingSettings.DEFAULT_MAX_TOKENS;
     public static final long DEFAULT_SEED = 1;
     /** Never wait for the learner (fully asynchronous). */
     public static final int DEFAULT_MAX_GROUPS_PER_VERSION = 0;
@@ -34,7 +35,7 @@ public record GeneratorSettings(String generatorId, int groupSize, float tempera
     /** The reward stream dead-letters larger groups by default (its --max-group-size). */
     public static final int MAX_GROUP_SIZE = 64;
     /** Far above any useful temperature; larger values sample near-uniform noise. */
-    public static final float MAX_TEMPERATURE = 10f;
+    public static final float MAX_TEMPERATURE = SamplingSettings.MAX_TEMPERATURE;
     /** Far above any model's max_seq_len here; a larger value is a typo. */
     public static final int MAX_MAX_TOKENS = 4096;
 

@@ -2,47 +2,44 @@ package dev.dipr1.launcher;
 
 import dev.dipr1.learner.GrpoLoss;
 import dev.dipr1.learner.LearnerSettings;
-import dev.dipr1.topics.PolicyUpdates;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** GRPO options of the learner. */
 final class LearnerOptions {
 
-    @Option(names = "--batch-groups", defaultValue = "8", description = "B: groups per step (default: ${DEFAULT-VALUE}).")
-    int batchGroups;
+    @Option(names = "--batch-groups", description = "B: groups per step (default: ${DEFAULT-VALUE}).")
+    int batchGroups = LearnerSettings.DEFAULT_BATCH_GROUPS;
 
-    @Option(names = "--inner-iterations", defaultValue = "1", description = "mu: gradient steps per batch (default: ${DEFAULT-VALUE}).")
-    int innerIterations;
+    @Option(names = "--inner-iterations", description = "mu: gradient steps per batch (default: ${DEFAULT-VALUE}).")
+    int innerIterations = LearnerSettings.DEFAULT_INNER_ITERATIONS;
 
-    @Option(names = "--lr", defaultValue = "1e-4", description = "Learning rate (default: ${DEFAULT-VALUE}).")
-    float lr;
+    @Option(names = "--lr", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+    float lr = LearnerSettings.DEFAULT_LEARNING_RATE;
 
-    @Option(names = "--clip-epsilon", defaultValue = "0.2", description = "Clip epsilon (default: ${DEFAULT-VALUE}).")
-    float clipEpsilon;
+    @Option(names = "--clip-epsilon", description = "Clip epsilon (default: ${DEFAULT-VALUE}).")
+    float clipEpsilon = GrpoLoss.Settings.DEFAULT_CLIP_EPSILON;
 
-    @Option(names = "--beta", defaultValue = "0.04", description = "KL weight (default: ${DEFAULT-VALUE}).")
-    float beta;
+    @Option(names = "--beta", description = "KL weight (default: ${DEFAULT-VALUE}).")
+    float beta = GrpoLoss.Settings.DEFAULT_BETA;
 
-    @Option(names = "--max-staleness", defaultValue = "4",
-            description = "Drop groups more than this many versions old; 0 = synchronous (default: ${DEFAULT-VALUE}).")
-    int maxStaleness;
+    @Option(names = "--max-staleness", description = "Drop groups more than this many versions old; 0 = synchronous (default: ${DEFAULT-VALUE}).")
+    int maxStaleness = LearnerSettings.DEFAULT_MAX_STALENESS;
 
     @Option(names = "--keep-zero-variance", description = "Train on zero-variance groups too (default: drop them).")
     boolean keepZeroVariance;
 
-    @Option(names = "--publish-every", defaultValue = "1", description = "K: publish a policy every K steps (default: ${DEFAULT-VALUE}).")
-    int publishEvery;
+    @Option(names = "--publish-every", description = "K: publish a policy every K steps (default: ${DEFAULT-VALUE}).")
+    int publishEvery = LearnerSettings.DEFAULT_PUBLISH_EVERY;
 
-    @Option(names = "--checkpoint-every", defaultValue = "10", description = "Checkpoint every N steps (default: ${DEFAULT-VALUE}).")
-    int checkpointEvery;
+    @Option(names = "--checkpoint-every", description = "Checkpoint every N steps (default: ${DEFAULT-VALUE}).")
+    int checkpointEvery = LearnerSettings.DEFAULT_CHECKPOINT_EVERY;
 
-    @Option(names = "--inline-limit", defaultValue = "" + PolicyUpdates.DEFAULT_INLINE_LIMIT,
-            description = "Largest policy update sent inline, in bytes (default: ${DEFAULT-VALUE}).")
-    int inlineLimit;
+    @Option(names = "--inline-limit", description = "Largest policy update sent inline, in bytes (default: ${DEFAULT-VALUE}).")
+    int inlineLimit = LearnerSettings.DEFAULT_INLINE_LIMIT;
 
-    @Option(names = "--max-steps", defaultValue = "0", description = "Stop after N steps; 0 = run until stopped.")
-    int maxSteps;
+    @Option(names = "--max-steps", description = "Stop after N steps; 0 = run until stopped (default: ${DEFAULT-VALUE}).")
+    int maxSteps = LearnerSettings.DEFAULT_MAX_STEPS;
 
     LearnerSettings settings(Path checkpointPath, Path policyDir, boolean startAtEnd) {
         return new LearnerSettings(batchGroups, innerIterations, lr, new GrpoLoss.Settings(clipEpsilon, beta),
