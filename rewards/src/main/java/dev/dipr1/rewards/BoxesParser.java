@@ -1,7 +1,15 @@
 package dev.dipr1.rewards;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonEOFException;
+import java.io.IOException;
+import java.util.Arrays;
+
 /**
- * Hand-written parser for the BOXES grammar of spec §1 (no regex, no allocation per number).
+ * Parser for the BOXES grammar of spec §1: the box grammar is here, the JSON tokens come from
+ * Jackson ({@link StrictJson}).
  *
  * <p>Accepted, each with optional surrounding whitespace (space, tab, CR, LF):
  * <ul>
@@ -10,7 +18,7 @@ package dev.dipr1.rewards;
  *   <li>a sequence of 4-number arrays separated by one comma (optional whitespace around it) or by
  *       whitespace alone; a sequence of one is a single box;</li>
  *   <li>a JSON array of objects, each holding a 4-number array under {@code "bbox_2d"}; other keys
- *       hold any JSON value and are ignored.</li>
+ *       hold any JSON value and are ignored; a repeated key: the last occurrence wins.</li>
  * </ul>
  * Numbers follow JSON number syntax exactly; a number (anywhere in the block, ignored keys included)
  * whose value overflows a double makes the block unparsable; more than {@value #MAX_BOXES} boxes make
@@ -20,10 +28,7 @@ final class BoxesParser {
 
     static final int MAX_BOXES = 512;
 
-    private static final double TWO_POW_53 = 9007199254740992.0;
-    private static final double[] POW10 = {
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    private static final String BBOX_KEY = "bbox_2d";
 
     private final String s;
     private final int start;
@@ -34,9 +39,10 @@ final class BoxesParser {
     private int count;
     private String error;
 
-    private double num;            // value of the last number scanned
+    /** The box being read. */
     private final double[] quad = new double[4];
-    private boolean[] stack;        // generic value skipper: true = object, false = array
+    /** What an early end of the text leaves unclosed, for the message. */
+    private String unclosed;
 
     BoxesParser(String s, int start, int end) {
         this.s = s;
@@ -61,510 +67,252 @@ final class BoxesParser {
 
     /** Parses {@code s[start, end)}; true when it is a BOXES block. */
     boolean parse() {
-        int p = skipWs(start);
+        try {
+            read();
+            return true;
+        } catch (Unparsable e) {
+            error = e.getMessage();
+        } catch (JsonEOFException e) {
+            error = unclosed;
+        } catch (IOException e) {
+            error = "invalid JSON: " + firstLine(e instanceof JsonProcessingException j ? j.getOriginalMessage()
+                    : e.getMessage());
+        }
+        return false;
+    }
+
+    private void read() throws IOException {
+        int p = skipWs(s, start, end);
         if (p == end) {
-            return true; // whitespace only: no boxes
+            return; // whitespace only: no boxes
         }
         if (s.charAt(p) != '[') {
-            return failed("expected '['");
+            throw new Unparsable("expected '['");
         }
-        int q = skipWs(p + 1);
+        int q = skipWs(s, p + 1, end);
         if (q == end) {
-            return failed("unclosed '['");
+            throw new Unparsable("unclosed '['");
         }
-        char c = s.charAt(q);
-        int after;
-        if (c == ']') {
-            after = q + 1; // []
-        } else if (c == '[') {
-            after = parseArray(p, false);
-        } else if (c == '{') {
-            after = parseArray(p, true);
-        } else {
-            after = parseSequence(p);
+        char first = s.charAt(q);
+        if (first == ']') {
+            expect(skipWs(s, q + 1, end) == end, "unexpected text after the boxes");
+            return; // []: no boxes
         }
-        if (after < 0) {
-            return false;
+        char[] block = new char[end - p];
+        s.getChars(p, end, block, 0);
+        // The first element decides the form: an array or an object opens a JSON array of them.
+        int after = first == '[' || first == '{' ? readArray(block) : readSequence(block);
+        if (skipWs(block, after, block.length) != block.length) {
+            throw new Unparsable("unexpected text after the boxes");
         }
-        if (skipWs(after) != end) {
-            return failed("unexpected text after the boxes");
-        }
-        return true;
     }
 
     // ---- the three non-empty forms -------------------------------------------------------------
 
-    /** {@code [x,y,x,y] (sep [x,y,x,y])*}, sep = one comma with optional whitespace, or whitespace alone. */
-    private int parseSequence(int p) {
-        p = parseQuad(p);
-        if (p < 0 || !addQuad()) {
-            return -1;
-        }
-        while (true) {
-            int q = skipWs(p);
-            if (q == end) {
-                return q;
-            }
-            char c = s.charAt(q);
-            if (c == ',') {
-                q = skipWs(q + 1);
-                if (q == end || s.charAt(q) != '[') {
-                    return fail("expected a box after ','");
+    /**
+     * {@code [ element (, element)* ]} at block[0]; the elements are all 4-number arrays or
+     * all objects holding {@code bbox_2d}, as the first one is. Returns the index after the closing ']'.
+     */
+    private int readArray(char[] block) throws IOException {
+        try (JsonParser json = StrictJson.FACTORY.createParser(block, 0, block.length)) {
+            json.nextToken(); // '['
+            unclosed = "unclosed '['";
+            JsonToken t = json.nextToken();
+            boolean objects = t == JsonToken.START_OBJECT;
+            while (t != JsonToken.END_ARRAY) {
+                if (objects) {
+                    expect(t == JsonToken.START_OBJECT, "expected an object with \"bbox_2d\"");
+                    readObject(json);
+                } else {
+                    expect(t == JsonToken.START_ARRAY, "expected a 4-number array");
+                    readQuad(json);
                 }
-            } else if (!(c == '[' && q > p)) {
-                return fail("boxes must be separated by one comma or by whitespace");
+                addQuad();
+                unclosed = "unclosed '['";
+                t = json.nextToken();
             }
-            p = parseQuad(q);
-            if (p < 0 || !addQuad()) {
-                return -1;
-            }
+            return (int) json.currentLocation().getCharOffset();
         }
     }
 
     /**
-     * {@code [ element (, element)* ]} with s[p] == '['; the elements are all 4-number arrays
-     * ({@code objects == false}) or all objects holding {@code bbox_2d}.
+     * {@code [x,y,x,y] (sep [x,y,x,y])*} at block[0], sep = one comma with optional whitespace, or
+     * whitespace alone. The separators are not JSON: each is checked here, and a comma is blanked out
+     * of {@code block} (our own copy) before Jackson reaches it, so that Jackson reads the boxes as
+     * whitespace-separated top-level values. Returns the index after the last box.
      */
-    private int parseArray(int p, boolean objects) {
-        char open = objects ? '{' : '[';
-        int q = p + 1;
-        while (true) {
-            q = skipWs(q);
-            if (q == end || s.charAt(q) != open) {
-                return fail(objects ? "expected an object with \"bbox_2d\"" : "expected a 4-number array");
+    private int readSequence(char[] block) throws IOException {
+        try (JsonParser json = StrictJson.FACTORY.createParser(block, 0, block.length)) {
+            while (true) {
+                json.nextToken(); // '['
+                readQuad(json);
+                addQuad();
+                int p = (int) json.currentLocation().getCharOffset();
+                int q = skipWs(block, p, block.length);
+                if (q == block.length) {
+                    return q;
+                }
+                if (block[q] == ',') {
+                    block[q] = ' ';
+                    q = skipWs(block, q + 1, block.length);
+                    expect(q < block.length && block[q] == '[', "expected a box after ','");
+                } else {
+                    expect(block[q] == '[' && q > p, "boxes must be separated by one comma or by whitespace");
+                }
             }
-            q = objects ? parseObject(q) : parseQuad(q);
-            if (q < 0 || !addQuad()) {
-                return -1;
-            }
-            q = skipWs(q);
-            if (q == end) {
-                return fail("unclosed '['");
-            }
-            char c = s.charAt(q);
-            if (c == ']') {
-                return q + 1;
-            }
-            if (c != ',') {
-                return fail("expected ',' or ']'");
-            }
-            q++;
         }
     }
 
-    /**
-     * A JSON object with s[p] == '{'; leaves its {@code bbox_2d} in {@link #quad}. A repeated key: the
-     * last occurrence wins, as in common JSON libraries (earlier values must still be valid JSON).
-     */
-    private int parseObject(int p) {
-        int q = skipWs(p + 1);
-        if (q < end && s.charAt(q) == '}') {
-            return fail("object without \"bbox_2d\"");
-        }
+    /** The object whose '{' is the current token; leaves its (last) {@code bbox_2d} in {@link #quad}. */
+    private void readObject(JsonParser json) throws IOException {
         boolean seen = false;
         boolean isQuad = false;
-        double b0 = 0, b1 = 0, b2 = 0, b3 = 0;
-        while (true) {
-            if (q == end || s.charAt(q) != '"') {
-                return fail("expected a key");
-            }
-            int ks = q;
-            q = scanString(q);
-            if (q < 0) {
-                return -1;
-            }
-            boolean bbox = isBboxKey(ks, q);
-            q = skipWs(q);
-            if (q == end || s.charAt(q) != ':') {
-                return fail("expected ':'");
-            }
-            q = skipWs(q + 1);
+        unclosed = "unclosed '{'";
+        for (JsonToken t = json.nextToken(); t != JsonToken.END_OBJECT; t = json.nextToken()) {
+            boolean bbox = BBOX_KEY.equals(json.currentName()); // t is a key: Jackson checks the syntax
+            json.nextToken();
             if (bbox) {
                 seen = true;
-                int r = q < end && s.charAt(q) == '[' ? parseQuad(q) : -1;
-                if (r >= 0) {
-                    isQuad = true;
-                    b0 = quad[0];
-                    b1 = quad[1];
-                    b2 = quad[2];
-                    b3 = quad[3];
-                    q = r;
-                } else {
-                    error = null;
-                    q = skipValue(q); // still must be valid JSON
-                    if (q < 0) {
-                        return -1;
-                    }
-                    isQuad = false;
-                }
+                isQuad = readBbox(json);
             } else {
-                q = skipValue(q);
-                if (q < 0) {
-                    return -1;
-                }
+                skipValue(json);
             }
-            q = skipWs(q);
-            if (q == end) {
-                return fail("unclosed '{'");
-            }
-            char c = s.charAt(q);
-            if (c == '}') {
-                q++;
-                break;
-            }
-            if (c != ',') {
-                return fail("expected ',' or '}'");
-            }
-            q = skipWs(q + 1);
+            unclosed = "unclosed '{'";
         }
-        if (!seen) {
-            return fail("object without \"bbox_2d\"");
-        }
-        if (!isQuad) {
-            return fail("\"bbox_2d\" is not a 4-number array");
-        }
-        quad[0] = b0;
-        quad[1] = b1;
-        quad[2] = b2;
-        quad[3] = b3;
-        return q;
+        expect(seen, "object without \"bbox_2d\"");
+        expect(isQuad, "\"bbox_2d\" is not a 4-number array");
     }
 
-    /** {@code [ num , num , num , num ]} with whitespace anywhere between tokens; values into {@link #quad}. */
-    private int parseQuad(int p) {
-        if (p >= end || s.charAt(p) != '[') {
-            return fail("expected '['");
-        }
-        int q = p + 1;
+    /** The 4-number array whose '[' is the current token, into {@link #quad}. */
+    private void readQuad(JsonParser json) throws IOException {
+        unclosed = "unclosed box";
         for (int k = 0; k < 4; k++) {
-            q = skipWs(q);
-            q = scanNumber(q);
-            if (q < 0) {
-                return -1;
+            JsonToken t = json.nextToken();
+            if (!t.isNumeric()) {
+                expect(t != JsonToken.END_ARRAY || k == 0, "a box needs 4 numbers separated by ','");
+                throw new Unparsable("not a number at '" + firstChar(t) + "'");
             }
-            quad[k] = num;
-            q = skipWs(q);
-            if (q == end) {
-                return fail("unclosed box");
-            }
-            char expected = k < 3 ? ',' : ']';
-            if (s.charAt(q) != expected) {
-                return fail(k < 3 ? "a box needs 4 numbers separated by ','" : "a box holds exactly 4 numbers");
-            }
-            q++;
+            quad[k] = finite(json);
         }
-        return q;
+        expect(json.nextToken() == JsonToken.END_ARRAY, "a box holds exactly 4 numbers");
     }
 
-    private boolean addQuad() {
-        if (count == MAX_BOXES) {
-            error = "more than " + MAX_BOXES + " boxes";
+    /**
+     * Reads the whole value at the current token (any JSON value, every number checked); true when it
+     * is an array of exactly 4 numbers, then in {@link #quad}.
+     */
+    private boolean readBbox(JsonParser json) throws IOException {
+        if (json.currentToken() != JsonToken.START_ARRAY) {
+            skipValue(json);
             return false;
         }
+        unclosed = "unclosed container";
+        int numbers = 0;
+        boolean flat = true;
+        for (JsonToken t = json.nextToken(); t != JsonToken.END_ARRAY; t = json.nextToken()) {
+            if (t.isNumeric()) {
+                double v = finite(json);
+                if (numbers < 4) {
+                    quad[numbers] = v;
+                }
+                numbers++;
+            } else {
+                flat = false;
+                skipValue(json);
+            }
+        }
+        return flat && numbers == 4;
+    }
+
+    /** Skips the value at the current token, checking every number in it (iteratively: no deep recursion). */
+    private void skipValue(JsonParser json) throws IOException {
+        unclosed = "unclosed container";
+        int depth = 0;
+        JsonToken t = json.currentToken();
+        while (true) {
+            if (t.isStructStart()) {
+                depth++;
+            } else if (t.isStructEnd()) {
+                depth--;
+            } else if (t.isNumeric()) {
+                finite(json);
+            }
+            if (depth == 0) {
+                return;
+            }
+            t = json.nextToken();
+        }
+    }
+
+    private void addQuad() {
+        expect(count < MAX_BOXES, "more than " + MAX_BOXES + " boxes");
         if (4 * count + 4 > coords.length) {
-            coords = java.util.Arrays.copyOf(coords, coords.length * 2);
+            coords = Arrays.copyOf(coords, coords.length * 2);
         }
         System.arraycopy(quad, 0, coords, 4 * count, 4);
         count++;
-        return true;
     }
 
-    // ---- JSON tokens ---------------------------------------------------------------------------
+    // ---- helpers -------------------------------------------------------------------------------
 
-    /**
-     * Scans a JSON number at p into {@link #num}: {@code -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?}.
-     * Correctly rounded (exact fast path, else {@link Double#parseDouble}); overflow to infinity fails.
-     */
-    private int scanNumber(int p) {
-        int q = p;
-        boolean negative = false;
-        if (q < end && s.charAt(q) == '-') {
-            negative = true;
-            q++;
-        }
-        if (q >= end || !isDigit(s.charAt(q))) {
-            return fail(q < end ? "not a number at '" + s.charAt(q) + "'" : "expected a number");
-        }
-        long mantissa = 0;
-        int digits = 0;          // significant digits in mantissa
-        boolean exact = true;    // mantissa holds every significant digit
-        int scale = 0;           // value = mantissa * 10^(scale + exponent)
-        if (s.charAt(q) == '0') {
-            q++;
-        } else {
-            while (q < end && isDigit(s.charAt(q))) {
-                if (digits < 18) {
-                    mantissa = mantissa * 10 + (s.charAt(q) - '0');
-                    digits++;
-                } else {
-                    exact = false;
-                }
-                q++;
-            }
-        }
-        if (q < end && s.charAt(q) == '.') {
-            q++;
-            if (q >= end || !isDigit(s.charAt(q))) {
-                return fail("a fraction needs digits after '.'");
-            }
-            while (q < end && isDigit(s.charAt(q))) {
-                int d = s.charAt(q) - '0';
-                if (mantissa == 0 && d == 0) {
-                    scale--;                       // leading zero of the fraction
-                } else if (digits < 18) {
-                    mantissa = mantissa * 10 + d;
-                    digits++;
-                    scale--;
-                } else {
-                    exact = false;
-                }
-                q++;
-            }
-        }
-        int exponent = 0;
-        if (q < end && (s.charAt(q) == 'e' || s.charAt(q) == 'E')) {
-            q++;
-            boolean expNegative = false;
-            if (q < end && (s.charAt(q) == '+' || s.charAt(q) == '-')) {
-                expNegative = s.charAt(q) == '-';
-                q++;
-            }
-            if (q >= end || !isDigit(s.charAt(q))) {
-                return fail("an exponent needs digits");
-            }
-            while (q < end && isDigit(s.charAt(q))) {
-                if (exponent < 100_000) {
-                    exponent = exponent * 10 + (s.charAt(q) - '0');
-                }
-                q++;
-            }
-            if (expNegative) {
-                exponent = -exponent;
-            }
-        }
-        double value;
-        int e10 = scale + exponent;
-        if (mantissa == 0 && exact) {
-            value = 0.0;
-        } else if (exact && mantissa < TWO_POW_53 && e10 >= -22 && e10 <= 22) {
-            // Clinger's fast path: both operands exact, one correctly rounded operation.
-            value = e10 >= 0 ? mantissa * POW10[e10] : mantissa / POW10[-e10];
-        } else {
-            value = Double.parseDouble(s.substring(negative ? p + 1 : p, q)); // syntax already checked
-        }
-        if (Double.isInfinite(value)) {
-            return fail("number overflows a double");
-        }
-        num = negative ? -value : value;
-        return q;
+    private static double finite(JsonParser json) throws IOException {
+        double value = StrictJson.number(json);
+        expect(!Double.isInfinite(value), "number overflows a double");
+        return value;
     }
 
-    /** Scans a JSON string with s[p] == '"'; returns the index after the closing quote. */
-    private int scanString(int p) {
-        int q = p + 1;
-        while (q < end) {
-            char c = s.charAt(q);
-            if (c == '"') {
-                return q + 1;
-            }
-            if (c < 0x20) {
-                return fail("control character in a string");
-            }
-            if (c == '\\') {
-                q++;
-                if (q >= end) {
-                    break;
-                }
-                char e = s.charAt(q);
-                if (e == 'u') {
-                    if (q + 4 >= end) {
-                        return fail("bad \\u escape");
-                    }
-                    for (int k = 1; k <= 4; k++) {
-                        if (!isHex(s.charAt(q + k))) {
-                            return fail("bad \\u escape");
-                        }
-                    }
-                    q += 5;
-                    continue;
-                }
-                if ("\"\\/bfnrt".indexOf(e) < 0) {
-                    return fail("bad escape in a string");
-                }
-            }
-            q++;
-        }
-        return fail("unclosed string");
+    /** The character that starts a token that is not a number. */
+    private static char firstChar(JsonToken t) {
+        return switch (t) {
+            case START_ARRAY -> '[';
+            case END_ARRAY -> ']';
+            case START_OBJECT -> '{';
+            case VALUE_STRING -> '"';
+            case VALUE_TRUE -> 't';
+            case VALUE_FALSE -> 'f';
+            default -> 'n';
+        };
     }
 
-    /** Whether the JSON string s[ks, ke) (quotes included) decodes to {@code bbox_2d}. */
-    private boolean isBboxKey(int ks, int ke) {
-        int n = ke - ks - 2;
-        if (n == 7 && s.regionMatches(ks + 1, "bbox_2d", 0, 7)) {
-            return true;
-        }
-        if (s.indexOf('\\', ks + 1) < 0 || s.indexOf('\\', ks + 1) >= ke) {
-            return false;
-        }
-        StringBuilder b = new StringBuilder();
-        for (int q = ks + 1; q < ke - 1; q++) {
-            char c = s.charAt(q);
-            if (c != '\\') {
-                b.append(c);
-                continue;
-            }
-            char e = s.charAt(++q);
-            switch (e) {
-                case 'u' -> {
-                    b.append((char) Integer.parseInt(s.substring(q + 1, q + 5), 16));
-                    q += 4;
-                }
-                case 'b' -> b.append('\b');
-                case 'f' -> b.append('\f');
-                case 'n' -> b.append('\n');
-                case 'r' -> b.append('\r');
-                case 't' -> b.append('\t');
-                default -> b.append(e); // " \ /
-            }
-        }
-        return b.toString().equals("bbox_2d");
-    }
-
-    /** Skips any JSON value at p (iteratively: deep nesting cannot overflow the stack). */
-    private int skipValue(int p) {
-        int depth = 0;
-        int q = p;
-        while (true) {
-            // expect a value at q
-            q = skipWs(q);
-            if (q == end) {
-                return fail("expected a value");
-            }
-            char c = s.charAt(q);
-            boolean opened = false;
-            if (c == '{' || c == '[') {
-                int r = skipWs(q + 1);
-                if (r < end && s.charAt(r) == (c == '{' ? '}' : ']')) {
-                    q = r + 1; // empty container
-                } else {
-                    push(depth++, c == '{');
-                    q = r;
-                    opened = true;
-                    if (c == '{') {
-                        q = key(q);
-                        if (q < 0) {
-                            return -1;
-                        }
-                    }
-                }
-            } else if (c == '"') {
-                q = scanString(q);
-            } else if (c == 't') {
-                q = literal(q, "true");
-            } else if (c == 'f') {
-                q = literal(q, "false");
-            } else if (c == 'n') {
-                q = literal(q, "null");
-            } else {
-                q = scanNumber(q);
-            }
-            if (q < 0) {
-                return -1;
-            }
-            if (opened) {
-                continue;
-            }
-            // after a value: close containers or move to the next element
-            boolean next = false;
-            while (!next) {
-                if (depth == 0) {
-                    return q;
-                }
-                q = skipWs(q);
-                if (q == end) {
-                    return fail("unclosed container");
-                }
-                boolean object = stack[depth - 1];
-                char d = s.charAt(q);
-                if (d == ',') {
-                    q++;
-                    if (object) {
-                        q = key(skipWs(q));
-                        if (q < 0) {
-                            return -1;
-                        }
-                    }
-                    next = true;
-                } else if (d == (object ? '}' : ']')) {
-                    q++;
-                    depth--;
-                } else {
-                    return fail("expected ',' or a closing bracket");
-                }
-            }
+    private static void expect(boolean condition, String otherwise) {
+        if (!condition) {
+            throw new Unparsable(otherwise);
         }
     }
 
-    /** {@code "key" :} at p; returns the index after the colon. */
-    private int key(int p) {
-        if (p >= end || s.charAt(p) != '"') {
-            return fail("expected a key");
-        }
-        int q = scanString(p);
-        if (q < 0) {
-            return -1;
-        }
-        q = skipWs(q);
-        if (q == end || s.charAt(q) != ':') {
-            return fail("expected ':'");
-        }
-        return q + 1;
-    }
-
-    private void push(int depth, boolean object) {
-        if (stack == null) {
-            stack = new boolean[16];
-        } else if (depth == stack.length) {
-            stack = java.util.Arrays.copyOf(stack, depth * 2);
-        }
-        stack[depth] = object;
-    }
-
-    private int literal(int p, String word) {
-        if (p + word.length() <= end && s.startsWith(word, p)) {
-            return p + word.length();
-        }
-        return fail("not a JSON value");
-    }
-
-    private int skipWs(int p) {
-        while (p < end) {
-            char c = s.charAt(p);
-            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-                break;
-            }
+    private static int skipWs(CharSequence text, int from, int to) {
+        int p = from;
+        while (p < to && isWs(text.charAt(p))) {
             p++;
         }
         return p;
     }
 
-    private static boolean isHex(char c) {
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-    }
-
-    private static boolean isDigit(char c) {
-        return c >= '0' && c <= '9';
-    }
-
-    private int fail(String why) {
-        if (error == null) {
-            error = why;
+    private static int skipWs(char[] text, int from, int to) {
+        int p = from;
+        while (p < to && isWs(text[p])) {
+            p++;
         }
-        return -1;
+        return p;
     }
 
-    private boolean failed(String why) {
-        fail(why);
-        return false;
+    /** Whitespace is space, tab, CR and LF only (spec §1). */
+    private static boolean isWs(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    }
+
+    private static String firstLine(String message) {
+        String m = String.valueOf(message);
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    /** A box-grammar error; unchecked so that it passes through the JSON loops, never leaves this class. */
+    private static final class Unparsable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Unparsable(String message) {
+            super(message, null, false, false);
+        }
     }
 }
