@@ -1,15 +1,10 @@
 package dev.dipr1.rewards;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.io.JsonEOFException;
-import java.io.IOException;
-import java.util.Arrays;
-
 /**
- * Parser for the BOXES grammar of spec §1: the box grammar is here, the JSON tokens come from
- * Jackson ({@link StrictJson}).
+ * Parser for the BOXES grammar of spec §1. The number forms are read here, by hand and without
+ * allocation, because they are most of the scoring time; the {@code bbox_2d} object form, which
+ * needs all of JSON (strings, escapes, any value under other keys), is read by Jackson in
+ * {@link Bbox2dObjects}.
  *
  * <p>Accepted, each with optional surrounding whitespace (space, tab, CR, LF):
  * <ul>
@@ -17,8 +12,7 @@ import java.util.Arrays;
  *   <li>a JSON array of 4-number arrays {@code [[x1,y1,x2,y2], …]};</li>
  *   <li>a sequence of 4-number arrays separated by one comma (optional whitespace around it) or by
  *       whitespace alone; a sequence of one is a single box;</li>
- *   <li>a JSON array of objects, each holding a 4-number array under {@code "bbox_2d"}; other keys
- *       hold any JSON value and are ignored; a repeated key: the last occurrence wins.</li>
+ *   <li>a JSON array of objects, each holding a 4-number array under {@code "bbox_2d"}.</li>
  * </ul>
  * Numbers follow JSON number syntax exactly; a number (anywhere in the block, ignored keys included)
  * whose value overflows a double makes the block unparsable; more than {@value #MAX_BOXES} boxes make
@@ -26,23 +20,22 @@ import java.util.Arrays;
  */
 final class BoxesParser {
 
-    static final int MAX_BOXES = 512;
+    static final int MAX_BOXES = BoxList.MAX;
 
-    private static final String BBOX_KEY = "bbox_2d";
+    private static final double TWO_POW_53 = 9007199254740992.0;
+    private static final double[] POW10 = {
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
     private final String s;
     private final int start;
     private final int end;
 
-    /** Parsed boxes, 4 coordinates each, unclipped. */
-    private double[] coords = new double[64];
-    private int count;
+    private final BoxList boxes = new BoxList();
     private String error;
 
-    /** The box being read. */
+    private double num;            // value of the last number scanned
     private final double[] quad = new double[4];
-    /** What an early end of the text leaves unclosed, for the message. */
-    private String unclosed;
 
     BoxesParser(String s, int start, int end) {
         this.s = s;
@@ -52,12 +45,12 @@ final class BoxesParser {
 
     /** Number of boxes parsed (valid after a successful {@link #parse()}). */
     int count() {
-        return count;
+        return boxes.count();
     }
 
     /** Coordinate k (0..3) of box i, unclipped. */
     double coord(int i, int k) {
-        return coords[4 * i + k];
+        return boxes.coord(i, k);
     }
 
     /** Why the block is unparsable, null after a successful parse. */
@@ -67,252 +60,251 @@ final class BoxesParser {
 
     /** Parses {@code s[start, end)}; true when it is a BOXES block. */
     boolean parse() {
-        try {
-            read();
-            return true;
-        } catch (Unparsable e) {
-            error = e.getMessage();
-        } catch (JsonEOFException e) {
-            error = unclosed;
-        } catch (IOException e) {
-            error = "invalid JSON: " + firstLine(e instanceof JsonProcessingException j ? j.getOriginalMessage()
-                    : e.getMessage());
-        }
-        return false;
-    }
-
-    private void read() throws IOException {
-        int p = skipWs(s, start, end);
+        int p = skipWs(start);
         if (p == end) {
-            return; // whitespace only: no boxes
+            return true; // whitespace only: no boxes
         }
         if (s.charAt(p) != '[') {
-            throw new Unparsable("expected '['");
+            return failed("expected '['");
         }
-        int q = skipWs(s, p + 1, end);
+        int q = skipWs(p + 1);
         if (q == end) {
-            throw new Unparsable("unclosed '['");
+            return failed("unclosed '['");
         }
-        char first = s.charAt(q);
-        if (first == ']') {
-            expect(skipWs(s, q + 1, end) == end, "unexpected text after the boxes");
-            return; // []: no boxes
+        // The first element decides the form.
+        char c = s.charAt(q);
+        int after;
+        if (c == ']') {
+            after = q + 1; // []
+        } else if (c == '[') {
+            after = parseArray(p);
+        } else if (c == '{') {
+            after = parseObjects(p);
+        } else {
+            after = parseSequence(p);
         }
-        char[] block = new char[end - p];
-        s.getChars(p, end, block, 0);
-        // The first element decides the form: an array or an object opens a JSON array of them.
-        int after = first == '[' || first == '{' ? readArray(block) : readSequence(block);
-        if (skipWs(block, after, block.length) != block.length) {
-            throw new Unparsable("unexpected text after the boxes");
+        if (after < 0) {
+            return false;
         }
+        if (skipWs(after) != end) {
+            return failed("unexpected text after the boxes");
+        }
+        return true;
     }
 
     // ---- the three non-empty forms -------------------------------------------------------------
 
-    /**
-     * {@code [ element (, element)* ]} at block[0]; the elements are all 4-number arrays or
-     * all objects holding {@code bbox_2d}, as the first one is. Returns the index after the closing ']'.
-     */
-    private int readArray(char[] block) throws IOException {
-        try (JsonParser json = StrictJson.FACTORY.createParser(block, 0, block.length)) {
-            json.nextToken(); // '['
-            unclosed = "unclosed '['";
-            JsonToken t = json.nextToken();
-            boolean objects = t == JsonToken.START_OBJECT;
-            while (t != JsonToken.END_ARRAY) {
-                if (objects) {
-                    expect(t == JsonToken.START_OBJECT, "expected an object with \"bbox_2d\"");
-                    readObject(json);
-                } else {
-                    expect(t == JsonToken.START_ARRAY, "expected a 4-number array");
-                    readQuad(json);
-                }
-                addQuad();
-                unclosed = "unclosed '['";
-                t = json.nextToken();
-            }
-            return (int) json.currentLocation().getCharOffset();
+    /** {@code [x,y,x,y] (sep [x,y,x,y])*}, sep = one comma with optional whitespace, or whitespace alone. */
+    private int parseSequence(int p) {
+        p = parseQuad(p);
+        if (p < 0 || !addQuad()) {
+            return -1;
         }
-    }
-
-    /**
-     * {@code [x,y,x,y] (sep [x,y,x,y])*} at block[0], sep = one comma with optional whitespace, or
-     * whitespace alone. The separators are not JSON: each is checked here, and a comma is blanked out
-     * of {@code block} (our own copy) before Jackson reaches it, so that Jackson reads the boxes as
-     * whitespace-separated top-level values. Returns the index after the last box.
-     */
-    private int readSequence(char[] block) throws IOException {
-        try (JsonParser json = StrictJson.FACTORY.createParser(block, 0, block.length)) {
-            while (true) {
-                json.nextToken(); // '['
-                readQuad(json);
-                addQuad();
-                int p = (int) json.currentLocation().getCharOffset();
-                int q = skipWs(block, p, block.length);
-                if (q == block.length) {
-                    return q;
+        while (true) {
+            int q = skipWs(p);
+            if (q == end) {
+                return q;
+            }
+            char c = s.charAt(q);
+            if (c == ',') {
+                q = skipWs(q + 1);
+                if (q == end || s.charAt(q) != '[') {
+                    return fail("expected a box after ','");
                 }
-                if (block[q] == ',') {
-                    block[q] = ' ';
-                    q = skipWs(block, q + 1, block.length);
-                    expect(q < block.length && block[q] == '[', "expected a box after ','");
-                } else {
-                    expect(block[q] == '[' && q > p, "boxes must be separated by one comma or by whitespace");
-                }
+            } else if (!(c == '[' && q > p)) {
+                return fail("boxes must be separated by one comma or by whitespace");
+            }
+            p = parseQuad(q);
+            if (p < 0 || !addQuad()) {
+                return -1;
             }
         }
     }
 
-    /** The object whose '{' is the current token; leaves its (last) {@code bbox_2d} in {@link #quad}. */
-    private void readObject(JsonParser json) throws IOException {
-        boolean seen = false;
-        boolean isQuad = false;
-        unclosed = "unclosed '{'";
-        for (JsonToken t = json.nextToken(); t != JsonToken.END_OBJECT; t = json.nextToken()) {
-            boolean bbox = BBOX_KEY.equals(json.currentName()); // t is a key: Jackson checks the syntax
-            json.nextToken();
-            if (bbox) {
-                seen = true;
-                isQuad = readBbox(json);
-            } else {
-                skipValue(json);
+    /** {@code [ quad (, quad)* ]} with s[p] == '['. */
+    private int parseArray(int p) {
+        int q = p + 1;
+        while (true) {
+            q = skipWs(q);
+            if (q == end || s.charAt(q) != '[') {
+                return fail("expected a 4-number array");
             }
-            unclosed = "unclosed '{'";
+            q = parseQuad(q);
+            if (q < 0 || !addQuad()) {
+                return -1;
+            }
+            q = skipWs(q);
+            if (q == end) {
+                return fail("unclosed '['");
+            }
+            char c = s.charAt(q);
+            if (c == ']') {
+                return q + 1;
+            }
+            if (c != ',') {
+                return fail("expected ',' or ']'");
+            }
+            q++;
         }
-        expect(seen, "object without \"bbox_2d\"");
-        expect(isQuad, "\"bbox_2d\" is not a 4-number array");
     }
 
-    /** The 4-number array whose '[' is the current token, into {@link #quad}. */
-    private void readQuad(JsonParser json) throws IOException {
-        unclosed = "unclosed box";
+    /** {@code [ {…"bbox_2d": quad…} (, {…})* ]} with s[p] == '[', through Jackson. */
+    private int parseObjects(int p) {
+        try {
+            return Bbox2dObjects.read(s, p, end, boxes);
+        } catch (BoxesSyntaxException e) {
+            return fail(e.getMessage());
+        }
+    }
+
+    /** {@code [ num , num , num , num ]} with whitespace anywhere between tokens; values into {@link #quad}. */
+    private int parseQuad(int p) {
+        if (p >= end || s.charAt(p) != '[') {
+            return fail("expected '['");
+        }
+        int q = p + 1;
         for (int k = 0; k < 4; k++) {
-            JsonToken t = json.nextToken();
-            if (!t.isNumeric()) {
-                expect(t != JsonToken.END_ARRAY || k == 0, "a box needs 4 numbers separated by ','");
-                throw new Unparsable("not a number at '" + firstChar(t) + "'");
+            q = skipWs(q);
+            q = scanNumber(q);
+            if (q < 0) {
+                return -1;
             }
-            quad[k] = finite(json);
+            quad[k] = num;
+            q = skipWs(q);
+            if (q == end) {
+                return fail("unclosed box");
+            }
+            char expected = k < 3 ? ',' : ']';
+            if (s.charAt(q) != expected) {
+                return fail(k < 3 ? "a box needs 4 numbers separated by ','" : "a box holds exactly 4 numbers");
+            }
+            q++;
         }
-        expect(json.nextToken() == JsonToken.END_ARRAY, "a box holds exactly 4 numbers");
+        return q;
     }
 
-    /**
-     * Reads the whole value at the current token (any JSON value, every number checked); true when it
-     * is an array of exactly 4 numbers, then in {@link #quad}.
-     */
-    private boolean readBbox(JsonParser json) throws IOException {
-        if (json.currentToken() != JsonToken.START_ARRAY) {
-            skipValue(json);
+    private boolean addQuad() {
+        if (!boxes.add(quad)) {
+            error = "more than " + MAX_BOXES + " boxes";
             return false;
         }
-        unclosed = "unclosed container";
-        int numbers = 0;
-        boolean flat = true;
-        for (JsonToken t = json.nextToken(); t != JsonToken.END_ARRAY; t = json.nextToken()) {
-            if (t.isNumeric()) {
-                double v = finite(json);
-                if (numbers < 4) {
-                    quad[numbers] = v;
+        return true;
+    }
+
+    // ---- JSON numbers --------------------------------------------------------------------------
+
+    /**
+     * Scans a JSON number at p into {@link #num}: {@code -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?}.
+     * Correctly rounded (exact fast path, else {@link Double#parseDouble}); overflow to infinity fails.
+     */
+    private int scanNumber(int p) {
+        int q = p;
+        boolean negative = false;
+        if (q < end && s.charAt(q) == '-') {
+            negative = true;
+            q++;
+        }
+        if (q >= end || !isDigit(s.charAt(q))) {
+            return fail(q < end ? "not a number at '" + s.charAt(q) + "'" : "expected a number");
+        }
+        long mantissa = 0;
+        int digits = 0;          // significant digits in mantissa
+        boolean exact = true;    // mantissa holds every significant digit
+        int scale = 0;           // value = mantissa * 10^(scale + exponent)
+        if (s.charAt(q) == '0') {
+            q++;
+        } else {
+            while (q < end && isDigit(s.charAt(q))) {
+                if (digits < 18) {
+                    mantissa = mantissa * 10 + (s.charAt(q) - '0');
+                    digits++;
+                } else {
+                    exact = false;
                 }
-                numbers++;
-            } else {
-                flat = false;
-                skipValue(json);
+                q++;
             }
         }
-        return flat && numbers == 4;
-    }
-
-    /** Skips the value at the current token, checking every number in it (iteratively: no deep recursion). */
-    private void skipValue(JsonParser json) throws IOException {
-        unclosed = "unclosed container";
-        int depth = 0;
-        JsonToken t = json.currentToken();
-        while (true) {
-            if (t.isStructStart()) {
-                depth++;
-            } else if (t.isStructEnd()) {
-                depth--;
-            } else if (t.isNumeric()) {
-                finite(json);
+        if (q < end && s.charAt(q) == '.') {
+            q++;
+            if (q >= end || !isDigit(s.charAt(q))) {
+                return fail("a fraction needs digits after '.'");
             }
-            if (depth == 0) {
-                return;
+            while (q < end && isDigit(s.charAt(q))) {
+                int d = s.charAt(q) - '0';
+                if (mantissa == 0 && d == 0) {
+                    scale--;                       // leading zero of the fraction
+                } else if (digits < 18) {
+                    mantissa = mantissa * 10 + d;
+                    digits++;
+                    scale--;
+                } else {
+                    exact = false;
+                }
+                q++;
             }
-            t = json.nextToken();
         }
-    }
-
-    private void addQuad() {
-        expect(count < MAX_BOXES, "more than " + MAX_BOXES + " boxes");
-        if (4 * count + 4 > coords.length) {
-            coords = Arrays.copyOf(coords, coords.length * 2);
+        int exponent = 0;
+        if (q < end && (s.charAt(q) == 'e' || s.charAt(q) == 'E')) {
+            q++;
+            boolean expNegative = false;
+            if (q < end && (s.charAt(q) == '+' || s.charAt(q) == '-')) {
+                expNegative = s.charAt(q) == '-';
+                q++;
+            }
+            if (q >= end || !isDigit(s.charAt(q))) {
+                return fail("an exponent needs digits");
+            }
+            while (q < end && isDigit(s.charAt(q))) {
+                if (exponent < 100_000) {
+                    exponent = exponent * 10 + (s.charAt(q) - '0');
+                }
+                q++;
+            }
+            if (expNegative) {
+                exponent = -exponent;
+            }
         }
-        System.arraycopy(quad, 0, coords, 4 * count, 4);
-        count++;
-    }
-
-    // ---- helpers -------------------------------------------------------------------------------
-
-    private static double finite(JsonParser json) throws IOException {
-        double value = StrictJson.number(json);
-        expect(!Double.isInfinite(value), "number overflows a double");
-        return value;
-    }
-
-    /** The character that starts a token that is not a number. */
-    private static char firstChar(JsonToken t) {
-        return switch (t) {
-            case START_ARRAY -> '[';
-            case END_ARRAY -> ']';
-            case START_OBJECT -> '{';
-            case VALUE_STRING -> '"';
-            case VALUE_TRUE -> 't';
-            case VALUE_FALSE -> 'f';
-            default -> 'n';
-        };
-    }
-
-    private static void expect(boolean condition, String otherwise) {
-        if (!condition) {
-            throw new Unparsable(otherwise);
+        double value;
+        int e10 = scale + exponent;
+        if (mantissa == 0 && exact) {
+            value = 0.0;
+        } else if (exact && mantissa < TWO_POW_53 && e10 >= -22 && e10 <= 22) {
+            // Clinger's fast path: both operands exact, one correctly rounded operation.
+            value = e10 >= 0 ? mantissa * POW10[e10] : mantissa / POW10[-e10];
+        } else {
+            value = Double.parseDouble(s.substring(negative ? p + 1 : p, q)); // syntax already checked
         }
+        if (Double.isInfinite(value)) {
+            return fail("number overflows a double");
+        }
+        num = negative ? -value : value;
+        return q;
     }
 
-    private static int skipWs(CharSequence text, int from, int to) {
-        int p = from;
-        while (p < to && isWs(text.charAt(p))) {
+    private int skipWs(int p) {
+        while (p < end) {
+            char c = s.charAt(p);
+            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+                break;
+            }
             p++;
         }
         return p;
     }
 
-    private static int skipWs(char[] text, int from, int to) {
-        int p = from;
-        while (p < to && isWs(text[p])) {
-            p++;
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private int fail(String why) {
+        if (error == null) {
+            error = why;
         }
-        return p;
+        return -1;
     }
 
-    /** Whitespace is space, tab, CR and LF only (spec §1). */
-    private static boolean isWs(char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-    }
-
-    private static String firstLine(String message) {
-        String m = String.valueOf(message);
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
-    }
-
-    /** A box-grammar error; unchecked so that it passes through the JSON loops, never leaves this class. */
-    private static final class Unparsable extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        Unparsable(String message) {
-            super(message, null, false, false);
-        }
+    private boolean failed(String why) {
+        fail(why);
+        return false;
     }
 }

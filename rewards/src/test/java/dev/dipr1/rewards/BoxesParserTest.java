@@ -37,7 +37,7 @@ class BoxesParserTest {
         assertEquals(4.5, p.coord(0, 3));
     }
 
-    /** The box grammar's own messages (the same as before the parser read JSON through Jackson). */
+    /** The box grammar's own messages (the same as before the object form was read through Jackson). */
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
         "x                                   | expected '['",
@@ -78,17 +78,36 @@ class BoxesParserTest {
         assertEquals("more than 512 boxes", error("[1,1,2,2] ".repeat(513)));
     }
 
-    /** Malformed JSON tokens are reported in Jackson's words. */
+    /** In the object form, which Jackson reads, malformed JSON is reported in Jackson's words. */
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-        "[[01,2,3,4]]                   | Leading zeroes",
-        "[[NaN,2,3,4]]                  | NaN",
-        "[[1 2 3 4]]                    | comma",
+        "[{\"bbox_2d\": [01,2,3,4]}]                   | Leading zeroes",
+        "[{\"bbox_2d\": [NaN,2,3,4]}]                  | NaN",
+        "[{\"bbox_2d\": [1 2 3 4]}]                    | comma",
         "[{\"bbox_2d\": [1,2,3,4], \"x\": \"\\q\"}] | escape",
     })
-    void jsonTokenMessagesComeFromJackson(String block, String mentions) {
+    void jsonTokenMessagesOfTheObjectFormComeFromJackson(String block, String mentions) {
         String e = error(block);
         assertTrue(e.startsWith("invalid JSON: ") && e.contains(mentions), e);
         assertFalse(e.contains("\n"), e);
+    }
+
+    @Test
+    void theObjectFormAlsoReadsOnlyTheGivenRange() {
+        String text = "<answer> [{\"bbox_2d\": [1,2,3,4]}, {\"bbox_2d\": [5,6,7,8]}] </answer>]";
+        BoxesParser p = new BoxesParser(text, 8, text.indexOf("</answer>"));
+        assertTrue(p.parse(), p.error());
+        assertEquals(2, p.count());
+        assertEquals(8.0, p.coord(1, 3));
+        String trailing = "<answer>[{\"bbox_2d\": [1,2,3,4]}] x</answer>";
+        BoxesParser q = new BoxesParser(trailing, 8, trailing.indexOf("</answer>"));
+        assertFalse(q.parse());
+        assertEquals("unexpected text after the boxes", q.error());
+    }
+
+    @Test
+    void theObjectFormCountsTowardsTheLimit() {
+        String block = "[" + "{\"bbox_2d\": [1,1,2,2]},".repeat(512) + "{\"bbox_2d\": [1,1,2,2]}]";
+        assertEquals("more than 512 boxes", error(block));
     }
 }
