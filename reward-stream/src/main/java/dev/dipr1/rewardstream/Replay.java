@@ -34,9 +34,14 @@ public final class Replay {
 
     private Replay() {}
 
+    /** What a replay did: its Kafka Streams application id, the rollouts it had to catch up with, the outcome. */
     public record Result(String applicationId, long rolloutsAtStart, long groupsScored, long deadLettered,
             double seconds) {}
 
+    /**
+     * Replays {@code fromTopic} into {@code toTopic} with {@code settings} (annotation wait forced to 0),
+     * returning once the committed offsets reach the end offsets seen at start.
+     */
     public static Result run(ClientSettings kafka, TopicCatalog catalog, String fromTopic, String toTopic,
             RewardStreamSettings settings, Duration timeout) throws Exception {
         if (fromTopic.equals(toTopic)) {

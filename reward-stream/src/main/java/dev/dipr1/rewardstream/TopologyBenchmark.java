@@ -41,6 +41,7 @@ public final class TopologyBenchmark {
 
     private TopologyBenchmark() {}
 
+    /** Groups/s with scoring and as a pass-through; {@link #ratio()} is the share scoring leaves. */
     public record Result(int groups, int g, double scoringGroupsPerSecond, double passThroughGroupsPerSecond) {
         public double ratio() {
             return scoringGroupsPerSecond / passThroughGroupsPerSecond;

@@ -1,7 +1,10 @@
 package dev.dipr1.rewards;
 
 /**
- * Hand-written parser for the BOXES grammar of spec §1 (no regex, no allocation per number).
+ * Parser for the BOXES grammar of spec §1. The number forms are read here, by hand and without
+ * allocation, because they are most of the scoring time; the {@code bbox_2d} object form, which
+ * needs all of JSON (strings, escapes, any value under other keys), is read by Jackson in
+ * {@link Bbox2dObjects}.
  *
  * <p>Accepted, each with optional surrounding whitespace (space, tab, CR, LF):
  * <ul>
@@ -9,8 +12,7 @@ package dev.dipr1.rewards;
  *   <li>a JSON array of 4-number arrays {@code [[x1,y1,x2,y2], …]};</li>
  *   <li>a sequence of 4-number arrays separated by one comma (optional whitespace around it) or by
  *       whitespace alone; a sequence of one is a single box;</li>
- *   <li>a JSON array of objects, each holding a 4-number array under {@code "bbox_2d"}; other keys
- *       hold any JSON value and are ignored.</li>
+ *   <li>a JSON array of objects, each holding a 4-number array under {@code "bbox_2d"}.</li>
  * </ul>
  * Numbers follow JSON number syntax exactly; a number (anywhere in the block, ignored keys included)
  * whose value overflows a double makes the block unparsable; more than {@value #MAX_BOXES} boxes make
@@ -18,7 +20,7 @@ package dev.dipr1.rewards;
  */
 final class BoxesParser {
 
-    static final int MAX_BOXES = 512;
+    static final int MAX_BOXES = BoxList.MAX;
 
     private static final double TWO_POW_53 = 9007199254740992.0;
     private static final double[] POW10 = {
@@ -29,14 +31,11 @@ final class BoxesParser {
     private final int start;
     private final int end;
 
-    /** Parsed boxes, 4 coordinates each, unclipped. */
-    private double[] coords = new double[64];
-    private int count;
+    private final BoxList boxes = new BoxList();
     private String error;
 
     private double num;            // value of the last number scanned
     private final double[] quad = new double[4];
-    private boolean[] stack;        // generic value skipper: true = object, false = array
 
     BoxesParser(String s, int start, int end) {
         this.s = s;
@@ -46,12 +45,12 @@ final class BoxesParser {
 
     /** Number of boxes parsed (valid after a successful {@link #parse()}). */
     int count() {
-        return count;
+        return boxes.count();
     }
 
     /** Coordinate k (0..3) of box i, unclipped. */
     double coord(int i, int k) {
-        return coords[4 * i + k];
+        return boxes.coord(i, k);
     }
 
     /** Why the block is unparsable, null after a successful parse. */
@@ -72,14 +71,15 @@ final class BoxesParser {
         if (q == end) {
             return failed("unclosed '['");
         }
+        // The first element decides the form.
         char c = s.charAt(q);
         int after;
         if (c == ']') {
             after = q + 1; // []
         } else if (c == '[') {
-            after = parseArray(p, false);
+            after = parseArray(p);
         } else if (c == '{') {
-            after = parseArray(p, true);
+            after = parseObjects(p);
         } else {
             after = parseSequence(p);
         }
@@ -121,19 +121,15 @@ final class BoxesParser {
         }
     }
 
-    /**
-     * {@code [ element (, element)* ]} with s[p] == '['; the elements are all 4-number arrays
-     * ({@code objects == false}) or all objects holding {@code bbox_2d}.
-     */
-    private int parseArray(int p, boolean objects) {
-        char open = objects ? '{' : '[';
+    /** {@code [ quad (, quad)* ]} with s[p] == '['. */
+    private int parseArray(int p) {
         int q = p + 1;
         while (true) {
             q = skipWs(q);
-            if (q == end || s.charAt(q) != open) {
-                return fail(objects ? "expected an object with \"bbox_2d\"" : "expected a 4-number array");
+            if (q == end || s.charAt(q) != '[') {
+                return fail("expected a 4-number array");
             }
-            q = objects ? parseObject(q) : parseQuad(q);
+            q = parseQuad(q);
             if (q < 0 || !addQuad()) {
                 return -1;
             }
@@ -152,82 +148,13 @@ final class BoxesParser {
         }
     }
 
-    /**
-     * A JSON object with s[p] == '{'; leaves its {@code bbox_2d} in {@link #quad}. A repeated key: the
-     * last occurrence wins, as in common JSON libraries (earlier values must still be valid JSON).
-     */
-    private int parseObject(int p) {
-        int q = skipWs(p + 1);
-        if (q < end && s.charAt(q) == '}') {
-            return fail("object without \"bbox_2d\"");
+    /** {@code [ {…"bbox_2d": quad…} (, {…})* ]} with s[p] == '[', through Jackson. */
+    private int parseObjects(int p) {
+        try {
+            return Bbox2dObjects.read(s, p, end, boxes);
+        } catch (BoxesSyntaxException e) {
+            return fail(e.getMessage());
         }
-        boolean seen = false;
-        boolean isQuad = false;
-        double b0 = 0, b1 = 0, b2 = 0, b3 = 0;
-        while (true) {
-            if (q == end || s.charAt(q) != '"') {
-                return fail("expected a key");
-            }
-            int ks = q;
-            q = scanString(q);
-            if (q < 0) {
-                return -1;
-            }
-            boolean bbox = isBboxKey(ks, q);
-            q = skipWs(q);
-            if (q == end || s.charAt(q) != ':') {
-                return fail("expected ':'");
-            }
-            q = skipWs(q + 1);
-            if (bbox) {
-                seen = true;
-                int r = q < end && s.charAt(q) == '[' ? parseQuad(q) : -1;
-                if (r >= 0) {
-                    isQuad = true;
-                    b0 = quad[0];
-                    b1 = quad[1];
-                    b2 = quad[2];
-                    b3 = quad[3];
-                    q = r;
-                } else {
-                    error = null;
-                    q = skipValue(q); // still must be valid JSON
-                    if (q < 0) {
-                        return -1;
-                    }
-                    isQuad = false;
-                }
-            } else {
-                q = skipValue(q);
-                if (q < 0) {
-                    return -1;
-                }
-            }
-            q = skipWs(q);
-            if (q == end) {
-                return fail("unclosed '{'");
-            }
-            char c = s.charAt(q);
-            if (c == '}') {
-                q++;
-                break;
-            }
-            if (c != ',') {
-                return fail("expected ',' or '}'");
-            }
-            q = skipWs(q + 1);
-        }
-        if (!seen) {
-            return fail("object without \"bbox_2d\"");
-        }
-        if (!isQuad) {
-            return fail("\"bbox_2d\" is not a 4-number array");
-        }
-        quad[0] = b0;
-        quad[1] = b1;
-        quad[2] = b2;
-        quad[3] = b3;
-        return q;
     }
 
     /** {@code [ num , num , num , num ]} with whitespace anywhere between tokens; values into {@link #quad}. */
@@ -257,19 +184,14 @@ final class BoxesParser {
     }
 
     private boolean addQuad() {
-        if (count == MAX_BOXES) {
+        if (!boxes.add(quad)) {
             error = "more than " + MAX_BOXES + " boxes";
             return false;
         }
-        if (4 * count + 4 > coords.length) {
-            coords = java.util.Arrays.copyOf(coords, coords.length * 2);
-        }
-        System.arraycopy(quad, 0, coords, 4 * count, 4);
-        count++;
         return true;
     }
 
-    // ---- JSON tokens ---------------------------------------------------------------------------
+    // ---- JSON numbers --------------------------------------------------------------------------
 
     /**
      * Scans a JSON number at p into {@link #num}: {@code -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?}.
@@ -359,184 +281,6 @@ final class BoxesParser {
         return q;
     }
 
-    /** Scans a JSON string with s[p] == '"'; returns the index after the closing quote. */
-    private int scanString(int p) {
-        int q = p + 1;
-        while (q < end) {
-            char c = s.charAt(q);
-            if (c == '"') {
-                return q + 1;
-            }
-            if (c < 0x20) {
-                return fail("control character in a string");
-            }
-            if (c == '\\') {
-                q++;
-                if (q >= end) {
-                    break;
-                }
-                char e = s.charAt(q);
-                if (e == 'u') {
-                    if (q + 4 >= end) {
-                        return fail("bad \\u escape");
-                    }
-                    for (int k = 1; k <= 4; k++) {
-                        if (!isHex(s.charAt(q + k))) {
-                            return fail("bad \\u escape");
-                        }
-                    }
-                    q += 5;
-                    continue;
-                }
-                if ("\"\\/bfnrt".indexOf(e) < 0) {
-                    return fail("bad escape in a string");
-                }
-            }
-            q++;
-        }
-        return fail("unclosed string");
-    }
-
-    /** Whether the JSON string s[ks, ke) (quotes included) decodes to {@code bbox_2d}. */
-    private boolean isBboxKey(int ks, int ke) {
-        int n = ke - ks - 2;
-        if (n == 7 && s.regionMatches(ks + 1, "bbox_2d", 0, 7)) {
-            return true;
-        }
-        if (s.indexOf('\\', ks + 1) < 0 || s.indexOf('\\', ks + 1) >= ke) {
-            return false;
-        }
-        StringBuilder b = new StringBuilder();
-        for (int q = ks + 1; q < ke - 1; q++) {
-            char c = s.charAt(q);
-            if (c != '\\') {
-                b.append(c);
-                continue;
-            }
-            char e = s.charAt(++q);
-            switch (e) {
-                case 'u' -> {
-                    b.append((char) Integer.parseInt(s.substring(q + 1, q + 5), 16));
-                    q += 4;
-                }
-                case 'b' -> b.append('\b');
-                case 'f' -> b.append('\f');
-                case 'n' -> b.append('\n');
-                case 'r' -> b.append('\r');
-                case 't' -> b.append('\t');
-                default -> b.append(e); // " \ /
-            }
-        }
-        return b.toString().equals("bbox_2d");
-    }
-
-    /** Skips any JSON value at p (iteratively: deep nesting cannot overflow the stack). */
-    private int skipValue(int p) {
-        int depth = 0;
-        int q = p;
-        while (true) {
-            // expect a value at q
-            q = skipWs(q);
-            if (q == end) {
-                return fail("expected a value");
-            }
-            char c = s.charAt(q);
-            boolean opened = false;
-            if (c == '{' || c == '[') {
-                int r = skipWs(q + 1);
-                if (r < end && s.charAt(r) == (c == '{' ? '}' : ']')) {
-                    q = r + 1; // empty container
-                } else {
-                    push(depth++, c == '{');
-                    q = r;
-                    opened = true;
-                    if (c == '{') {
-                        q = key(q);
-                        if (q < 0) {
-                            return -1;
-                        }
-                    }
-                }
-            } else if (c == '"') {
-                q = scanString(q);
-            } else if (c == 't') {
-                q = literal(q, "true");
-            } else if (c == 'f') {
-                q = literal(q, "false");
-            } else if (c == 'n') {
-                q = literal(q, "null");
-            } else {
-                q = scanNumber(q);
-            }
-            if (q < 0) {
-                return -1;
-            }
-            if (opened) {
-                continue;
-            }
-            // after a value: close containers or move to the next element
-            boolean next = false;
-            while (!next) {
-                if (depth == 0) {
-                    return q;
-                }
-                q = skipWs(q);
-                if (q == end) {
-                    return fail("unclosed container");
-                }
-                boolean object = stack[depth - 1];
-                char d = s.charAt(q);
-                if (d == ',') {
-                    q++;
-                    if (object) {
-                        q = key(skipWs(q));
-                        if (q < 0) {
-                            return -1;
-                        }
-                    }
-                    next = true;
-                } else if (d == (object ? '}' : ']')) {
-                    q++;
-                    depth--;
-                } else {
-                    return fail("expected ',' or a closing bracket");
-                }
-            }
-        }
-    }
-
-    /** {@code "key" :} at p; returns the index after the colon. */
-    private int key(int p) {
-        if (p >= end || s.charAt(p) != '"') {
-            return fail("expected a key");
-        }
-        int q = scanString(p);
-        if (q < 0) {
-            return -1;
-        }
-        q = skipWs(q);
-        if (q == end || s.charAt(q) != ':') {
-            return fail("expected ':'");
-        }
-        return q + 1;
-    }
-
-    private void push(int depth, boolean object) {
-        if (stack == null) {
-            stack = new boolean[16];
-        } else if (depth == stack.length) {
-            stack = java.util.Arrays.copyOf(stack, depth * 2);
-        }
-        stack[depth] = object;
-    }
-
-    private int literal(int p, String word) {
-        if (p + word.length() <= end && s.startsWith(word, p)) {
-            return p + word.length();
-        }
-        return fail("not a JSON value");
-    }
-
     private int skipWs(int p) {
         while (p < end) {
             char c = s.charAt(p);
@@ -546,10 +290,6 @@ final class BoxesParser {
             p++;
         }
         return p;
-    }
-
-    private static boolean isHex(char c) {
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
     private static boolean isDigit(char c) {

@@ -12,8 +12,12 @@ import java.util.Random;
  */
 public final class ScoringBenchmark {
 
-    /** Completions scored in the measured phase, the time it took, and the rate. */
-    public record Result(long completions, double seconds, double completionsPerSecond) {
+    /**
+     * The measured phase: completions scored in {@code passes} full passes over the groups, the time it
+     * took, the rate, and the mean total reward over the groups (what was scored, for checking).
+     */
+    public record Result(long completions, double seconds, double completionsPerSecond, int passes,
+                         double meanReward) {
     }
 
     private ScoringBenchmark() {
@@ -36,20 +40,24 @@ public final class ScoringBenchmark {
             }
         }
         long completions = 0;
+        int passes = 0;
+        double rewardSum = 0;
         long start = System.nanoTime();
         long elapsed;
         do { // at least one pass and 0.5 s
+            rewardSum = 0;
             for (GroupInput in : inputs) {
-                sink += GroupScorer.score(in, c).mean();
+                rewardSum += GroupScorer.score(in, c).mean();
                 completions += g;
             }
+            passes++;
             elapsed = System.nanoTime() - start;
         } while (elapsed < 500_000_000L);
         if (Double.isNaN(sink)) {
-            throw new IllegalStateException("unreachable: keeps the results alive");
+            throw new IllegalStateException("unreachable: keeps the warm-up results alive");
         }
         double seconds = elapsed / 1e9;
-        return new Result(completions, seconds, completions / seconds);
+        return new Result(completions, seconds, completions / seconds, passes, rewardSum / groups);
     }
 
     /** The benchmark groups (deterministic for a seed). */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
+/** Spec §6: the settings, their validation, their hash and their JSON. */
 class RewardConfigTest {
 
     static final RewardConfig D = RewardConfig.defaults();
@@ -65,6 +66,50 @@ class RewardConfigTest {
     void epsilonMustBePositive() {
         assertRejected("epsilon", "> 0",
                 () -> new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, 1, 1, 1, 0, true));
+    }
+
+    @Test
+    void epsilonHasAnUpperBound() {
+        assertRejected("epsilon", "<= 1.0",
+                () -> new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, 1, 1, 1, 1.5, true));
+        assertRejected("epsilon", "> 0",
+                () -> new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, 1, 1, 1, Double.NaN, true));
+        assertRejected("epsilon", "default 1.0E-4",
+                () -> new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, 1, 1, 1, Double.POSITIVE_INFINITY, true));
+        new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, 1, 1, 1, RewardConfig.MAX_EPSILON, true);
+    }
+
+    @Test
+    void weightsAreAtMostOneAndLambdasFinite() {
+        assertRejected("weight_recall", "<= 1",
+                () -> new RewardConfig(0.5, true, 0, 1.5, 0.5, 0.5, 0.25, 1, 1, 1, 1e-4, true));
+        assertRejected("weight_precision", "<= 1",
+                () -> new RewardConfig(0.5, true, Double.NaN, 0.5, 0.5, 0.5, 0.25, 1, 1, 1, 1e-4, true));
+        assertRejected("lambda_format", "finite",
+                () -> new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, Double.NaN, 1, 1, 1e-4, true));
+        assertRejected("lambda_accuracy", "finite",
+                () -> new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, 1, 1, Double.MAX_VALUE * 2, 1e-4, true));
+    }
+
+    @Test
+    void messagesSayWhatToChange() {
+        assertRejected("change cluster_iou", "consensus cluster",
+                () -> new RewardConfig(0.5, true, 0.5, 0.5, 0, 0.5, 0.25, 1, 1, 1, 1e-4, true));
+        assertRejected("change weight_precision or weight_recall", "sum to 1",
+                () -> new RewardConfig(0.5, true, 0.5, 0.5 + 1e-8, 0.5, 0.5, 0.25, 1, 1, 1, 1e-4, true));
+    }
+
+    @Test
+    void jsonTextIsPinned() { // written into every scored group: it must not change
+        assertEquals("{\"reward_version\":1,\"iou_threshold\":0.5,\"soft\":true,\"weight_precision\":0.5,"
+                + "\"weight_recall\":0.5,\"cluster_iou\":0.5,\"uncertainty_threshold\":0.5,"
+                + "\"max_look_area_fraction\":0.25,\"lambda_format\":1.0,\"lambda_look\":1.0,\"lambda_accuracy\":1.0,"
+                + "\"epsilon\":1.0E-4,\"scale_by_std\":true}", D.toJson());
+        assertEquals("{\"reward_version\":1,\"iou_threshold\":1.0E-7,\"soft\":true,\"weight_precision\":1.0,"
+                + "\"weight_recall\":0.0,\"cluster_iou\":1.0,\"uncertainty_threshold\":1.0,"
+                + "\"max_look_area_fraction\":1.0,\"lambda_format\":1.0E22,\"lambda_look\":123456.789,"
+                + "\"lambda_accuracy\":0.0,\"epsilon\":1.0,\"scale_by_std\":true}",
+                new RewardConfig(1e-7, true, 1, 0, 1, 1, 1, 1e22, 123456.789, 0, 1.0, true).toJson());
     }
 
     @Test
