@@ -85,10 +85,17 @@ public final class Components implements AutoCloseable {
 
     /** Asks every part to stop, in start order, then waits for each; a thread that will not stop is interrupted. */
     @Override
-    public synchronized void close() throws InterruptedException {
+    public synchronized void close() {
         parts.forEach(Part::requestStop);
         for (Part p : parts) {
-            p.awaitStopped();
+            try {
+                p.awaitStopped();
+            } catch (InterruptedException e) {
+                // every part was asked to stop; keep the interrupt for the caller rather than wait on
+                Thread.currentThread().interrupt();
+                LOG.warn("interrupted while waiting for {} to stop", p.name());
+                return;
+            }
         }
     }
 

@@ -136,7 +136,7 @@ public final class DemoReport {
         JsonNode t = root.get("throughput");
         if (t != null) {
             md.append("## Throughput\n\n");
-            t.fields().forEachRemaining(e -> md.append("- ").append(e.getKey()).append(": ")
+            t.properties().forEach(e -> md.append("- ").append(e.getKey()).append(": ")
                     .append(e.getValue().isDouble() ? String.format(Locale.ROOT, "%.2f", e.getValue().asDouble())
                             : e.getValue().asText()).append('\n'));
         }

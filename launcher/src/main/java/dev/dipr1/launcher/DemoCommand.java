@@ -100,8 +100,6 @@ final class DemoCommand implements Callable<Integer> {
         if (spec.commandLine().getParseResult().hasMatchedOption("--lambda")) {
             return r;
         }
-        return new RewardConfig(r.iouThreshold(), r.soft(), r.weightPrecision(), r.weightRecall(), r.clusterIou(),
-                r.uncertaintyThreshold(), r.maxLookAreaFraction(), DEMO_LAMBDA[0], DEMO_LAMBDA[1], DEMO_LAMBDA[2],
-                r.epsilon(), r.scaleByStd());
+        return r.withLambda(DEMO_LAMBDA[0], DEMO_LAMBDA[1], DEMO_LAMBDA[2]);
     }
 }

@@ -59,6 +59,7 @@ final class LearnerCommand implements Callable<Integer> {
     Path statusDir;
 
     @Override
+    @SuppressWarnings("try") // the shutdown hook closes the learner early on SIGTERM; the try closes it otherwise
     public Integer call() throws Exception {
         TopicsCommand.requireBootstrap(kafka);
         String topic = advantagesTopic != null ? advantagesTopic : kafka.catalog().advantages().name();

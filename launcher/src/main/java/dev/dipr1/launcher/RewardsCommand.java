@@ -1,5 +1,7 @@
 package dev.dipr1.launcher;
 
+import org.apache.kafka.streams.KafkaStreams;
+import java.util.concurrent.TimeUnit;
 import dev.dipr1.demo.RewardStreams;
 import dev.dipr1.rewardstream.RewardStatistics;
 import dev.dipr1.rewardstream.RewardStreamService;
@@ -55,7 +57,13 @@ final class RewardsCommand implements Callable<Integer> {
                 RewardStreamService service = RewardStreams.start(client, kafka.catalog(), settings, advantagesTopic, stateDir,
                         new RewardStatistics(metrics.registry()))) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "rewards-shutdown"));
-            stop.await();
+            // a Streams instance in ERROR processes nothing more: exit with a message instead of idling
+            while (!stop.await(1, TimeUnit.SECONDS)) {
+                if (service.state() == KafkaStreams.State.ERROR) {
+                    throw new IllegalStateException("the reward stream stopped with an error (see the log above); "
+                            + "restart the service once its cause is fixed");
+                }
+            }
         }
         return 0;
     }

@@ -70,8 +70,9 @@ public final class Replay {
         Path stateDir = Files.createTempDirectory("dipr1-replay-state-");
         try (RewardStreamService service = new RewardStreamService(
                 RewardTopology.build(topics, replaySettings, RolloutScorer.dipr1(settings.rewards()), stats),
-                kafka, appId, stateDir, "replay").start();
+                kafka, appId, stateDir, "replay");
                 Admin admin = Admin.create(kafka.asMap())) {
+            service.start();
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!caughtUp(admin, appId, end)) {
                 if (System.nanoTime() > deadline) {

@@ -72,6 +72,12 @@ public record RewardConfig(double iouThreshold, boolean soft, double weightPreci
         return new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, 1.0, 1.0, 1.0, 1e-4, true);
     }
 
+    /** The same configuration with other reward weights λ (format, look, accuracy). */
+    public RewardConfig withLambda(double format, double look, double accuracy) {
+        return new RewardConfig(iouThreshold, soft, weightPrecision, weightRecall, clusterIou, uncertaintyThreshold,
+                maxLookAreaFraction, format, look, accuracy, epsilon, scaleByStd);
+    }
+
     /**
      * Hex SHA-256 of the canonical rendering {@link #canonical()}: the same on every JVM (doubles are
      * rendered by {@link Double#toHexString}, which is exact and has never changed).

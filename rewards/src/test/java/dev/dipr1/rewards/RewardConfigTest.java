@@ -20,6 +20,16 @@ class RewardConfigTest {
     }
 
     @Test
+    void withLambdaChangesOnlyTheRewardWeights() {
+        RewardConfig d = RewardConfig.defaults();
+        RewardConfig w = d.withLambda(1.0, 0.5, 2.0);
+        assertEquals(new RewardConfig(d.iouThreshold(), d.soft(), d.weightPrecision(), d.weightRecall(), d.clusterIou(),
+                d.uncertaintyThreshold(), d.maxLookAreaFraction(), 1.0, 0.5, 2.0, d.epsilon(), d.scaleByStd()), w);
+        assertNotEquals(d.stableHash(), w.stableHash());
+        assertThrows(IllegalArgumentException.class, () -> d.withLambda(Double.NaN, 1, 1));
+    }
+
+    @Test
     void defaultsAreThoseOfTheSpec() {
         assertEquals(new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, 1, 1, 1, 1e-4, true), D);
         assertEquals(1, RewardConfig.REWARD_VERSION);
