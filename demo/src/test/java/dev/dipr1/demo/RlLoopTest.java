@@ -1,5 +1,6 @@
 package dev.dipr1.demo;
 
+import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +16,7 @@ class RlLoopTest {
 
     static LearnerSettings learner(int batchGroups, int publishEvery, int maxStaleness) {
         return new LearnerSettings(batchGroups, 1, 1e-4f, GrpoLoss.Settings.defaults(), maxStaleness, true,
-                publishEvery, 10, null, null, 1 << 20, 0, true);
+                publishEvery, 10, null, Path.of("policies"), 1 << 20, 0, true);
     }
 
     @Test

@@ -63,7 +63,7 @@ class SettingsValidationTest {
     @ValueSource(floats = {0f, -0.5f, 10.001f, Float.NaN, Float.POSITIVE_INFINITY})
     void temperaturesOutsideZeroToTenAreRejected(float t) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SamplingSettings(8, t));
-        assertTrue(e.getMessage().startsWith("--temperature must be in (0, 10]"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("--temperature must be in (0, 10.0]"), e.getMessage());
     }
 
     @Test
