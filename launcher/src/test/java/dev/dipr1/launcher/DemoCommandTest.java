@@ -56,7 +56,7 @@ class DemoCommandTest {
 
         r = Dipr1Test.run("demo", "--temperature", "0");
         assertEquals(2, r.exit());
-        assertTrue(r.err().contains("--temperature must be in (0, 10]"), r.err());
+        assertTrue(r.err().contains("--temperature must be in (0, 10.0]"), r.err());
 
         r = Dipr1Test.run("demo", "--rl-minutes", "-1");
         assertEquals(2, r.exit());
