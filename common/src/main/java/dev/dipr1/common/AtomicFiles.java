@@ -25,8 +25,7 @@ public final class AtomicFiles {
         void writeTo(OutputStream out) throws IOException;
     }
 
-    private AtomicFiles() {
-    }
+    private AtomicFiles() {}
 
     /** Replaces {@code target} with {@code bytes}. */
     public static void write(Path target, byte[] bytes) throws IOException {

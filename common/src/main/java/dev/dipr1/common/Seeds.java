@@ -12,8 +12,7 @@ public final class Seeds {
     private static final long M1 = 0xBF58476D1CE4E5B9L;
     private static final long M2 = 0x94D049BB133111EBL;
 
-    private Seeds() {
-    }
+    private Seeds() {}
 
     /** The SplitMix64 finaliser: a bijection on 64-bit values that scrambles every bit. */
     public static long mix(long z) {

@@ -43,10 +43,12 @@ class AtomicFilesTest {
     void aFailedWriteKeepsTheOldContentAndCleansUp() throws IOException {
         Path target = dir.resolve("x.json");
         AtomicFiles.write(target, "old".getBytes(StandardCharsets.UTF_8));
-        IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(target, out -> {
-            out.write("half of the new".getBytes(StandardCharsets.UTF_8));
-            throw new IOException("disk full");
-        }));
+        IOException e = assertThrows(
+                IOException.class,
+                () -> AtomicFiles.write(target, out -> {
+                    out.write("half of the new".getBytes(StandardCharsets.UTF_8));
+                    throw new IOException("disk full");
+                }));
         assertEquals("disk full", e.getMessage());
         assertEquals("old", Files.readString(target));
         assertEquals(1, count(dir), "the temporary file is removed");

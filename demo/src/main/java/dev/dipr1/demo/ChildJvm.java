@@ -38,8 +38,10 @@ public final class ChildJvm {
      */
     public Process start(String name, List<String> args, Path log) throws IOException {
         LOG.info("starting {} (log {}): dipr1 {}", name, log, String.join(" ", args));
-        return new ProcessBuilder(command(List.of("-Dai.djl.pytorch.num_threads=1"), args)).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        return new ProcessBuilder(command(List.of("-Dai.djl.pytorch.num_threads=1"), args))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
     }
 
     List<String> command(List<String> jvmOptions, List<String> args) {

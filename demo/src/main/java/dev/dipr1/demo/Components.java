@@ -41,14 +41,16 @@ public final class Components implements AutoCloseable {
      */
     public synchronized void startThread(String name, Runnable body, Runnable stop) {
         AtomicReference<Throwable> thrown = new AtomicReference<>();
-        Thread t = new Thread(() -> {
-            try {
-                body.run();
-            } catch (Throwable e) { // recorded for check(), which names this component
-                thrown.set(e);
-                LOG.error("{} failed", name, e);
-            }
-        }, name);
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        body.run();
+                    } catch (Throwable e) { // recorded for check(), which names this component
+                        thrown.set(e);
+                        LOG.error("{} failed", name, e);
+                    }
+                },
+                name);
         t.setDaemon(true);
         parts.add(new ThreadPart(name, t, stop, thrown));
         t.start();
@@ -171,7 +173,8 @@ public final class Components implements AutoCloseable {
 
         @Override
         public String failure() {
-            return stopping || process.isAlive() ? null
+            return stopping || process.isAlive()
+                    ? null
                     : "exited early (exit " + process.exitValue() + "); see its log " + log;
         }
 

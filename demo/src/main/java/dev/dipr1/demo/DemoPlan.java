@@ -22,8 +22,17 @@ import java.util.Objects;
  * @param givenSft an SFT checkpoint to start from instead of training one (null: train or reuse the cache)
  * @param processes whether the loop's components run as child JVMs instead of threads
  */
-public record DemoPlan(DemoSettings size, SamplingSettings sampling, long seed, Path dir, Path cacheDir,
-        TopicCatalog catalog, LearnerSettings learner, RewardConfig rewards, boolean sftMore, Path givenSft,
+public record DemoPlan(
+        DemoSettings size,
+        SamplingSettings sampling,
+        long seed,
+        Path dir,
+        Path cacheDir,
+        TopicCatalog catalog,
+        LearnerSettings learner,
+        RewardConfig rewards,
+        boolean sftMore,
+        Path givenSft,
         boolean processes) {
 
     /** Checks what a run would otherwise find out minutes in. */

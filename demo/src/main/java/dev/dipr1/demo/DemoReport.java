@@ -23,8 +23,8 @@ public final class DemoReport {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** For the report's own rows: record components in camelCase, JSON fields in snake_case. */
-    private static final ObjectMapper SNAKE = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    private static final ObjectMapper SNAKE =
+            new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
     private final Path dir;
     private final ObjectNode root = JSON.createObjectNode();
@@ -89,7 +89,9 @@ public final class DemoReport {
     void write() throws IOException {
         ObjectNode n = root.putObject("notes");
         notes.forEach(n::put);
-        root.set("learner_steps", SNAKE.valueToTree(history.stream().map(StepRow::of).toList()));
+        root.set(
+                "learner_steps",
+                SNAKE.valueToTree(history.stream().map(StepRow::of).toList()));
         JSON.writeValue(dir.resolve("report.json").toFile(), root);
         plots();
         Files.writeString(dir.resolve("report.md"), markdown());
@@ -100,16 +102,21 @@ public final class DemoReport {
             Map<String, List<Double>> rewards = new LinkedHashMap<>();
             rewards.put("format", history.stream().map(StepStats::rewardFormat).toList());
             rewards.put("look", history.stream().map(StepStats::rewardLook).toList());
-            rewards.put("accuracy", history.stream().map(StepStats::rewardAccuracy).toList());
-            rewards.put("total / 3", history.stream().map(s -> s.rewardTotal() / 3).toList());
-            Charts.lines(dir.resolve("rewards.png"), "Mean reward of each learner batch", "learner step", "reward",
-                    rewards);
+            rewards.put(
+                    "accuracy", history.stream().map(StepStats::rewardAccuracy).toList());
+            rewards.put(
+                    "total / 3", history.stream().map(s -> s.rewardTotal() / 3).toList());
+            Charts.lines(
+                    dir.resolve("rewards.png"), "Mean reward of each learner batch", "learner step", "reward", rewards);
             Map<String, Map<String, Double>> stale = new LinkedHashMap<>();
             Map<String, Double> counts = new TreeMap<>();
             history.forEach(s -> s.staleness().forEach(v -> counts.merge(String.format("%02d", v), 1.0, Double::sum)));
             stale.put("groups", counts);
-            Charts.bars(dir.resolve("staleness.png"), "Staleness of trained groups (policy versions behind)",
-                    "groups", stale);
+            Charts.bars(
+                    dir.resolve("staleness.png"),
+                    "Staleness of trained groups (policy versions behind)",
+                    "groups",
+                    stale);
         }
         Map<String, Map<String, Double>> f1 = new LinkedHashMap<>();
         evals.forEach((name, r) -> {
@@ -128,26 +135,49 @@ public final class DemoReport {
         md.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
         evals.forEach((name, r) -> {
             for (EvalResult e : r) {
-                md.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.3f | %.3f | **%.3f** | %.3f | %.2f |%n",
-                        name, e.split(), e.formatRate(), e.precision(), e.recall(), e.f1(), e.meanIou(), e.countMae()));
+                md.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %s | %.3f | %.3f | %.3f | **%.3f** | %.3f | %.2f |%n",
+                        name,
+                        e.split(),
+                        e.formatRate(),
+                        e.precision(),
+                        e.recall(),
+                        e.f1(),
+                        e.meanIou(),
+                        e.countMae()));
             }
         });
         md.append('\n').append(summary()).append("\n\n");
         JsonNode t = root.get("throughput");
         if (t != null) {
             md.append("## Throughput\n\n");
-            t.properties().forEach(e -> md.append("- ").append(e.getKey()).append(": ")
-                    .append(e.getValue().isDouble() ? String.format(Locale.ROOT, "%.2f", e.getValue().asDouble())
-                            : e.getValue().asText()).append('\n'));
+            t.properties()
+                    .forEach(e -> md.append("- ")
+                            .append(e.getKey())
+                            .append(": ")
+                            .append(
+                                    e.getValue().isDouble()
+                                            ? String.format(
+                                                    Locale.ROOT,
+                                                    "%.2f",
+                                                    e.getValue().asDouble())
+                                            : e.getValue().asText())
+                            .append('\n'));
         }
-        md.append("\n- peak resident memory: ").append(root.path("peak_resident_mb").asLong()).append(" MB\n");
-        md.append("- total wall time: ").append(String.format(Locale.ROOT, "%.0f s", root.path("total_seconds").asDouble()))
+        md.append("\n- peak resident memory: ")
+                .append(root.path("peak_resident_mb").asLong())
+                .append(" MB\n");
+        md.append("- total wall time: ")
+                .append(String.format(
+                        Locale.ROOT, "%.0f s", root.path("total_seconds").asDouble()))
                 .append("\n\n");
         md.append("## Plots\n\n![rewards](rewards.png)\n\n![F1](f1.png)\n\n![staleness](staleness.png)\n\n"
                 + "![SFT loss](sft_loss.png)\n\n");
         if (!notes.isEmpty()) {
             md.append("## Notes\n\n");
-            notes.forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
+            notes.forEach(
+                    (k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
         }
         return md.toString();
     }
@@ -159,11 +189,19 @@ public final class DemoReport {
         EvalResult[] rl = evals.get("rl");
         EvalResult[] more = evals.get("sft_more");
         if (sft != null && rl != null) {
-            lines.add(String.format(Locale.ROOT, "F1@0.5 in-domain: SFT %.3f -> RL %.3f (%+.3f)%s", sft[0].f1(),
-                    rl[0].f1(), rl[0].f1() - sft[0].f1(),
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "F1@0.5 in-domain: SFT %.3f -> RL %.3f (%+.3f)%s",
+                    sft[0].f1(),
+                    rl[0].f1(),
+                    rl[0].f1() - sft[0].f1(),
                     more == null ? "" : String.format(Locale.ROOT, "; more SFT %.3f", more[0].f1())));
-            lines.add(String.format(Locale.ROOT, "F1@0.5 ood:       SFT %.3f -> RL %.3f (%+.3f)%s", sft[1].f1(),
-                    rl[1].f1(), rl[1].f1() - sft[1].f1(),
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "F1@0.5 ood:       SFT %.3f -> RL %.3f (%+.3f)%s",
+                    sft[1].f1(),
+                    rl[1].f1(),
+                    rl[1].f1() - sft[1].f1(),
                     more == null ? "" : String.format(Locale.ROOT, "; more SFT %.3f", more[1].f1())));
         }
         lines.add("learner steps: " + root.path("steps").asLong() + "; report: " + dir.resolve("report.md"));
@@ -172,29 +210,64 @@ public final class DemoReport {
 
     /** The {@code throughput} object of report.json. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Throughput(double rlSeconds, long groupsGenerated, double generatorGroupsPerS, double generatorSamplesPerS,
-            int learnerSteps, long learnerSamples, double learnerSamplesPerS, double learnerStepSecondsMean,
-            double groupsDroppedStale, double groupsDroppedZeroVariance, double groupsDroppedDuplicate,
+    record Throughput(
+            double rlSeconds,
+            long groupsGenerated,
+            double generatorGroupsPerS,
+            double generatorSamplesPerS,
+            int learnerSteps,
+            long learnerSamples,
+            double learnerSamplesPerS,
+            double learnerStepSecondsMean,
+            double groupsDroppedStale,
+            double groupsDroppedZeroVariance,
+            double groupsDroppedDuplicate,
             Long finalPolicyVersion) {
 
-        static Throughput of(List<StepStats> history, double seconds, long groupsGenerated, LearnerCounters dropped,
-                int groupSize) {
+        static Throughput of(
+                List<StepStats> history, double seconds, long groupsGenerated, LearnerCounters dropped, int groupSize) {
             long samples = history.stream().mapToLong(StepStats::samples).sum();
-            return new Throughput(seconds, groupsGenerated, groupsGenerated / seconds,
-                    groupsGenerated * groupSize / seconds, history.size(), samples, samples / seconds,
-                    history.stream().mapToDouble(StepStats::seconds).average().orElse(0), dropped.droppedStale(),
-                    dropped.droppedZeroVariance(), dropped.droppedDuplicate(),
+            return new Throughput(
+                    seconds,
+                    groupsGenerated,
+                    groupsGenerated / seconds,
+                    groupsGenerated * groupSize / seconds,
+                    history.size(),
+                    samples,
+                    samples / seconds,
+                    history.stream().mapToDouble(StepStats::seconds).average().orElse(0),
+                    dropped.droppedStale(),
+                    dropped.droppedZeroVariance(),
+                    dropped.droppedDuplicate(),
                     history.isEmpty() ? null : history.get(history.size() - 1).policyVersion());
         }
     }
 
     /** One element of {@code learner_steps} in report.json. */
-    record StepRow(long step, long policyVersion, double lossPolicy, double lossKl, double clipRatio,
-            double rewardFormat, double rewardLook, double rewardAccuracy, double rewardTotal, double seconds) {
+    record StepRow(
+            long step,
+            long policyVersion,
+            double lossPolicy,
+            double lossKl,
+            double clipRatio,
+            double rewardFormat,
+            double rewardLook,
+            double rewardAccuracy,
+            double rewardTotal,
+            double seconds) {
 
         static StepRow of(StepStats s) {
-            return new StepRow(s.step(), s.policyVersion(), s.policyLoss(), s.kl(), s.clipRatio(), s.rewardFormat(),
-                    s.rewardLook(), s.rewardAccuracy(), s.rewardTotal(), s.seconds());
+            return new StepRow(
+                    s.step(),
+                    s.policyVersion(),
+                    s.policyLoss(),
+                    s.kl(),
+                    s.clipRatio(),
+                    s.rewardFormat(),
+                    s.rewardLook(),
+                    s.rewardAccuracy(),
+                    s.rewardTotal(),
+                    s.seconds());
         }
     }
 }

@@ -81,26 +81,40 @@ public final class DemoRun implements Callable<DemoReport> {
 
     /** SFT continued for as long as RL ran (one SFT step ≈ 0.3 s), at a lower learning rate, on fresh data. */
     SftSettings equalComputeSft(double rlSeconds) {
-        return new SftSettings(Math.max(20, (int) (rlSeconds / 0.3)), SftSettings.defaults().batchSize(), 2e-4f, 20,
-                plan.seed() + 7919, rlSeconds / 60.0);
+        return new SftSettings(
+                Math.max(20, (int) (rlSeconds / 0.3)),
+                SftSettings.defaults().batchSize(),
+                2e-4f,
+                20,
+                plan.seed() + 7919,
+                rlSeconds / 60.0);
     }
 
     /** The warm start of this run's size: fewer warm-up steps when the run has few steps. */
     SftSettings warmStart() {
         SftSettings d = SftSettings.defaults();
         int steps = plan.size().sftSteps();
-        return new SftSettings(steps, d.batchSize(), d.lr(), Math.min(d.warmupSteps(), steps / 5), plan.seed(),
+        return new SftSettings(
+                steps,
+                d.batchSize(),
+                d.lr(),
+                Math.min(d.warmupSteps(), steps / 5),
+                plan.seed(),
                 plan.size().sftMinutes());
     }
 
     private void writeSplits(DemoReport report) throws IOException {
         Path data = plan.dir().resolve("data");
         int evalImages = plan.size().evalImages();
-        DatasetWriter.write(data.resolve("train"),
-                SyntheticScenes.generate(Split.TRAIN, plan.seed(), 0, plan.size().trainScenes()));
-        DatasetWriter.write(data.resolve("in-domain"),
+        DatasetWriter.write(
+                data.resolve("train"),
+                SyntheticScenes.generate(
+                        Split.TRAIN, plan.seed(), 0, plan.size().trainScenes()));
+        DatasetWriter.write(
+                data.resolve("in-domain"),
                 SyntheticScenes.generate(Split.IN_DOMAIN, HeldOutSplits.SEED, 0, evalImages));
-        DatasetWriter.write(data.resolve("ood"), SyntheticScenes.generate(Split.OOD, HeldOutSplits.SEED, 0, evalImages));
+        DatasetWriter.write(
+                data.resolve("ood"), SyntheticScenes.generate(Split.OOD, HeldOutSplits.SEED, 0, evalImages));
         report.note("data", "synthetic splits in " + data);
     }
 
@@ -114,7 +128,8 @@ public final class DemoRun implements Callable<DemoReport> {
         }
         SftSettings s = warmStart();
         String key = PolicyUpdates.sha256((s + "|" + PolicyConfig.defaults() + "|" + Policy.FORMAT_VERSION)
-                .getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+                        .getBytes(StandardCharsets.UTF_8))
+                .substring(0, 16);
         Path cacheDir = plan.cacheDir();
         Path cached = cacheDir.resolve("sft-seed" + plan.seed() + "-" + key + ".ckpt");
         Path plot = cacheDir.resolve(cached.getFileName() + ".loss.png");
@@ -136,9 +151,19 @@ public final class DemoRun implements Callable<DemoReport> {
     /** Asynchronous GRPO for the time budget; returns its wall-clock seconds. */
     private double runRl(ClientSettings client, Path sft, DemoReport report) throws Exception {
         SamplingSettings sampling = plan.sampling();
-        RlLoop.Config config = new RlLoop.Config(client, plan.catalog(), sft, plan.learner(), plan.size().generators(),
-                sampling.groupSize(), sampling.temperature(), plan.seed(), RlLoop.groupsPerVersion(plan.learner()),
-                SyntheticScenes.generate(Split.TRAIN, plan.seed(), 0, plan.size().trainScenes()), plan.dir(),
+        RlLoop.Config config = new RlLoop.Config(
+                client,
+                plan.catalog(),
+                sft,
+                plan.learner(),
+                plan.size().generators(),
+                sampling.groupSize(),
+                sampling.temperature(),
+                plan.seed(),
+                RlLoop.groupsPerVersion(plan.learner()),
+                SyntheticScenes.generate(
+                        Split.TRAIN, plan.seed(), 0, plan.size().trainScenes()),
+                plan.dir(),
                 plan.rewards());
         long budgetS = Math.round(plan.size().rlMinutes() * 60);
         RlLoop.Result r;
@@ -147,7 +172,8 @@ public final class DemoRun implements Callable<DemoReport> {
                 bar.stepTo(Math.min(budgetS, (long) status.seconds()));
                 bar.setExtraMessage(statusLine(status));
             };
-            r = plan.processes() ? ProcessRlLoop.run(config, jvm, Duration.ofSeconds(budgetS), onStatus)
+            r = plan.processes()
+                    ? ProcessRlLoop.run(config, jvm, Duration.ofSeconds(budgetS), onStatus)
                     : RlLoop.run(config, Duration.ofSeconds(budgetS), 0, onStatus);
         }
         try (Policy rl = r.policy()) {
@@ -165,15 +191,21 @@ public final class DemoRun implements Callable<DemoReport> {
             return String.format(" %d groups generated", status.groupsGenerated());
         }
         StepStats last = h.get(h.size() - 1);
-        return String.format(" step %d v%d reward %.2f acc %.2f | %d groups", last.step(), last.policyVersion(),
-                last.rewardTotal(), last.rewardAccuracy(), status.groupsGenerated());
+        return String.format(
+                " step %d v%d reward %.2f acc %.2f | %d groups",
+                last.step(), last.policyVersion(), last.rewardTotal(), last.rewardAccuracy(), status.groupsGenerated());
     }
 
     private EvalResult evaluate(Policy p, Split split) {
         long t = System.nanoTime();
         EvalResult r = HeldOutSplits.evaluate(p, split, plan.size().evalImages());
-        LOG.info("eval {} on {}: F1 {} format {} ({} s)", p.version(), split.label(), String.format("%.3f", r.f1()),
-                String.format("%.3f", r.formatRate()), (System.nanoTime() - t) / 1_000_000_000L);
+        LOG.info(
+                "eval {} on {}: F1 {} format {} ({} s)",
+                p.version(),
+                split.label(),
+                String.format("%.3f", r.f1()),
+                String.format("%.3f", r.formatRate()),
+                (System.nanoTime() - t) / 1_000_000_000L);
         return r;
     }
 

@@ -10,8 +10,8 @@ package dev.dipr1.demo;
  * @param evalImages held-out images per split, 1..10,000
  * @param generators generator instances, 1..16
  */
-public record DemoSettings(int sftSteps, double sftMinutes, double rlMinutes, int trainScenes, int evalImages,
-        int generators) {
+public record DemoSettings(
+        int sftSteps, double sftMinutes, double rlMinutes, int trainScenes, int evalImages, int generators) {
 
     /** Checks every field; the message names the value to change. */
     public DemoSettings {

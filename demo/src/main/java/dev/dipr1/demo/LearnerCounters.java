@@ -18,8 +18,8 @@ public record LearnerCounters(double droppedStale, double droppedZeroVariance, d
 
     /** The current counts in {@code registry}; a counter not registered counts 0. */
     public static LearnerCounters of(MeterRegistry registry) {
-        return new LearnerCounters(count(registry, "stale"), count(registry, "zero_variance"),
-                count(registry, "duplicate"));
+        return new LearnerCounters(
+                count(registry, "stale"), count(registry, "zero_variance"), count(registry, "duplicate"));
     }
 
     private static double count(MeterRegistry registry, String reason) {

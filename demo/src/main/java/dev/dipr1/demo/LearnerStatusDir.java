@@ -73,18 +73,20 @@ public final class LearnerStatusDir {
 
     /** On a daemon thread: creates the ready file once {@code learner} has taken its start position. */
     public void announceReady(LearnerService learner) {
-        Thread t = new Thread(() -> {
-            try {
-                if (learner.awaitPositioned(Duration.ofMinutes(5))) {
-                    Files.createDirectories(dir);
-                    Files.writeString(readyFile(), "ready\n");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (IOException e) {
-                LOG.error("cannot write {}: {}", readyFile(), e.toString());
-            }
-        }, "learner-ready");
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        if (learner.awaitPositioned(Duration.ofMinutes(5))) {
+                            Files.createDirectories(dir);
+                            Files.writeString(readyFile(), "ready\n");
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (IOException e) {
+                        LOG.error("cannot write {}: {}", readyFile(), e.toString());
+                    }
+                },
+                "learner-ready");
         t.setDaemon(true);
         t.start();
     }

@@ -45,7 +45,8 @@ public final class ProcessRlLoop {
         Files.createDirectories(work);
         LearnerStatusDir learner = new LearnerStatusDir(work.resolve("learner-status"));
         learner.reset();
-        ServiceArgs args = new ServiceArgs(c.client().bootstrapServers(), c.catalog().prefix());
+        ServiceArgs args =
+                new ServiceArgs(c.client().bootstrapServers(), c.catalog().prefix());
         long start = System.nanoTime();
         try (Components components = new Components()) {
             start(components, jvm, work, "rewards", args.rewards(work.resolve("reward-state"), c.rewards()));
@@ -54,8 +55,15 @@ public final class ProcessRlLoop {
             for (int i = 0; i < c.generators(); i++) {
                 start(components, jvm, work, "generator-" + i, args.generator(c.sft(), c.generator(i)));
             }
-            PromptFeeder.publish(c.client(), c.catalog(), "synthetic-seed" + c.seed(), "train", c.prompts(), 1,
-                    c.seed(), System.currentTimeMillis());
+            PromptFeeder.publish(
+                    c.client(),
+                    c.catalog(),
+                    "synthetic-seed" + c.seed(),
+                    "train",
+                    c.prompts(),
+                    1,
+                    c.seed(),
+                    System.currentTimeMillis());
             long deadline = start + budget.toNanos();
             while (System.nanoTime() < deadline) {
                 Thread.sleep(1000);
@@ -70,8 +78,13 @@ public final class ProcessRlLoop {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new RlLoop.Result(learner.history(), seconds, endOffsets(c, c.catalog().rollouts().name()),
-                learner.counters(), newestPolicy(c), endOffsets(c, c.catalog().deadLetters().name()));
+        return new RlLoop.Result(
+                learner.history(),
+                seconds,
+                endOffsets(c, c.catalog().rollouts().name()),
+                learner.counters(),
+                newestPolicy(c),
+                endOffsets(c, c.catalog().deadLetters().name()));
     }
 
     private static void start(Components components, ChildJvm jvm, Path work, String name, List<String> args)
@@ -110,14 +123,19 @@ public final class ProcessRlLoop {
 
     private static long endOffsets(RlLoop.Config c, String topic) throws Exception {
         try (Admin admin = Admin.create(c.client().asMap())) {
-            int n = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
-                    .partitions().size();
+            int n = admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS)
+                    .get(topic)
+                    .partitions()
+                    .size();
             Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
             for (int i = 0; i < n; i++) {
                 specs.put(new TopicPartition(topic, i), OffsetSpec.latest());
             }
             return admin.listOffsets(specs).all().get(30, TimeUnit.SECONDS).values().stream()
-                    .mapToLong(o -> o.offset()).sum();
+                    .mapToLong(o -> o.offset())
+                    .sum();
         }
     }
 }

@@ -25,18 +25,30 @@ public final class RewardStreams {
      * @param advantagesTopic where scored groups go (null: the catalog's advantages topic)
      * @param stateDir Kafka Streams state directory (null: a new temporary one)
      */
-    public static RewardStreamService start(ClientSettings client, TopicCatalog catalog, RewardStreamSettings settings,
-            String advantagesTopic, Path stateDir, RewardStatistics stats) throws Exception {
-        var advantages = advantagesTopic == null ? catalog.advantages() : catalog.advantages().named(advantagesTopic);
+    public static RewardStreamService start(
+            ClientSettings client,
+            TopicCatalog catalog,
+            RewardStreamSettings settings,
+            String advantagesTopic,
+            Path stateDir,
+            RewardStatistics stats)
+            throws Exception {
+        var advantages = advantagesTopic == null
+                ? catalog.advantages()
+                : catalog.advantages().named(advantagesTopic);
         try (Admin admin = Admin.create(client.asMap())) {
-            new TopicAdmin(admin, (short) 1).ensure(List.of(catalog.rollouts(), catalog.annotations(), advantages,
-                    catalog.deadLetters()));
+            new TopicAdmin(admin, (short) 1)
+                    .ensure(List.of(catalog.rollouts(), catalog.annotations(), advantages, catalog.deadLetters()));
         }
-        RewardTopology.Topics topics = new RewardTopology.Topics(catalog.rollouts(), catalog.annotations(),
-                advantages, catalog.deadLetters());
+        RewardTopology.Topics topics =
+                new RewardTopology.Topics(catalog.rollouts(), catalog.annotations(), advantages, catalog.deadLetters());
         Path state = stateDir != null ? stateDir : Files.createTempDirectory("dipr1-rewards-state-");
-        return new RewardStreamService(RewardTopology.build(topics, settings,
-                RolloutScorer.dipr1(settings.rewards()), stats), client, catalog.prefix() + "reward-stream", state,
-                UUID.randomUUID().toString().substring(0, 8)).start();
+        return new RewardStreamService(
+                        RewardTopology.build(topics, settings, RolloutScorer.dipr1(settings.rewards()), stats),
+                        client,
+                        catalog.prefix() + "reward-stream",
+                        state,
+                        UUID.randomUUID().toString().substring(0, 8))
+                .start();
     }
 }

@@ -40,20 +40,35 @@ public final class RlLoop {
      * @param maxGroupsPerVersion how many groups a generator makes with one policy version before
      *     it waits for the next (B·K = synchronous)
      */
-    public record Config(ClientSettings client, TopicCatalog catalog, Path sft, LearnerSettings learner, int generators,
-            int groupSize, float temperature, long seed, int maxGroupsPerVersion, List<Scene> prompts,
-            Path workDir, RewardConfig rewards) {
+    public record Config(
+            ClientSettings client,
+            TopicCatalog catalog,
+            Path sft,
+            LearnerSettings learner,
+            int generators,
+            int groupSize,
+            float temperature,
+            long seed,
+            int maxGroupsPerVersion,
+            List<Scene> prompts,
+            Path workDir,
+            RewardConfig rewards) {
 
         /** The settings of generator {@code i}: its id, G, temperature, top-p 1, 91 tokens, seed + i. */
         public GeneratorSettings generator(int i) {
-            return new GeneratorSettings(catalog.prefix() + "gen-" + i, groupSize, temperature, 1f, 91, seed + i,
-                    maxGroupsPerVersion);
+            return new GeneratorSettings(
+                    catalog.prefix() + "gen-" + i, groupSize, temperature, 1f, 91, seed + i, maxGroupsPerVersion);
         }
     }
 
     /** The outcome; the caller owns (and closes) {@code policy}. */
-    public record Result(List<StepStats> history, double seconds, long groupsGenerated, LearnerCounters counters,
-            Policy policy, long deadLetters) {}
+    public record Result(
+            List<StepStats> history,
+            double seconds,
+            long groupsGenerated,
+            LearnerCounters counters,
+            Policy policy,
+            long deadLetters) {}
 
     /** The progress of a running loop, reported about once a second. */
     public record Status(double seconds, List<StepStats> history, long groupsGenerated) {}
@@ -83,27 +98,50 @@ public final class RlLoop {
         LearnerService learner = null;
         boolean handedOver = false;
         Files.createDirectories(c.workDir());
-        try (RewardStreamService rewards = RewardStreams.start(c.client(), c.catalog(),
-                        RewardStreamSettings.defaults(c.rewards()), null, c.workDir().resolve("reward-state"),
+        try (RewardStreamService rewards = RewardStreams.start(
+                        c.client(),
+                        c.catalog(),
+                        RewardStreamSettings.defaults(c.rewards()),
+                        null,
+                        c.workDir().resolve("reward-state"),
                         rewardStats);
                 Policy ref = Policy.load(c.sft())) {
             try (Components components = new Components()) {
                 components.watch("reward-stream", () -> failed(rewards.state()));
-                learner = new LearnerService(c.client(), c.catalog(), c.catalog().advantages().name(),
-                        Policy.load(c.sft()), ref, c.learner(), registry, System::currentTimeMillis);
+                learner = new LearnerService(
+                        c.client(),
+                        c.catalog(),
+                        c.catalog().advantages().name(),
+                        Policy.load(c.sft()),
+                        ref,
+                        c.learner(),
+                        registry,
+                        System::currentTimeMillis);
                 components.startThread("learner", learner::run, learner::stop);
                 if (!learner.awaitPositioned(Duration.ofSeconds(60))) {
                     components.check();
                     throw new IllegalStateException("the learner did not start within 60 s");
                 }
                 for (int i = 0; i < c.generators(); i++) {
-                    GeneratorService g = new GeneratorService(c.client(), c.catalog(), Policy.load(c.sft()),
-                            c.generator(i), registry, System::currentTimeMillis);
+                    GeneratorService g = new GeneratorService(
+                            c.client(),
+                            c.catalog(),
+                            Policy.load(c.sft()),
+                            c.generator(i),
+                            registry,
+                            System::currentTimeMillis);
                     generators.add(g);
                     components.startThread("generator-" + i, g::run, g::stop);
                 }
-                PromptFeeder.publish(c.client(), c.catalog(), "synthetic-seed" + c.seed(), "train", c.prompts(), 1,
-                        c.seed(), System.currentTimeMillis());
+                PromptFeeder.publish(
+                        c.client(),
+                        c.catalog(),
+                        "synthetic-seed" + c.seed(),
+                        "train",
+                        c.prompts(),
+                        1,
+                        c.seed(),
+                        System.currentTimeMillis());
                 watch(c, components, learner, generators, start + budget.toNanos(), maxSteps, progress, start);
             } finally {
                 generators.forEach(GeneratorService::close);
@@ -119,8 +157,14 @@ public final class RlLoop {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        long generated = generators.stream().mapToLong(GeneratorService::groupsGenerated).sum();
-        return new Result(learner.history(), seconds, generated, LearnerCounters.of(registry), learner.policy(),
+        long generated =
+                generators.stream().mapToLong(GeneratorService::groupsGenerated).sum();
+        return new Result(
+                learner.history(),
+                seconds,
+                generated,
+                LearnerCounters.of(registry),
+                learner.policy(),
                 rewardStats.deadLettered());
     }
 
@@ -133,13 +177,22 @@ public final class RlLoop {
     }
 
     /** Until the deadline, the step limit or the last prompt: reports progress, fails when a component died. */
-    private static void watch(Config c, Components components, LearnerService learner,
-            List<GeneratorService> generators, long deadline, int maxSteps, Consumer<Status> progress, long start)
+    private static void watch(
+            Config c,
+            Components components,
+            LearnerService learner,
+            List<GeneratorService> generators,
+            long deadline,
+            int maxSteps,
+            Consumer<Status> progress,
+            long start)
             throws InterruptedException {
         while (System.nanoTime() < deadline) {
             Thread.sleep(200);
             components.check();
-            long generated = generators.stream().mapToLong(GeneratorService::groupsGenerated).sum();
+            long generated = generators.stream()
+                    .mapToLong(GeneratorService::groupsGenerated)
+                    .sum();
             List<StepStats> h = learner.history();
             if (progress != null) {
                 progress.accept(new Status((System.nanoTime() - start) / 1e9, h, generated));
@@ -148,7 +201,8 @@ public final class RlLoop {
                 break;
             }
             if (generated >= c.prompts().size()) {
-                LOG.info("all {} prompts generated; ending RL early", c.prompts().size());
+                LOG.info(
+                        "all {} prompts generated; ending RL early", c.prompts().size());
                 break;
             }
         }

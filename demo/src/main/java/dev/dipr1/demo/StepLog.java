@@ -24,8 +24,12 @@ public final class StepLog {
     public static Consumer<StepStats> appendingTo(Path file) {
         return s -> {
             try {
-                Files.writeString(file, JSON.writeValueAsString(s) + "\n", StandardCharsets.UTF_8,
-                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                Files.writeString(
+                        file,
+                        JSON.writeValueAsString(s) + "\n",
+                        StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot append to " + file, e);
             }
@@ -42,6 +46,7 @@ public final class StepLog {
         if (end < 0) {
             return List.of();
         }
-        return List.copyOf(STEPS.<StepStats>readValues(text.substring(0, end + 1)).readAll());
+        return List.copyOf(
+                STEPS.<StepStats>readValues(text.substring(0, end + 1)).readAll());
     }
 }

@@ -16,19 +16,29 @@ class ChildJvmTest {
     /** A stand-in for {@code dipr1}: prints its arguments, exits with the first one. */
     public static final class Echo {
         public static void main(String[] args) {
-            System.out.println("args " + String.join(" ", args) + " threads "
-                    + System.getProperty("ai.djl.pytorch.num_threads"));
+            System.out.println(
+                    "args " + String.join(" ", args) + " threads " + System.getProperty("ai.djl.pytorch.num_threads"));
             System.exit(Integer.parseInt(args[0]));
         }
     }
 
     @Test
     void theCommandRunsTheMainClassOnThisClassPathWithTheArgumentsLast() {
-        List<String> cmd = new ChildJvm("dev.dipr1.launcher.Dipr1").command(List.of("-Dx=1"), List.of("sft", "--seed", "2"));
+        List<String> cmd =
+                new ChildJvm("dev.dipr1.launcher.Dipr1").command(List.of("-Dx=1"), List.of("sft", "--seed", "2"));
 
         assertTrue(cmd.get(0).endsWith("java"), cmd.get(0));
-        assertEquals(List.of("-Xmx3g", "-Dx=1", "-cp", System.getProperty("java.class.path"),
-                "dev.dipr1.launcher.Dipr1", "sft", "--seed", "2"), cmd.subList(1, cmd.size()));
+        assertEquals(
+                List.of(
+                        "-Xmx3g",
+                        "-Dx=1",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "dev.dipr1.launcher.Dipr1",
+                        "sft",
+                        "--seed",
+                        "2"),
+                cmd.subList(1, cmd.size()));
     }
 
     @Test
@@ -43,8 +53,8 @@ class ChildJvmTest {
 
     @Test
     void aFailedRunNamesWhatFailedAndTheExitCode() {
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> new ChildJvm(Echo.class.getName()).run("SFT", List.of("3", "sft")));
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class, () -> new ChildJvm(Echo.class.getName()).run("SFT", List.of("3", "sft")));
         assertTrue(e.getMessage().startsWith("SFT failed (exit 3)"), e.getMessage());
     }
 }

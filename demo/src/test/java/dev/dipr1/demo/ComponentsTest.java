@@ -37,9 +37,12 @@ class ComponentsTest {
         RuntimeException boom = new IllegalStateException("disk full");
         Components components = new Components();
         components.startThread("generator-0", worker::run, worker.stop::countDown);
-        components.startThread("learner", () -> {
-            throw boom;
-        }, () -> {});
+        components.startThread(
+                "learner",
+                () -> {
+                    throw boom;
+                },
+                () -> {});
 
         IllegalStateException e = awaitFailure(components);
         assertTrue(e.getMessage().contains("learner"), e.getMessage());

@@ -45,16 +45,40 @@ class DemoReportTest {
         report.write();
 
         JsonNode root = JSON.readTree(dir.resolve("report.json").toFile());
-        assertEquals(List.of("seed", "steps", "settings", "sft", "rl", "throughput", "sft_more", "total_seconds",
-                "peak_resident_mb", "notes", "learner_steps"), keys(root));
+        assertEquals(
+                List.of(
+                        "seed",
+                        "steps",
+                        "settings",
+                        "sft",
+                        "rl",
+                        "throughput",
+                        "sft_more",
+                        "total_seconds",
+                        "peak_resident_mb",
+                        "notes",
+                        "learner_steps"),
+                keys(root));
         assertEquals(2, root.get("steps").asInt());
-        assertEquals(List.of("sftSteps", "sftMinutes", "rlMinutes", "trainScenes", "evalImages", "generators"),
+        assertEquals(
+                List.of("sftSteps", "sftMinutes", "rlMinutes", "trainScenes", "evalImages", "generators"),
                 keys(root.get("settings")));
         JsonNode t = root.get("throughput");
-        assertEquals(List.of("rl_seconds", "groups_generated", "generator_groups_per_s", "generator_samples_per_s",
-                "learner_steps", "learner_samples", "learner_samples_per_s", "learner_step_seconds_mean",
-                "groups_dropped_stale", "groups_dropped_zero_variance", "groups_dropped_duplicate",
-                "final_policy_version"), keys(t));
+        assertEquals(
+                List.of(
+                        "rl_seconds",
+                        "groups_generated",
+                        "generator_groups_per_s",
+                        "generator_samples_per_s",
+                        "learner_steps",
+                        "learner_samples",
+                        "learner_samples_per_s",
+                        "learner_step_seconds_mean",
+                        "groups_dropped_stale",
+                        "groups_dropped_zero_variance",
+                        "groups_dropped_duplicate",
+                        "final_policy_version"),
+                keys(t));
         assertEquals(0.5, t.get("generator_groups_per_s").asDouble(), 1e-12);
         assertEquals(4.0, t.get("generator_samples_per_s").asDouble(), 1e-12);
         assertEquals(32, t.get("learner_samples").asLong());
@@ -64,8 +88,19 @@ class DemoReportTest {
         assertEquals(1.0, t.get("groups_dropped_duplicate").asDouble());
         assertEquals(1, t.get("final_policy_version").asLong());
         JsonNode row = root.get("learner_steps").get(1);
-        assertEquals(List.of("step", "policy_version", "loss_policy", "loss_kl", "clip_ratio", "reward_format",
-                "reward_look", "reward_accuracy", "reward_total", "seconds"), keys(row));
+        assertEquals(
+                List.of(
+                        "step",
+                        "policy_version",
+                        "loss_policy",
+                        "loss_kl",
+                        "clip_ratio",
+                        "reward_format",
+                        "reward_look",
+                        "reward_accuracy",
+                        "reward_total",
+                        "seconds"),
+                keys(row));
         assertEquals(-0.1, row.get("loss_policy").asDouble(), 1e-12);
         assertEquals(1.3, row.get("reward_accuracy").asDouble(), 1e-12);
         assertEquals(0.45, root.get("rl").get("in_domain").get("f1").asDouble(), 1e-6);

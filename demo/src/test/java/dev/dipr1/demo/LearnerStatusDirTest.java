@@ -18,8 +18,22 @@ import org.junit.jupiter.api.io.TempDir;
 class LearnerStatusDirTest {
 
     static StepStats step(long n) {
-        return new StepStats(n, n, List.of("g" + n), 16, -0.1 * n, 0.01, 0.2, 1.5, 1.0, 0.4, 0.3 + n, 1.7,
-                List.of(0L, 1L), 0.25, 2.5);
+        return new StepStats(
+                n,
+                n,
+                List.of("g" + n),
+                16,
+                -0.1 * n,
+                0.01,
+                0.2,
+                1.5,
+                1.0,
+                0.4,
+                0.3 + n,
+                1.7,
+                List.of(0L, 1L),
+                0.25,
+                2.5);
     }
 
     @Test

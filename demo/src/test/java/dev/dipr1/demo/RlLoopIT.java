@@ -8,9 +8,9 @@ import dev.dipr1.learner.GrpoLoss;
 import dev.dipr1.learner.LearnerSettings;
 import dev.dipr1.policy.Policy;
 import dev.dipr1.policy.PolicyConfig;
-import dev.dipr1.schemas.RolloutGroup;
 import dev.dipr1.scenes.Split;
 import dev.dipr1.scenes.SyntheticScenes;
+import dev.dipr1.schemas.RolloutGroup;
 import dev.dipr1.topics.ClientSettings;
 import dev.dipr1.topics.TopicCatalog;
 import java.nio.file.Path;
@@ -37,10 +37,33 @@ class RlLoopIT {
             p.save(sft);
         }
         // An untrained policy earns equal (zero) rewards: keep zero-variance groups so steps happen.
-        LearnerSettings ls = new LearnerSettings(2, 1, 1e-4f, GrpoLoss.Settings.defaults(), 0, false, 1, 1,
-                dir.resolve("learner.ckpt"), dir.resolve("policies"), 1 << 24, 3, true);
-        RlLoop.Config config = new RlLoop.Config(kafka, catalog, sft, ls, 1, 4, 1f, 1, RlLoop.groupsPerVersion(ls),
-                SyntheticScenes.generate(Split.TRAIN, 3, 0, 40), dir, dev.dipr1.rewards.RewardConfig.defaults());
+        LearnerSettings ls = new LearnerSettings(
+                2,
+                1,
+                1e-4f,
+                GrpoLoss.Settings.defaults(),
+                0,
+                false,
+                1,
+                1,
+                dir.resolve("learner.ckpt"),
+                dir.resolve("policies"),
+                1 << 24,
+                3,
+                true);
+        RlLoop.Config config = new RlLoop.Config(
+                kafka,
+                catalog,
+                sft,
+                ls,
+                1,
+                4,
+                1f,
+                1,
+                RlLoop.groupsPerVersion(ls),
+                SyntheticScenes.generate(Split.TRAIN, 3, 0, 40),
+                dir,
+                dev.dipr1.rewards.RewardConfig.defaults());
         RlLoop.Result r = RlLoop.run(config, Duration.ofMinutes(3), 3, null);
         r.policy().close();
 
@@ -60,8 +83,10 @@ class RlLoopIT {
         c.put(ConsumerConfig.GROUP_ID_CONFIG, "loop-it-reader");
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         List<RolloutGroup> out = new ArrayList<>();
-        try (KafkaConsumer<String, RolloutGroup> consumer = new KafkaConsumer<>(c,
-                catalog.rollouts().keySerde().deserializer(), catalog.rollouts().valueSerde().deserializer())) {
+        try (KafkaConsumer<String, RolloutGroup> consumer = new KafkaConsumer<>(
+                c,
+                catalog.rollouts().keySerde().deserializer(),
+                catalog.rollouts().valueSerde().deserializer())) {
             consumer.subscribe(List.of(catalog.rollouts().name()));
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (System.nanoTime() < deadline) {
@@ -76,8 +101,8 @@ class RlLoopIT {
         c.put(ConsumerConfig.GROUP_ID_CONFIG, "loop-it-dlq");
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         int n = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             while (System.nanoTime() < deadline) {

@@ -1,12 +1,12 @@
 package dev.dipr1.demo;
 
-import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dipr1.learner.GrpoLoss;
 import dev.dipr1.learner.LearnerSettings;
+import java.nio.file.Path;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,8 +15,20 @@ import org.junit.jupiter.params.provider.EnumSource;
 class RlLoopTest {
 
     static LearnerSettings learner(int batchGroups, int publishEvery, int maxStaleness) {
-        return new LearnerSettings(batchGroups, 1, 1e-4f, GrpoLoss.Settings.defaults(), maxStaleness, true,
-                publishEvery, 10, null, Path.of("policies"), 1 << 20, 0, true);
+        return new LearnerSettings(
+                batchGroups,
+                1,
+                1e-4f,
+                GrpoLoss.Settings.defaults(),
+                maxStaleness,
+                true,
+                publishEvery,
+                10,
+                null,
+                Path.of("policies"),
+                1 << 20,
+                0,
+                true);
     }
 
     @Test
@@ -34,13 +46,17 @@ class RlLoopTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = KafkaStreams.State.class, names = {"CREATED", "REBALANCING", "RUNNING"})
+    @EnumSource(
+            value = KafkaStreams.State.class,
+            names = {"CREATED", "REBALANCING", "RUNNING"})
     void aStartingOrRunningRewardStreamIsFine(KafkaStreams.State state) {
         assertNull(RlLoop.failed(state));
     }
 
     @ParameterizedTest
-    @EnumSource(value = KafkaStreams.State.class, names = {"PENDING_ERROR", "ERROR", "PENDING_SHUTDOWN", "NOT_RUNNING"})
+    @EnumSource(
+            value = KafkaStreams.State.class,
+            names = {"PENDING_ERROR", "ERROR", "PENDING_SHUTDOWN", "NOT_RUNNING"})
     void aRewardStreamThatStoppedDuringTheLoopIsAFailure(KafkaStreams.State state) {
         String why = RlLoop.failed(state);
         assertTrue(why != null && why.contains(state.name()), why);
@@ -48,8 +64,19 @@ class RlLoopTest {
 
     @Test
     void generatorIReceivesItsOwnIdAndSeed() {
-        RlLoop.Config c = new RlLoop.Config(null, dev.dipr1.topics.TopicCatalog.withPrefix("p."), null,
-                learner(8, 1, 4), 2, 6, 0.9f, 40, 16, java.util.List.of(), null, null);
+        RlLoop.Config c = new RlLoop.Config(
+                null,
+                dev.dipr1.topics.TopicCatalog.withPrefix("p."),
+                null,
+                learner(8, 1, 4),
+                2,
+                6,
+                0.9f,
+                40,
+                16,
+                java.util.List.of(),
+                null,
+                null);
         var g = c.generator(1);
         assertEquals("p.gen-1", g.generatorId());
         assertEquals(41, g.seed());

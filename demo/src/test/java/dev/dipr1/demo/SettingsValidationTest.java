@@ -23,15 +23,16 @@ class SettingsValidationTest {
         DemoSettings q = DemoSettings.quick();
         DemoSettings longer = q.withRlMinutes(2.5);
         assertEquals(2.5, longer.rlMinutes());
-        assertEquals(new DemoSettings(q.sftSteps(), q.sftMinutes(), 2.5, q.trainScenes(), q.evalImages(),
-                q.generators()), longer);
+        assertEquals(
+                new DemoSettings(q.sftSteps(), q.sftMinutes(), 2.5, q.trainScenes(), q.evalImages(), q.generators()),
+                longer);
     }
 
     @ParameterizedTest
     @ValueSource(doubles = {0, -1, 601, Double.NaN, Double.POSITIVE_INFINITY})
     void rlMinutesOutsideZeroToSixHundredSayWhichOption(double minutes) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> DemoSettings.quick().withRlMinutes(minutes));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> DemoSettings.quick().withRlMinutes(minutes));
         assertTrue(e.getMessage().contains("--rl-minutes") && e.getMessage().contains("(0, 600]"), e.getMessage());
     }
 
@@ -40,8 +41,8 @@ class SettingsValidationTest {
         assertThrows(IllegalArgumentException.class, () -> new DemoSettings(0, 1, 1, 10, 10, 1));
         assertThrows(IllegalArgumentException.class, () -> new DemoSettings(10, 1, 1, 0, 10, 1));
         assertThrows(IllegalArgumentException.class, () -> new DemoSettings(10, 1, 1, 10, 10_001, 1));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new DemoSettings(10, 1, 1, 10, 10, 17));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new DemoSettings(10, 1, 1, 10, 10, 17));
         assertEquals("generators must be between 1 and 16, was 17", e.getMessage());
     }
 

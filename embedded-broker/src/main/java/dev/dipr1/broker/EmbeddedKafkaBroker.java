@@ -97,11 +97,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new UncheckedIOException("cannot prepare the broker's data directory " + dataDir, e);
         } catch (RuntimeException e) {
             stopQuietly();
-            throw new IllegalStateException("the embedded Kafka broker failed to start on port " + port
-                    + (requestedPort > 0 ? " (is the port already in use? choose another with --port)" : ""), e);
+            throw new IllegalStateException(
+                    "the embedded Kafka broker failed to start on port " + port
+                            + (requestedPort > 0 ? " (is the port already in use? choose another with --port)" : ""),
+                    e);
         }
-        LOG.info("Kafka broker (KRaft, single node) serving on {} with data in {} after {} ms",
-                bootstrapServers(), dataDir, (System.nanoTime() - t0) / 1_000_000);
+        LOG.info(
+                "Kafka broker (KRaft, single node) serving on {} with data in {} after {} ms",
+                bootstrapServers(),
+                dataDir,
+                (System.nanoTime() - t0) / 1_000_000);
         return this;
     }
 
@@ -167,7 +172,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             // Clients authenticate with SCRAM-SHA-256; the broker talks to itself as the admin user.
             p.put("sasl.enabled.mechanisms", SCRAM);
             p.put("sasl.mechanism.inter.broker.protocol", SCRAM);
-            p.put("listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config",
+            p.put(
+                    "listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config",
                     "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + saslAdminUser
                             + "\" password=\"" + saslAdminPassword + "\";");
         }
@@ -194,8 +200,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         if (Files.exists(dataDir.resolve("logs").resolve("meta.properties"))) {
             return;
         }
-        List<String> args = new ArrayList<>(List.of(
-                "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString(), "--ignore-formatted"));
+        List<String> args = new ArrayList<>(
+                List.of("format", "-t", Uuid.randomUuid().toString(), "-c", config.toString(), "--ignore-formatted"));
         for (String credential : scramCredentials) {
             args.add("--add-scram");
             args.add(credential);

@@ -31,7 +31,8 @@ class EmbeddedKafkaBrokerIT {
     @Test
     void startsServesAndStopsTwiceInOneJvm() throws Exception {
         for (int round = 0; round < 2; round++) {
-            try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
+            try (EmbeddedKafkaBroker broker =
+                    EmbeddedKafkaBroker.builder().build().start()) {
                 String topic = "roundtrip-" + round;
                 produceAndConsume(broker.bootstrapServers(), topic, "hello-" + round);
             }
@@ -41,14 +42,21 @@ class EmbeddedKafkaBrokerIT {
     @Test
     void keepsTopicsInAGivenDataDirectoryAcrossRestarts(@TempDir Path dir) throws Exception {
         int port;
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().optDataDir(dir).build().start()) {
+        try (EmbeddedKafkaBroker broker =
+                EmbeddedKafkaBroker.builder().optDataDir(dir).build().start()) {
             port = Integer.parseInt(broker.bootstrapServers().split(":")[1]);
             try (Admin admin = admin(broker.bootstrapServers())) {
-                admin.createTopics(List.of(new NewTopic("kept", 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                admin.createTopics(List.of(new NewTopic("kept", 2, (short) 1)))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
             }
         }
         assertTrue(Files.exists(dir.resolve("logs").resolve("meta.properties")), "data directory kept");
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().optDataDir(dir).optPort(port).build().start()) {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
+                .optDataDir(dir)
+                .optPort(port)
+                .build()
+                .start()) {
             try (Admin admin = admin(broker.bootstrapServers())) {
                 Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
                 assertTrue(names.contains("kept"), "topic survived the restart: " + names);
@@ -60,7 +68,8 @@ class EmbeddedKafkaBrokerIT {
     void aBusyPortGivesAClearError() throws Exception {
         try (EmbeddedKafkaBroker first = EmbeddedKafkaBroker.builder().build().start()) {
             int port = Integer.parseInt(first.bootstrapServers().split(":")[1]);
-            EmbeddedKafkaBroker second = EmbeddedKafkaBroker.builder().optPort(port).build();
+            EmbeddedKafkaBroker second =
+                    EmbeddedKafkaBroker.builder().optPort(port).build();
             IllegalStateException e = assertThrows(IllegalStateException.class, second::start);
             assertTrue(e.getMessage().contains("--port"), e.getMessage());
             second.close();
@@ -85,11 +94,16 @@ class EmbeddedKafkaBrokerIT {
             producer.send(new ProducerRecord<>(topic, "k", value)).get(30, TimeUnit.SECONDS);
         }
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "g-" + topic,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "g-" + topic,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class))) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (System.nanoTime() < deadline) {

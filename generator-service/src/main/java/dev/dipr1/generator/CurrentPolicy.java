@@ -43,7 +43,10 @@ final class CurrentPolicy implements AutoCloseable {
             old.close();
             return true;
         } catch (IOException | RuntimeException e) {
-            LOG.error("cannot apply policy update v{}; keeping v{}: {}", update.getVersion(), policy.version(),
+            LOG.error(
+                    "cannot apply policy update v{}; keeping v{}: {}",
+                    update.getVersion(),
+                    policy.version(),
                     e.getMessage());
             return false;
         }

@@ -1,16 +1,15 @@
 package dev.dipr1.generator;
 
-import org.apache.kafka.clients.consumer.CloseOptions;
-import dev.dipr1.topics.KafkaClients;
 import dev.dipr1.policy.Policy;
+import dev.dipr1.scenes.PngImages;
 import dev.dipr1.schemas.PolicyUpdate;
 import dev.dipr1.schemas.PromptTask;
 import dev.dipr1.schemas.RolloutGroup;
 import dev.dipr1.schemas.serde.Serdes;
 import dev.dipr1.schemas.serde.UndecodableRecordException;
-import dev.dipr1.scenes.PngImages;
 import dev.dipr1.topics.ClientSettings;
 import dev.dipr1.topics.DeadLetters;
+import dev.dipr1.topics.KafkaClients;
 import dev.dipr1.topics.TopicCatalog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,6 +29,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -83,8 +83,13 @@ public final class GeneratorService implements AutoCloseable {
      * @param metrics where the {@code generator/*} meters go
      * @param clock milliseconds: group timestamps, dead letters and the version gate's wait
      */
-    public GeneratorService(ClientSettings kafka, TopicCatalog catalog, Policy initial, GeneratorSettings settings,
-            MeterRegistry metrics, LongSupplier clock) {
+    public GeneratorService(
+            ClientSettings kafka,
+            TopicCatalog catalog,
+            Policy initial,
+            GeneratorSettings settings,
+            MeterRegistry metrics,
+            LongSupplier clock) {
         this.catalog = catalog;
         this.settings = settings;
         this.policy = new CurrentPolicy(initial);
@@ -93,11 +98,19 @@ public final class GeneratorService implements AutoCloseable {
         this.gate = new VersionGate(settings.maxGroupsPerVersion(), VersionGate.MAX_WAIT, clock);
         this.version.set(initial.version());
         // One prompt at a time: a group takes a while, and the offset is committed per group.
-        this.prompts = KafkaClients.rawConsumer(kafka, settings.generatorId(), Map.of(
-                ConsumerConfig.GROUP_ID_CONFIG, catalog.prefix() + "generators",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1));
-        this.producer = KafkaClients.rawProducer(kafka, settings.generatorId() + "-producer",
+        this.prompts = KafkaClients.rawConsumer(
+                kafka,
+                settings.generatorId(),
+                Map.of(
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        catalog.prefix() + "generators",
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                        1));
+        this.producer = KafkaClients.rawProducer(
+                kafka,
+                settings.generatorId() + "-producer",
                 Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024));
         this.policyWatcher = new PolicyWatcher(kafka, catalog.policy());
         this.groupsCounter = metrics.counter("generator/groups", "generator", settings.generatorId());
@@ -110,18 +123,29 @@ public final class GeneratorService implements AutoCloseable {
     public void run() {
         started = true;
         prompts.subscribe(List.of(catalog.prompts().name()), new PartitionCount());
-        LOG.info("generator {} started with policy v{} (G={}, temperature {}{})", settings.generatorId(),
-                policy.version(), settings.groupSize(), settings.temperature(),
-                gate.groupsPerVersion() > 0 ? ", at most " + gate.groupsPerVersion() + " groups per policy version" : "");
+        LOG.info(
+                "generator {} started with policy v{} (G={}, temperature {}{})",
+                settings.generatorId(),
+                policy.version(),
+                settings.groupSize(),
+                settings.temperature(),
+                gate.groupsPerVersion() > 0
+                        ? ", at most " + gate.groupsPerVersion() + " groups per policy version"
+                        : "");
         try {
             while (running.get()) {
                 applyNewestPolicy(Duration.ZERO);
                 switch (gate.check()) {
                     case OPEN -> generateFromNextPrompt();
                     case CLOSED -> waitForNewerPolicy();
-                    case EXTRA_SHARE -> LOG.warn("generator {}: no policy after v{} for {} s (the learner may be "
-                            + "short of groups it keeps); generating another {} groups", settings.generatorId(),
-                            policy.version(), VersionGate.MAX_WAIT.toSeconds(), gate.groupsPerVersion());
+                    case EXTRA_SHARE ->
+                        LOG.warn(
+                                "generator {}: no policy after v{} for {} s (the learner may be "
+                                        + "short of groups it keeps); generating another {} groups",
+                                settings.generatorId(),
+                                policy.version(),
+                                VersionGate.MAX_WAIT.toSeconds(),
+                                gate.groupsPerVersion());
                 }
             }
         } catch (WakeupException e) {
@@ -211,8 +235,11 @@ public final class GeneratorService implements AutoCloseable {
         if (newest.isPresent() && policy.offer(newest.get())) {
             version.set(policy.version());
             gate.newVersion();
-            LOG.info("generator {} now samples with policy v{} (learner step {})", settings.generatorId(),
-                    policy.version(), newest.get().getStep());
+            LOG.info(
+                    "generator {} now samples with policy v{} (learner step {})",
+                    settings.generatorId(),
+                    policy.version(),
+                    newest.get().getStep());
         }
     }
 

@@ -20,14 +20,21 @@ import java.util.List;
  *     interval) is synchronous RL; a few times that bounds how far generation runs ahead of the
  *     learner (and so the staleness of what it trains on) without making either wait often.
  */
-public record GeneratorSettings(String generatorId, int groupSize, float temperature, float topP, int maxTokens,
-        long seed, int maxGroupsPerVersion) {
+public record GeneratorSettings(
+        String generatorId,
+        int groupSize,
+        float temperature,
+        float topP,
+        int maxTokens,
+        long seed,
+        int maxGroupsPerVersion) {
 
     public static final int DEFAULT_GROUP_SIZE = 8;
     public static final float DEFAULT_TEMPERATURE = 0.7f;
     public static final float DEFAULT_TOP_P = 1f;
     /** Enough for the longest answer the default model can write (max_seq_len 96 minus the prompt). */
     public static final int DEFAULT_MAX_TOKENS = SamplingSettings.DEFAULT_MAX_TOKENS;
+
     public static final long DEFAULT_SEED = 1;
     /** Never wait for the learner (fully asynchronous). */
     public static final int DEFAULT_MAX_GROUPS_PER_VERSION = 0;
@@ -45,8 +52,8 @@ public record GeneratorSettings(String generatorId, int groupSize, float tempera
             errors.add("the generator id must not be blank: set --id or leave it out for a random one");
         }
         if (groupSize < 2 || groupSize > MAX_GROUP_SIZE) {
-            errors.add("--group-size must be between 2 (GRPO compares completions within a group) and "
-                    + MAX_GROUP_SIZE + ", was " + groupSize);
+            errors.add("--group-size must be between 2 (GRPO compares completions within a group) and " + MAX_GROUP_SIZE
+                    + ", was " + groupSize);
         }
         if (!(temperature > 0 && temperature <= MAX_TEMPERATURE)) {
             errors.add("--temperature must be in (0, " + MAX_TEMPERATURE + "], was " + temperature);
@@ -67,7 +74,13 @@ public record GeneratorSettings(String generatorId, int groupSize, float tempera
 
     /** The defaults, for one generator. */
     public static GeneratorSettings defaults(String generatorId) {
-        return new GeneratorSettings(generatorId, DEFAULT_GROUP_SIZE, DEFAULT_TEMPERATURE, DEFAULT_TOP_P,
-                DEFAULT_MAX_TOKENS, DEFAULT_SEED, DEFAULT_MAX_GROUPS_PER_VERSION);
+        return new GeneratorSettings(
+                generatorId,
+                DEFAULT_GROUP_SIZE,
+                DEFAULT_TEMPERATURE,
+                DEFAULT_TOP_P,
+                DEFAULT_MAX_TOKENS,
+                DEFAULT_SEED,
+                DEFAULT_MAX_GROUPS_PER_VERSION);
     }
 }

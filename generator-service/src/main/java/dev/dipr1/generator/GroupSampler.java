@@ -5,8 +5,8 @@ import dev.dipr1.policy.Policy;
 import dev.dipr1.policy.SampledCompletion;
 import dev.dipr1.policy.Sampler;
 import dev.dipr1.policy.SamplingSettings;
-import dev.dipr1.schemas.PromptTask;
 import dev.dipr1.scenes.Scene;
+import dev.dipr1.schemas.PromptTask;
 import java.awt.image.BufferedImage;
 import java.util.List;
 
@@ -35,6 +35,7 @@ final class GroupSampler {
         SamplingSettings s = new SamplingSettings(settings.temperature(), settings.topP(), settings.maxTokens(), seed);
         List<SampledCompletion> samples = sampler.sample(policy, Scene.pixelsChw(image), settings.groupSize(), s);
         long elapsedNs = System.nanoTime() - t0;
-        return new RolloutGroups.Sampled(policy.version(), seed, policy.tokenizer().promptIds(), samples, elapsedNs);
+        return new RolloutGroups.Sampled(
+                policy.version(), seed, policy.tokenizer().promptIds(), samples, elapsedNs);
     }
 }

@@ -1,15 +1,15 @@
 package dev.dipr1.generator;
 
-import org.apache.kafka.clients.consumer.CloseOptions;
-import dev.dipr1.topics.KafkaClients;
 import dev.dipr1.schemas.PolicyUpdate;
 import dev.dipr1.schemas.serde.UndecodableRecordException;
 import dev.dipr1.topics.ClientSettings;
+import dev.dipr1.topics.KafkaClients;
 import dev.dipr1.topics.Topic;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -31,11 +31,15 @@ public final class PolicyWatcher implements AutoCloseable {
 
     public PolicyWatcher(ClientSettings kafka, Topic<String, PolicyUpdate> topic) {
         this.topic = topic;
-        this.consumer = KafkaClients.rawConsumer(kafka, topic.name() + "-watcher", Map.of(
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 * 1024 * 1024,
-                ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024));
+        this.consumer = KafkaClients.rawConsumer(
+                kafka,
+                topic.name() + "-watcher",
+                Map.of(
+                        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 * 1024 * 1024,
+                        ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024));
         List<TopicPartition> parts = consumer.partitionsFor(topic.name(), Duration.ofSeconds(60)).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                .toList();
         consumer.assign(parts);
         consumer.seekToBeginning(parts);
     }
@@ -49,8 +53,9 @@ public final class PolicyWatcher implements AutoCloseable {
                     newest = u;
                 }
             } catch (UndecodableRecordException e) {
-                LOG.error("ignoring an unreadable policy update: {}", e.at(r.topic(), r.partition(), r.offset())
-                        .getMessage());
+                LOG.error(
+                        "ignoring an unreadable policy update: {}",
+                        e.at(r.topic(), r.partition(), r.offset()).getMessage());
             }
         }
         return Optional.ofNullable(newest);

@@ -1,15 +1,15 @@
 package dev.dipr1.generator;
 
-import dev.dipr1.topics.KafkaClients;
 import dev.dipr1.policy.Tokenizer;
-import dev.dipr1.schemas.Box;
-import dev.dipr1.schemas.GroundTruth;
-import dev.dipr1.schemas.PromptTask;
 import dev.dipr1.scenes.Person;
 import dev.dipr1.scenes.PixelBox;
 import dev.dipr1.scenes.PngImages;
 import dev.dipr1.scenes.Scene;
+import dev.dipr1.schemas.Box;
+import dev.dipr1.schemas.GroundTruth;
+import dev.dipr1.schemas.PromptTask;
 import dev.dipr1.topics.ClientSettings;
+import dev.dipr1.topics.KafkaClients;
 import dev.dipr1.topics.TopicCatalog;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -46,17 +46,24 @@ public final class PromptFeeder {
      *
      * @param nowMs the created-at time written into every prompt
      */
-    public static Result publish(ClientSettings kafka, TopicCatalog catalog, String dataset, String split,
-            List<Scene> scenes, int epochs, long seed, long nowMs) {
+    public static Result publish(
+            ClientSettings kafka,
+            TopicCatalog catalog,
+            String dataset,
+            String split,
+            List<Scene> scenes,
+            int epochs,
+            long seed,
+            long nowMs) {
         if (epochs < 1) {
             throw new IllegalArgumentException("--epochs must be at least 1, was " + epochs);
         }
         Map<String, Object> batching = Map.of(ProducerConfig.LINGER_MS_CONFIG, 10);
         int prompts = 0;
-        try (KafkaProducer<String, GroundTruth> ann = KafkaClients.producer(kafka, catalog.annotations(),
-                catalog.prefix() + "feeder-annotations", batching);
-                KafkaProducer<String, PromptTask> tasks = KafkaClients.producer(kafka, catalog.prompts(),
-                        catalog.prefix() + "feeder-prompts", batching)) {
+        try (KafkaProducer<String, GroundTruth> ann = KafkaClients.producer(
+                        kafka, catalog.annotations(), catalog.prefix() + "feeder-annotations", batching);
+                KafkaProducer<String, PromptTask> tasks = KafkaClients.producer(
+                        kafka, catalog.prompts(), catalog.prefix() + "feeder-prompts", batching)) {
             // Annotations first, so the reward stream finds them when the first groups arrive.
             for (Scene s : scenes) {
                 ann.send(new ProducerRecord<>(catalog.annotations().name(), s.id(), groundTruth(s)));
@@ -75,8 +82,13 @@ public final class PromptFeeder {
             }
             tasks.flush();
         }
-        LOG.info("published {} annotations and {} prompts ({} epochs) of {} {}", scenes.size(), prompts, epochs,
-                dataset, split);
+        LOG.info(
+                "published {} annotations and {} prompts ({} epochs) of {} {}",
+                scenes.size(),
+                prompts,
+                epochs,
+                dataset,
+                split);
         return new Result(scenes.size(), prompts);
     }
 
@@ -116,8 +128,14 @@ public final class PromptFeeder {
                 visible.add(box(p.visible()));
             }
         }
-        return GroundTruth.newBuilder().setSampleId(s.id()).setWidth(s.width()).setHeight(s.height())
-                .setBoxes(boxes).setIgnoreRegions(ignore).setVisibleBoxes(visible).build();
+        return GroundTruth.newBuilder()
+                .setSampleId(s.id())
+                .setWidth(s.width())
+                .setHeight(s.height())
+                .setBoxes(boxes)
+                .setIgnoreRegions(ignore)
+                .setVisibleBoxes(visible)
+                .build();
     }
 
     private static Box box(PixelBox b) {

@@ -1,11 +1,11 @@
 package dev.dipr1.generator;
 
 import dev.dipr1.policy.SampledCompletion;
+import dev.dipr1.scenes.PngImages;
 import dev.dipr1.schemas.Completion;
 import dev.dipr1.schemas.FinishReason;
 import dev.dipr1.schemas.PromptTask;
 import dev.dipr1.schemas.RolloutGroup;
-import dev.dipr1.scenes.PngImages;
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -26,8 +26,8 @@ final class RolloutGroups {
      * @param completions the G completions, in sampling order
      * @param generationNs how long sampling took
      */
-    record Sampled(long policyVersion, long seed, int[] promptIds, List<SampledCompletion> completions,
-            long generationNs) {}
+    record Sampled(
+            long policyVersion, long seed, int[] promptIds, List<SampledCompletion> completions, long generationNs) {}
 
     /** The group id of a prompt: its sample and epoch, e.g. {@code train-000042/e0}. */
     static String groupId(PromptTask task) {
@@ -56,8 +56,8 @@ final class RolloutGroups {
                 .setText(sc.text())
                 .setTokenIds(ids)
                 .setBehaviourLogprobs(logProbs)
-                .setFinishReason(sc.finishReason() == dev.dipr1.policy.FinishReason.EOS ? FinishReason.EOS
-                        : FinishReason.LENGTH)
+                .setFinishReason(
+                        sc.finishReason() == dev.dipr1.policy.FinishReason.EOS ? FinishReason.EOS : FinishReason.LENGTH)
                 .build();
     }
 
@@ -65,8 +65,8 @@ final class RolloutGroups {
      * The group of one prompt. The image travels inline: the task's own PNG when it has one,
      * else {@code image} encoded, so the reward stream and the learner need no shared disk.
      */
-    static RolloutGroup of(PromptTask task, BufferedImage image, Sampled sampled, GeneratorSettings settings,
-            long createdAtMs) {
+    static RolloutGroup of(
+            PromptTask task, BufferedImage image, Sampled sampled, GeneratorSettings settings, long createdAtMs) {
         List<Completion> completions = new ArrayList<>(sampled.completions().size());
         for (int i = 0; i < sampled.completions().size(); i++) {
             completions.add(completion(i, sampled.completions().get(i)));

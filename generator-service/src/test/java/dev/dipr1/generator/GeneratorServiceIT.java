@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dipr1.broker.KafkaTestCluster;
 import dev.dipr1.policy.Policy;
 import dev.dipr1.policy.PolicyConfig;
-import dev.dipr1.schemas.Completion;
-import dev.dipr1.schemas.PolicyUpdate;
-import dev.dipr1.schemas.RolloutGroup;
 import dev.dipr1.scenes.Scene;
 import dev.dipr1.scenes.Split;
 import dev.dipr1.scenes.SyntheticScenes;
+import dev.dipr1.schemas.Completion;
+import dev.dipr1.schemas.PolicyUpdate;
+import dev.dipr1.schemas.RolloutGroup;
 import dev.dipr1.topics.ClientSettings;
 import dev.dipr1.topics.PolicyUpdates;
 import dev.dipr1.topics.TopicAdmin;
@@ -50,8 +50,13 @@ class GeneratorServiceIT {
         List<Thread> threads = new ArrayList<>();
         Policy base = Policy.initialise(PolicyConfig.tiny(), 3);
         for (String id : List.of("gen-a", "gen-b")) {
-            GeneratorService g = new GeneratorService(kafka, catalog, base.copy(),
-                    new GeneratorSettings(id, 4, 1f, 1f, 24, 11, 0), new SimpleMeterRegistry(), System::currentTimeMillis);
+            GeneratorService g = new GeneratorService(
+                    kafka,
+                    catalog,
+                    base.copy(),
+                    new GeneratorSettings(id, 4, 1f, 1f, 24, 11, 0),
+                    new SimpleMeterRegistry(),
+                    System::currentTimeMillis);
             generators.add(g);
             Thread t = new Thread(g::run, id);
             threads.add(t);
@@ -63,8 +68,12 @@ class GeneratorServiceIT {
         while (generators.stream().anyMatch(g -> g.assignedPartitions() == 0) && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        assertEquals(catalog.prompts().partitions(),
-                generators.stream().mapToInt(GeneratorService::assignedPartitions).sum(), "all partitions owned");
+        assertEquals(
+                catalog.prompts().partitions(),
+                generators.stream()
+                        .mapToInt(GeneratorService::assignedPartitions)
+                        .sum(),
+                "all partitions owned");
         PromptFeeder.publish(kafka, catalog, "synthetic", "train", scenes, 1, 7, 0);
         List<RolloutGroup> groups = readRollouts(catalog, scenes.size(), Duration.ofSeconds(120));
         generators.forEach(GeneratorService::close);
@@ -92,16 +101,24 @@ class GeneratorServiceIT {
             new TopicAdmin(admin, (short) 1).ensure(catalog.all());
         }
         Policy v0 = Policy.initialise(PolicyConfig.tiny(), 3);
-        GeneratorService g = new GeneratorService(kafka, catalog, v0,
-                new GeneratorSettings("gen-swap", 2, 1f, 1f, 16, 1, 0), new SimpleMeterRegistry(), System::currentTimeMillis);
+        GeneratorService g = new GeneratorService(
+                kafka,
+                catalog,
+                v0,
+                new GeneratorSettings("gen-swap", 2, 1f, 1f, 16, 1, 0),
+                new SimpleMeterRegistry(),
+                System::currentTimeMillis);
         Thread t = new Thread(g::run, "gen-swap");
         t.start();
         try (Policy v5 = Policy.initialise(PolicyConfig.tiny(), 99);
-                KafkaProducer<String, PolicyUpdate> p = new KafkaProducer<>(kafka.asMap(),
-                        catalog.policy().keySerde().serializer(), catalog.policy().valueSerde().serializer())) {
-            PolicyUpdate u = PolicyUpdates.create(v5.toBytes(), "dipr1-policy/1", 5, 10, 1 << 20,
-                    Files.createTempDirectory("pu"), 0);
-            p.send(new ProducerRecord<>(catalog.policy().name(), TopicCatalog.policyKey(), u)).get(30, TimeUnit.SECONDS);
+                KafkaProducer<String, PolicyUpdate> p = new KafkaProducer<>(
+                        kafka.asMap(),
+                        catalog.policy().keySerde().serializer(),
+                        catalog.policy().valueSerde().serializer())) {
+            PolicyUpdate u = PolicyUpdates.create(
+                    v5.toBytes(), "dipr1-policy/1", 5, 10, 1 << 20, Files.createTempDirectory("pu"), 0);
+            p.send(new ProducerRecord<>(catalog.policy().name(), TopicCatalog.policyKey(), u))
+                    .get(30, TimeUnit.SECONDS);
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (g.policyVersion() != 5 && System.nanoTime() < deadline) {
@@ -121,15 +138,22 @@ class GeneratorServiceIT {
         try (Admin admin = Admin.create(kafka.asMap())) {
             new TopicAdmin(admin, (short) 1).ensure(catalog.all());
         }
-        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(kafka.asMap(),
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(
+                kafka.asMap(),
                 new org.apache.kafka.common.serialization.StringSerializer(),
                 new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-            p.send(new ProducerRecord<>(catalog.prompts().name(), 0, "bad", new byte[] {1, 2, 3})).get(30, TimeUnit.SECONDS);
+            p.send(new ProducerRecord<>(catalog.prompts().name(), 0, "bad", new byte[] {1, 2, 3}))
+                    .get(30, TimeUnit.SECONDS);
         }
         List<Scene> scenes = SyntheticScenes.generate(Split.TRAIN, 8, 0, 1);
         PromptFeeder.publish(kafka, catalog, "synthetic", "train", scenes, 1, 1, 0);
-        GeneratorService g = new GeneratorService(kafka, catalog, Policy.initialise(PolicyConfig.tiny(), 3),
-                new GeneratorSettings("gen-dlq", 2, 1f, 1f, 16, 1, 0), new SimpleMeterRegistry(), System::currentTimeMillis);
+        GeneratorService g = new GeneratorService(
+                kafka,
+                catalog,
+                Policy.initialise(PolicyConfig.tiny(), 3),
+                new GeneratorSettings("gen-dlq", 2, 1f, 1f, 16, 1, 0),
+                new SimpleMeterRegistry(),
+                System::currentTimeMillis);
         Thread t = new Thread(g::run, "gen-dlq");
         t.start();
         List<RolloutGroup> groups = readRollouts(catalog, 1, Duration.ofSeconds(60));
@@ -139,8 +163,10 @@ class GeneratorServiceIT {
         c.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader");
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         List<dev.dipr1.schemas.DeadLetter> dead = new ArrayList<>();
-        try (KafkaConsumer<String, dev.dipr1.schemas.DeadLetter> consumer = new KafkaConsumer<>(c,
-                catalog.deadLetters().keySerde().deserializer(), catalog.deadLetters().valueSerde().deserializer())) {
+        try (KafkaConsumer<String, dev.dipr1.schemas.DeadLetter> consumer = new KafkaConsumer<>(
+                c,
+                catalog.deadLetters().keySerde().deserializer(),
+                catalog.deadLetters().valueSerde().deserializer())) {
             consumer.subscribe(List.of(catalog.deadLetters().name()));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (dead.isEmpty() && System.nanoTime() < deadline) {
@@ -160,11 +186,17 @@ class GeneratorServiceIT {
             new TopicAdmin(admin, (short) 1).ensure(catalog.all());
         }
         AtomicLong clockMs = new AtomicLong(1_000_000);
-        GeneratorService g = new GeneratorService(kafka, catalog, Policy.initialise(PolicyConfig.tiny(), 3),
-                new GeneratorSettings("gen-gate", 2, 1f, 1f, 16, 1, 2), new SimpleMeterRegistry(), clockMs::get);
+        GeneratorService g = new GeneratorService(
+                kafka,
+                catalog,
+                Policy.initialise(PolicyConfig.tiny(), 3),
+                new GeneratorSettings("gen-gate", 2, 1f, 1f, 16, 1, 2),
+                new SimpleMeterRegistry(),
+                clockMs::get);
         Thread t = new Thread(g::run, "gen-gate");
         t.start();
-        PromptFeeder.publish(kafka, catalog, "synthetic", "train", SyntheticScenes.generate(Split.TRAIN, 9, 0, 8), 1, 1, 0);
+        PromptFeeder.publish(
+                kafka, catalog, "synthetic", "train", SyntheticScenes.generate(Split.TRAIN, 9, 0, 8), 1, 1, 0);
 
         // Given two groups per version, when the clock stands still, then v0 makes two groups only.
         assertEquals(2, readRollouts(catalog, 3, Duration.ofSeconds(3)).size(), "closed after the budget");
@@ -176,11 +208,14 @@ class GeneratorServiceIT {
 
         // When the learner publishes v5, then the gate opens with a new budget.
         try (Policy v5 = Policy.initialise(PolicyConfig.tiny(), 99);
-                KafkaProducer<String, PolicyUpdate> p = new KafkaProducer<>(kafka.asMap(),
-                        catalog.policy().keySerde().serializer(), catalog.policy().valueSerde().serializer())) {
-            PolicyUpdate u = PolicyUpdates.create(v5.toBytes(), "dipr1-policy/1", 5, 10, 1 << 20,
-                    Files.createTempDirectory("pu"), 0);
-            p.send(new ProducerRecord<>(catalog.policy().name(), TopicCatalog.policyKey(), u)).get(30, TimeUnit.SECONDS);
+                KafkaProducer<String, PolicyUpdate> p = new KafkaProducer<>(
+                        kafka.asMap(),
+                        catalog.policy().keySerde().serializer(),
+                        catalog.policy().valueSerde().serializer())) {
+            PolicyUpdate u = PolicyUpdates.create(
+                    v5.toBytes(), "dipr1-policy/1", 5, 10, 1 << 20, Files.createTempDirectory("pu"), 0);
+            p.send(new ProducerRecord<>(catalog.policy().name(), TopicCatalog.policyKey(), u))
+                    .get(30, TimeUnit.SECONDS);
         }
         List<RolloutGroup> groups = readRollouts(catalog, 6, Duration.ofSeconds(60));
         g.close();
@@ -193,8 +228,10 @@ class GeneratorServiceIT {
         c.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + System.nanoTime());
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         List<RolloutGroup> out = new ArrayList<>();
-        try (KafkaConsumer<String, RolloutGroup> consumer = new KafkaConsumer<>(c,
-                catalog.rollouts().keySerde().deserializer(), catalog.rollouts().valueSerde().deserializer())) {
+        try (KafkaConsumer<String, RolloutGroup> consumer = new KafkaConsumer<>(
+                c,
+                catalog.rollouts().keySerde().deserializer(),
+                catalog.rollouts().valueSerde().deserializer())) {
             consumer.subscribe(List.of(catalog.rollouts().name()));
             long deadline = System.nanoTime() + timeout.toNanos();
             while (out.size() < n && System.nanoTime() < deadline) {

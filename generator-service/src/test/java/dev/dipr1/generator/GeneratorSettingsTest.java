@@ -10,10 +10,12 @@ import org.junit.jupiter.api.Test;
 
 class GeneratorSettingsTest {
 
-    private static String problem(String id, int groupSize, float temperature, float topP, int maxTokens,
-            int maxGroupsPerVersion) {
-        return assertThrows(IllegalArgumentException.class,
-                () -> new GeneratorSettings(id, groupSize, temperature, topP, maxTokens, 1, maxGroupsPerVersion))
+    private static String problem(
+            String id, int groupSize, float temperature, float topP, int maxTokens, int maxGroupsPerVersion) {
+        return assertThrows(
+                        IllegalArgumentException.class,
+                        () -> new GeneratorSettings(
+                                id, groupSize, temperature, topP, maxTokens, 1, maxGroupsPerVersion))
                 .getMessage();
     }
 
@@ -36,8 +38,14 @@ class GeneratorSettingsTest {
     @Test
     void theBoundsThemselvesAreAccepted() {
         assertDoesNotThrow(() -> new GeneratorSettings("g", 2, Float.MIN_VALUE, Float.MIN_VALUE, 1, Long.MIN_VALUE, 0));
-        assertDoesNotThrow(() -> new GeneratorSettings("g", GeneratorSettings.MAX_GROUP_SIZE,
-                GeneratorSettings.MAX_TEMPERATURE, 1f, GeneratorSettings.MAX_MAX_TOKENS, Long.MAX_VALUE, Integer.MAX_VALUE));
+        assertDoesNotThrow(() -> new GeneratorSettings(
+                "g",
+                GeneratorSettings.MAX_GROUP_SIZE,
+                GeneratorSettings.MAX_TEMPERATURE,
+                1f,
+                GeneratorSettings.MAX_MAX_TOKENS,
+                Long.MAX_VALUE,
+                Integer.MAX_VALUE));
     }
 
     @Test
@@ -85,8 +93,9 @@ class GeneratorSettingsTest {
     @Test
     void everyProblemIsReportedAtOnce() {
         String m = problem("", 1, 0f, 2f, 0, -1);
-        for (String option : new String[] {"generator id", "--group-size", "--temperature", "--top-p", "--max-tokens",
-                "--max-groups-per-version"}) {
+        for (String option : new String[] {
+            "generator id", "--group-size", "--temperature", "--top-p", "--max-tokens", "--max-groups-per-version"
+        }) {
             assertTrue(m.contains(option), option + " missing from: " + m);
         }
         assertFalse(problem(8, 0f, 1f, 16).contains("--group-size"), "valid fields are not blamed");

@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dipr1.policy.Policy;
 import dev.dipr1.policy.PolicyConfig;
 import dev.dipr1.policy.SampledCompletion;
-import dev.dipr1.schemas.PromptTask;
 import dev.dipr1.scenes.Scene;
 import dev.dipr1.scenes.Split;
 import dev.dipr1.scenes.SyntheticScenes;
+import dev.dipr1.schemas.PromptTask;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -40,9 +40,17 @@ class GroupSamplerTest {
     }
 
     private static PromptTask task(String sampleId, int epoch) {
-        return PromptTask.newBuilder().setSampleId(sampleId).setDataset("synthetic").setSplit("train")
-                .setEpoch(epoch).setImageUri("inline:" + sampleId + ".png").setWidth(scene.width())
-                .setHeight(scene.height()).setQuestion("q").setCreatedAtMs(Instant.EPOCH).build();
+        return PromptTask.newBuilder()
+                .setSampleId(sampleId)
+                .setDataset("synthetic")
+                .setSplit("train")
+                .setEpoch(epoch)
+                .setImageUri("inline:" + sampleId + ".png")
+                .setWidth(scene.width())
+                .setHeight(scene.height())
+                .setQuestion("q")
+                .setCreatedAtMs(Instant.EPOCH)
+                .build();
     }
 
     @Test
@@ -59,8 +67,11 @@ class GroupSamplerTest {
         assertNotEquals(s, a.seed(task("s1", 1), 0), "another epoch");
         assertNotEquals(s, a.seed(task("s2", 0), 0), "another sample");
         assertNotEquals(s, a.seed(task("s1", 0), 1), "another policy version");
-        assertNotEquals(s, new GroupSampler(new GeneratorSettings("gen-a", 4, 1f, 1f, 24, 12, 0)).seed(task("s1", 0), 0));
-        assertEquals(s, new GroupSampler(new GeneratorSettings("gen-b", 2, 0.5f, 0.9f, 8, 11, 3)).seed(task("s1", 0), 0),
+        assertNotEquals(
+                s, new GroupSampler(new GeneratorSettings("gen-a", 4, 1f, 1f, 24, 12, 0)).seed(task("s1", 0), 0));
+        assertEquals(
+                s,
+                new GroupSampler(new GeneratorSettings("gen-b", 2, 0.5f, 0.9f, 8, 11, 3)).seed(task("s1", 0), 0),
                 "only the base seed of the settings goes in");
     }
 
@@ -72,8 +83,12 @@ class GroupSamplerTest {
         assertEquals(first.seed(), redo.seed());
         assertEquals(SETTINGS.groupSize(), first.completions().size());
         for (int i = 0; i < first.completions().size(); i++) {
-            assertArrayEquals(first.completions().get(i).tokenIds(), redo.completions().get(i).tokenIds());
-            assertArrayEquals(first.completions().get(i).logProbs(), redo.completions().get(i).logProbs());
+            assertArrayEquals(
+                    first.completions().get(i).tokenIds(),
+                    redo.completions().get(i).tokenIds());
+            assertArrayEquals(
+                    first.completions().get(i).logProbs(),
+                    redo.completions().get(i).logProbs());
         }
         assertArrayEquals(policy.tokenizer().promptIds(), first.promptIds());
         assertEquals(policy.version(), first.policyVersion());
@@ -82,8 +97,12 @@ class GroupSamplerTest {
 
     @Test
     void anotherEpochSamplesDifferently() {
-        List<SampledCompletion> e0 = new GroupSampler(SETTINGS).sample(policy, task("s1", 0), scene.image()).completions();
-        List<SampledCompletion> e1 = new GroupSampler(SETTINGS).sample(policy, task("s1", 1), scene.image()).completions();
+        List<SampledCompletion> e0 = new GroupSampler(SETTINGS)
+                .sample(policy, task("s1", 0), scene.image())
+                .completions();
+        List<SampledCompletion> e1 = new GroupSampler(SETTINGS)
+                .sample(policy, task("s1", 1), scene.image())
+                .completions();
         boolean allSame = true;
         for (int i = 0; i < e0.size(); i++) {
             allSame &= Arrays.equals(e0.get(i).tokenIds(), e1.get(i).tokenIds());

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dipr1.policy.Tokenizer;
-import dev.dipr1.schemas.Box;
-import dev.dipr1.schemas.GroundTruth;
-import dev.dipr1.schemas.PromptTask;
 import dev.dipr1.scenes.Person;
 import dev.dipr1.scenes.PixelBox;
 import dev.dipr1.scenes.Scene;
+import dev.dipr1.schemas.Box;
+import dev.dipr1.schemas.GroundTruth;
+import dev.dipr1.schemas.PromptTask;
 import java.awt.image.BufferedImage;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -96,6 +96,8 @@ class PromptFeederTest {
     @Test
     void aSceneWithoutPersonsHasEmptyLists() {
         GroundTruth g = PromptFeeder.groundTruth(scene("s0", List.of()));
-        assertTrue(g.getBoxes().isEmpty() && g.getVisibleBoxes().isEmpty() && g.getIgnoreRegions().isEmpty());
+        assertTrue(g.getBoxes().isEmpty()
+                && g.getVisibleBoxes().isEmpty()
+                && g.getIgnoreRegions().isEmpty());
     }
 }

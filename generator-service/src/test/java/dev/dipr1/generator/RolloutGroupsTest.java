@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dipr1.policy.SampledCompletion;
+import dev.dipr1.scenes.PngImages;
 import dev.dipr1.schemas.Completion;
 import dev.dipr1.schemas.FinishReason;
 import dev.dipr1.schemas.PromptTask;
 import dev.dipr1.schemas.RolloutGroup;
-import dev.dipr1.scenes.PngImages;
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -36,10 +36,10 @@ class RolloutGroupsTest {
                 .build();
     }
 
-    private static final SampledCompletion EOS = new SampledCompletion(new int[] {5, 6, 2},
-            new float[] {-0.1f, -0.2f, -0.3f}, "ab", dev.dipr1.policy.FinishReason.EOS);
-    private static final SampledCompletion CUT = new SampledCompletion(new int[] {7},
-            new float[] {-1.5f}, "c", dev.dipr1.policy.FinishReason.LENGTH);
+    private static final SampledCompletion EOS = new SampledCompletion(
+            new int[] {5, 6, 2}, new float[] {-0.1f, -0.2f, -0.3f}, "ab", dev.dipr1.policy.FinishReason.EOS);
+    private static final SampledCompletion CUT =
+            new SampledCompletion(new int[] {7}, new float[] {-1.5f}, "c", dev.dipr1.policy.FinishReason.LENGTH);
 
     @Test
     void theGroupIdIsSampleAndEpoch() {
@@ -59,7 +59,8 @@ class RolloutGroupsTest {
 
     @Test
     void anEmptyCompletionStaysEmpty() {
-        SampledCompletion none = new SampledCompletion(new int[0], new float[0], "", dev.dipr1.policy.FinishReason.LENGTH);
+        SampledCompletion none =
+                new SampledCompletion(new int[0], new float[0], "", dev.dipr1.policy.FinishReason.LENGTH);
         Completion c = RolloutGroups.completion(0, none);
         assertTrue(c.getTokenIds().isEmpty());
         assertTrue(c.getBehaviourLogprobs().isEmpty());
@@ -76,7 +77,8 @@ class RolloutGroupsTest {
     void theGroupCarriesTaskSettingsAndSamplesIndexedInOrder() {
         ByteBuffer png = ByteBuffer.wrap(new byte[] {9, 8, 7});
         BufferedImage image = new BufferedImage(4, 3, BufferedImage.TYPE_INT_RGB);
-        RolloutGroups.Sampled sampled = new RolloutGroups.Sampled(12, -99L, new int[] {1, 3}, List.of(EOS, CUT), 250_999_999L);
+        RolloutGroups.Sampled sampled =
+                new RolloutGroups.Sampled(12, -99L, new int[] {1, 3}, List.of(EOS, CUT), 250_999_999L);
 
         RolloutGroup g = RolloutGroups.of(task(png), image, sampled, SETTINGS, 1_000);
 
@@ -94,8 +96,12 @@ class RolloutGroupsTest {
         assertEquals(4, g.getWidth());
         assertEquals(3, g.getHeight());
         assertEquals(List.of(1, 3), g.getPromptTokenIds());
-        assertEquals(List.of(0, 1), g.getCompletions().stream().map(Completion::getIndex).toList());
-        assertEquals(List.of("ab", "c"), g.getCompletions().stream().map(Completion::getText).toList());
+        assertEquals(
+                List.of(0, 1),
+                g.getCompletions().stream().map(Completion::getIndex).toList());
+        assertEquals(
+                List.of("ab", "c"),
+                g.getCompletions().stream().map(Completion::getText).toList());
         assertEquals(Instant.ofEpochMilli(1_000), g.getCreatedAtMs());
         assertEquals(250, g.getGenerationMs(), "nanoseconds to milliseconds");
     }

@@ -208,7 +208,7 @@ class VersionGateTest {
                         gate.groupSent();
                     }
                     case CLOSED -> clock.advance(VersionGate.RECHECK_EVERY);
-                    case EXTRA_SHARE -> { }
+                    case EXTRA_SHARE -> {}
                 }
             }
         }

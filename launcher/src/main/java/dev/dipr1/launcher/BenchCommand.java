@@ -11,9 +11,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Benchmarks whose numbers go into the closing notes; rerun them with these commands. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
         description = "Rerunnable benchmarks.",
-        subcommands = {BenchCommand.Scoring.class, BenchCommand.TopologyBench.class, BenchCommand.AsyncVsSync.class, BenchCommand.Model.class})
+        subcommands = {
+            BenchCommand.Scoring.class,
+            BenchCommand.TopologyBench.class,
+            BenchCommand.AsyncVsSync.class,
+            BenchCommand.Model.class
+        })
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -24,53 +31,83 @@ final class BenchCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "name a benchmark (see dipr1 bench --help)");
     }
 
-    @Command(name = "scoring", mixinStandardHelpOptions = true,
+    @Command(
+            name = "scoring",
+            mixinStandardHelpOptions = true,
             description = "Scoring alone on one thread: G completions per group, 10-30 GT boxes.")
     static final class Scoring implements Callable<Integer> {
-        @Option(names = "--groups", defaultValue = "500") int groups;
-        @Option(names = "--g", defaultValue = "8") int g;
-        @Option(names = "--seed", defaultValue = "1") long seed;
+        @Option(names = "--groups", defaultValue = "500")
+        int groups;
+
+        @Option(names = "--g", defaultValue = "8")
+        int g;
+
+        @Option(names = "--seed", defaultValue = "1")
+        long seed;
 
         @Override
         public Integer call() {
             ScoringBenchmark.Result r = ScoringBenchmark.run(groups, g, seed);
-            System.out.printf("scoring: %d completions in %.2f s = %.0f completions/s on one thread%n",
+            System.out.printf(
+                    "scoring: %d completions in %.2f s = %.0f completions/s on one thread%n",
                     r.completions(), r.seconds(), r.completionsPerSecond());
             return 0;
         }
     }
 
-    @Command(name = "topology", mixinStandardHelpOptions = true,
+    @Command(
+            name = "topology",
+            mixinStandardHelpOptions = true,
             description = "Reward topology end to end on a broker: groups/s with scoring vs a pass-through topology.")
     static final class TopologyBench implements Callable<Integer> {
-        @Mixin KafkaOptions kafka;
-        @Option(names = "--groups", defaultValue = "3000") int groups;
-        @Option(names = "--g", defaultValue = "8") int g;
-        @Option(names = "--seed", defaultValue = "1") long seed;
+        @Mixin
+        KafkaOptions kafka;
+
+        @Option(names = "--groups", defaultValue = "3000")
+        int groups;
+
+        @Option(names = "--g", defaultValue = "8")
+        int g;
+
+        @Option(names = "--seed", defaultValue = "1")
+        long seed;
 
         @Override
         public Integer call() throws Exception {
             try (KafkaConnection connection = kafka.connect(null)) {
                 TopologyBenchmark.Result r = TopologyBenchmark.run(connection.settings(), groups, g, seed);
-                System.out.printf("topology: %d groups of %d: scoring %.0f groups/s, pass-through %.0f groups/s, "
-                        + "ratio %.2f%n", r.groups(), r.g(), r.scoringGroupsPerSecond(),
-                        r.passThroughGroupsPerSecond(), r.ratio());
+                System.out.printf(
+                        "topology: %d groups of %d: scoring %.0f groups/s, pass-through %.0f groups/s, "
+                                + "ratio %.2f%n",
+                        r.groups(), r.g(), r.scoringGroupsPerSecond(), r.passThroughGroupsPerSecond(), r.ratio());
                 return 0;
             }
         }
     }
 
-    @Command(name = "async", mixinStandardHelpOptions = true,
+    @Command(
+            name = "async",
+            mixinStandardHelpOptions = true,
             description = "Learner samples/s of asynchronous vs synchronous GRPO over the same number of steps, "
                     + "one after the other on one broker, from the same SFT checkpoint.")
     static final class AsyncVsSync implements Callable<Integer> {
-        @Mixin KafkaOptions kafka;
-        @Mixin LearnerOptions learner;
+        @Mixin
+        KafkaOptions kafka;
+
+        @Mixin
+        LearnerOptions learner;
+
         @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "The SFT checkpoint.")
         java.nio.file.Path checkpoint;
-        @Option(names = "--steps", defaultValue = "40", description = "Learner steps per mode (default: ${DEFAULT-VALUE}).")
+
+        @Option(
+                names = "--steps",
+                defaultValue = "40",
+                description = "Learner steps per mode (default: ${DEFAULT-VALUE}).")
         int steps;
-        @Option(names = "--seed", defaultValue = "1") long seed;
+
+        @Option(names = "--seed", defaultValue = "1")
+        long seed;
 
         @Override
         public Integer call() throws Exception {
@@ -85,21 +122,44 @@ final class BenchCommand implements Runnable {
                 for (int i = 0; i < 2; i++) {
                     boolean sync = i == 1;
                     var base = learner.settings(work.resolve(modes[i] + ".ckpt"), work.resolve("policies"), true);
-                    var ls = new dev.dipr1.learner.LearnerSettings(base.batchGroups(), base.innerIterations(),
-                            base.learningRate(), base.loss(), sync ? 0 : Math.max(1, base.maxStaleness()),
-                            base.skipZeroVariance(), base.publishEvery(), 1000, null, work.resolve("policies"),
-                            base.inlineLimit(), steps, true);
-                    var scenes = dev.dipr1.scenes.SyntheticScenes.generate(dev.dipr1.scenes.Split.TRAIN, seed, 0,
-                            steps * ls.batchGroups() * 4);
-                    var config = new RlLoop.Config(client, dev.dipr1.topics.TopicCatalog.withPrefix(
-                            "bench-" + modes[i] + "-" + System.currentTimeMillis() + "."), checkpoint, ls, 1, 8, 1f,
-                            seed, RlLoop.groupsPerVersion(ls), scenes, work.resolve(modes[i]),
+                    var ls = new dev.dipr1.learner.LearnerSettings(
+                            base.batchGroups(),
+                            base.innerIterations(),
+                            base.learningRate(),
+                            base.loss(),
+                            sync ? 0 : Math.max(1, base.maxStaleness()),
+                            base.skipZeroVariance(),
+                            base.publishEvery(),
+                            1000,
+                            null,
+                            work.resolve("policies"),
+                            base.inlineLimit(),
+                            steps,
+                            true);
+                    var scenes = dev.dipr1.scenes.SyntheticScenes.generate(
+                            dev.dipr1.scenes.Split.TRAIN, seed, 0, steps * ls.batchGroups() * 4);
+                    var config = new RlLoop.Config(
+                            client,
+                            dev.dipr1.topics.TopicCatalog.withPrefix(
+                                    "bench-" + modes[i] + "-" + System.currentTimeMillis() + "."),
+                            checkpoint,
+                            ls,
+                            1,
+                            8,
+                            1f,
+                            seed,
+                            RlLoop.groupsPerVersion(ls),
+                            scenes,
+                            work.resolve(modes[i]),
                             dev.dipr1.rewards.RewardConfig.defaults());
                     RlLoop.Result r = RlLoop.run(config, java.time.Duration.ofMinutes(30), steps, null);
                     r.policy().close();
-                    long samples = r.history().stream().mapToLong(dev.dipr1.learner.StepStats::samples).sum();
+                    long samples = r.history().stream()
+                            .mapToLong(dev.dipr1.learner.StepStats::samples)
+                            .sum();
                     rates[i] = samples / r.seconds();
-                    System.out.printf("%s: %d steps, %d samples in %.1f s = %.1f learner samples/s (%d groups generated)%n",
+                    System.out.printf(
+                            "%s: %d steps, %d samples in %.1f s = %.1f learner samples/s (%d groups generated)%n",
                             modes[i], r.history().size(), samples, r.seconds(), rates[i], r.groupsGenerated());
                 }
                 System.out.printf("async / sync = %.2f%n", rates[0] / rates[1]);
@@ -108,11 +168,16 @@ final class BenchCommand implements Runnable {
         }
     }
 
-    @Command(name = "model", mixinStandardHelpOptions = true,
+    @Command(
+            name = "model",
+            mixinStandardHelpOptions = true,
             description = "Policy speed: SFT step time at batch 32 and decoding tokens/s with and without the KV "
                     + "cache for full-length completions at G = 8 (best of --reps).")
     static final class Model implements Callable<Integer> {
-        @Option(names = "--reps", defaultValue = "5", description = "Repetitions, best kept (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--reps",
+                defaultValue = "5",
+                description = "Repetitions, best kept (default: ${DEFAULT-VALUE}).")
         int reps;
 
         @Override

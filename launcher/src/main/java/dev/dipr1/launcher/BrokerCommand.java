@@ -7,17 +7,25 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Runs a single-node Kafka broker in the foreground until SIGTERM/Ctrl-C. */
-@Command(name = "broker", mixinStandardHelpOptions = true,
+@Command(
+        name = "broker",
+        mixinStandardHelpOptions = true,
         description = "Run a real single-node Kafka broker (KRaft) on 127.0.0.1 in the foreground; "
                 + "prints its bootstrap address and stops on SIGTERM or Ctrl-C.")
 final class BrokerCommand implements Callable<Integer> {
 
-    @Option(names = "--port", paramLabel = "N", defaultValue = "9092",
+    @Option(
+            names = "--port",
+            paramLabel = "N",
+            defaultValue = "9092",
             description = "Client port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
-    @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Where the broker keeps its data; kept across restarts (default: a temporary directory, deleted on exit).")
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            description =
+                    "Where the broker keeps its data; kept across restarts (default: a temporary directory, deleted on exit).")
     Path dataDir;
 
     @Override

@@ -11,7 +11,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Dataset tools. */
-@Command(name = "dataset", mixinStandardHelpOptions = true, description = "Make datasets.",
+@Command(
+        name = "dataset",
+        mixinStandardHelpOptions = true,
+        description = "Make datasets.",
         subcommands = {DatasetCommand.Synth.class})
 final class DatasetCommand implements Runnable {
 
@@ -23,17 +26,26 @@ final class DatasetCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: synth");
     }
 
-    @Command(name = "synth", mixinStandardHelpOptions = true,
+    @Command(
+            name = "synth",
+            mixinStandardHelpOptions = true,
             description = "Write synthetic crowded scenes as PNG images plus a CrowdHuman .odgt file.")
     static final class Synth implements Callable<Integer> {
-        @Option(names = "--split", required = true, paramLabel = "train|in-domain|ood", converter = SplitConverter.class)
+        @Option(
+                names = "--split",
+                required = true,
+                paramLabel = "train|in-domain|ood",
+                converter = SplitConverter.class)
         Split split;
 
-        @Option(names = "--count", required = true, paramLabel = "N") int count;
+        @Option(names = "--count", required = true, paramLabel = "N")
+        int count;
 
-        @Option(names = "--out", required = true, paramLabel = "DIR") Path out;
+        @Option(names = "--out", required = true, paramLabel = "DIR")
+        Path out;
 
-        @Option(names = "--seed", defaultValue = "1", description = "Dataset seed (default: ${DEFAULT-VALUE}).") long seed;
+        @Option(names = "--seed", defaultValue = "1", description = "Dataset seed (default: ${DEFAULT-VALUE}).")
+        long seed;
 
         @Override
         public Integer call() throws Exception {

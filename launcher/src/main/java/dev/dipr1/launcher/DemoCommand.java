@@ -18,12 +18,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** The main job: everything in one go. Parses the options into a {@link DemoPlan} and runs it. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run DIP-R1 end to end: a Kafka broker (embedded unless --bootstrap-servers), synthetic splits, "
-                + "SFT (cached per seed), asynchronous GRPO with the three DIP-R1 rewards (generator, reward stream "
-                + "and learner running concurrently), an equal-compute SFT baseline, and evaluation of all on "
-                + "in-domain and ood. Writes report.json, report.md and plots to --out.",
-            "Default run about 20 minutes on 2 cores; --quick about 5."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run DIP-R1 end to end: a Kafka broker (embedded unless --bootstrap-servers), synthetic splits, "
+                    + "SFT (cached per seed), asynchronous GRPO with the three DIP-R1 rewards (generator, reward stream "
+                    + "and learner running concurrently), an equal-compute SFT baseline, and evaluation of all on "
+                    + "in-domain and ood. Writes report.json, report.md and plots to --out.",
+            "Default run about 20 minutes on 2 cores; --quick about 5."
+        })
 final class DemoCommand implements Callable<Integer> {
 
     /**
@@ -34,11 +38,19 @@ final class DemoCommand implements Callable<Integer> {
      */
     static final double[] DEMO_LAMBDA = {1.0, 0.5, 2.0};
 
-    @Mixin KafkaOptions kafka;
-    @Mixin LearnerOptions learner;
-    @Mixin RewardOptions rewards;
+    @Mixin
+    KafkaOptions kafka;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of SFT, data and sampling (default: ${DEFAULT-VALUE}).")
+    @Mixin
+    LearnerOptions learner;
+
+    @Mixin
+    RewardOptions rewards;
+
+    @Option(
+            names = "--seed",
+            defaultValue = "1",
+            description = "Seed of SFT, data and sampling (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--quick", description = "A smoke run of about 5 minutes.")
@@ -56,22 +68,30 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--temperature", description = "Sampling temperature, in (0, 10] (default: ${DEFAULT-VALUE}).")
     float temperature = SamplingSettings.defaults().temperature();
 
-    @Option(names = "--processes",
-            description = "Run the reward stream, the learner and the generator each as its own JVM (default: threads of this one).")
+    @Option(
+            names = "--processes",
+            description =
+                    "Run the reward stream, the learner and the generator each as its own JVM (default: threads of this one).")
     boolean processes;
 
     @Option(names = "--no-sft-more", description = "Skip the equal-compute SFT baseline.")
     boolean noSftMore;
 
-    @Option(names = "--sft-checkpoint", paramLabel = "FILE",
+    @Option(
+            names = "--sft-checkpoint",
+            paramLabel = "FILE",
             description = "Start RL from this SFT checkpoint instead of training (or reusing a cached) one.")
     Path sftCheckpoint;
 
-    @Option(names = "--cache-dir", defaultValue = "runs/cache", paramLabel = "DIR",
+    @Option(
+            names = "--cache-dir",
+            defaultValue = "runs/cache",
+            paramLabel = "DIR",
             description = "Where SFT checkpoints are cached (default: ${DEFAULT-VALUE}).")
     Path cacheDir;
 
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -87,11 +107,21 @@ final class DemoCommand implements Callable<Integer> {
             size = size.withRlMinutes(rlMinutes);
         }
         SamplingSettings sampling = new SamplingSettings(groupSize, temperature);
-        Path dir = out != null ? out
+        Path dir = out != null
+                ? out
                 : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        return new DemoPlan(size, sampling, seed, dir, cacheDir, kafka.catalog(),
-                learner.settings(dir.resolve("learner.ckpt"), dir.resolve("policies"), true), rewardConfig(),
-                !noSftMore, sftCheckpoint, processes);
+        return new DemoPlan(
+                size,
+                sampling,
+                seed,
+                dir,
+                cacheDir,
+                kafka.catalog(),
+                learner.settings(dir.resolve("learner.ckpt"), dir.resolve("policies"), true),
+                rewardConfig(),
+                !noSftMore,
+                sftCheckpoint,
+                processes);
     }
 
     /** The reward options, with the demo's own weights unless --lambda was given. */

@@ -42,7 +42,8 @@ public final class Dipr1 implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command, e.g. 'dipr1 demo' (see dipr1 --help)");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "name a command, e.g. 'dipr1 demo' (see dipr1 --help)");
     }
 
     public static void main(String[] args) {

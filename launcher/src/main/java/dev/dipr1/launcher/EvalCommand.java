@@ -10,14 +10,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Greedy evaluation of a checkpoint. */
-@Command(name = "eval", mixinStandardHelpOptions = true,
+@Command(
+        name = "eval",
+        mixinStandardHelpOptions = true,
         description = "Evaluate a checkpoint with greedy decoding: format rate, precision, recall, F1 at IoU 0.5, "
                 + "mean IoU of matches, count MAE.")
 final class EvalCommand implements Callable<Integer> {
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "FILE") Path checkpoint;
+    @Option(names = "--checkpoint", required = true, paramLabel = "FILE")
+    Path checkpoint;
 
-    @Option(names = "--split", required = true, paramLabel = "in-domain|ood", converter = DatasetCommand.SplitConverter.class)
+    @Option(
+            names = "--split",
+            required = true,
+            paramLabel = "in-domain|ood",
+            converter = DatasetCommand.SplitConverter.class)
     Split split;
 
     @Option(names = "--images", defaultValue = "200", description = "Number of images (default: ${DEFAULT-VALUE}).")
@@ -29,7 +36,8 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (split == Split.TRAIN) {
-            throw new IllegalArgumentException("--split must be in-domain or ood (train is what the model learned from)");
+            throw new IllegalArgumentException(
+                    "--split must be in-domain or ood (train is what the model learned from)");
         }
         if (images < 1) {
             throw new IllegalArgumentException("--images must be at least 1, was " + images);
@@ -41,9 +49,17 @@ final class EvalCommand implements Callable<Integer> {
         if (json) {
             System.out.println(r.toJson());
         } else {
-            System.out.printf("%s (%d images): format %.3f  precision %.3f  recall %.3f  F1@0.5 %.3f  mean IoU %.3f  "
-                    + "count MAE %.2f%n", r.split(), r.images(), r.formatRate(), r.precision(), r.recall(), r.f1(),
-                    r.meanIou(), r.countMae());
+            System.out.printf(
+                    "%s (%d images): format %.3f  precision %.3f  recall %.3f  F1@0.5 %.3f  mean IoU %.3f  "
+                            + "count MAE %.2f%n",
+                    r.split(),
+                    r.images(),
+                    r.formatRate(),
+                    r.precision(),
+                    r.recall(),
+                    r.f1(),
+                    r.meanIou(),
+                    r.countMae());
         }
         return 0;
     }

@@ -16,14 +16,20 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Publishes a dataset as prompts (and its annotations). */
-@Command(name = "feed", mixinStandardHelpOptions = true,
+@Command(
+        name = "feed",
+        mixinStandardHelpOptions = true,
         description = "Publish a split's prompts to the prompts topic and its ground truth to the annotations topic "
                 + "(synthetic scenes, or a dataset directory written by 'dipr1 dataset synth' / CrowdHuman layout).")
 final class FeedCommand implements Callable<Integer> {
 
-    @Mixin KafkaOptions kafka;
+    @Mixin
+    KafkaOptions kafka;
 
-    @Option(names = "--split", defaultValue = "train", converter = DatasetCommand.SplitConverter.class,
+    @Option(
+            names = "--split",
+            defaultValue = "train",
+            converter = DatasetCommand.SplitConverter.class,
             description = "Split of synthetic scenes (default: ${DEFAULT-VALUE}).")
     Split split;
 
@@ -33,7 +39,10 @@ final class FeedCommand implements Callable<Integer> {
     @Option(names = "--dataset", paramLabel = "DIR", description = "Read images/ + annotations.odgt from here instead.")
     Path dataset;
 
-    @Option(names = "--epochs", defaultValue = "1", description = "Times each prompt is published (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--epochs",
+            defaultValue = "1",
+            description = "Times each prompt is published (default: ${DEFAULT-VALUE}).")
     int epochs;
 
     @Option(names = "--seed", defaultValue = "1", description = "Scene and shuffle seed (default: ${DEFAULT-VALUE}).")
@@ -53,10 +62,18 @@ final class FeedCommand implements Callable<Integer> {
             name = "synthetic-seed" + seed;
         }
         try (Admin admin = Admin.create(kafka.settings().asMap())) {
-            new TopicAdmin(admin, kafka.replicationFactor).ensure(kafka.catalog().all());
+            new TopicAdmin(admin, kafka.replicationFactor)
+                    .ensure(kafka.catalog().all());
         }
-        PromptFeeder.Result r = PromptFeeder.publish(kafka.settings(), kafka.catalog(), name, split.label(), scenes,
-                epochs, seed, System.currentTimeMillis());
+        PromptFeeder.Result r = PromptFeeder.publish(
+                kafka.settings(),
+                kafka.catalog(),
+                name,
+                split.label(),
+                scenes,
+                epochs,
+                seed,
+                System.currentTimeMillis());
         System.out.printf("published %d annotations and %d prompts%n", r.annotations(), r.prompts());
         return 0;
     }

@@ -9,7 +9,10 @@ final class GenerationOptions {
     @Option(names = "--group-size", description = "G: completions per prompt (default: ${DEFAULT-VALUE}).")
     int groupSize = GeneratorSettings.DEFAULT_GROUP_SIZE;
 
-    @Option(names = "--temperature", description = "Sampling temperature; the learner trains at the temperature recorded in each group (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--temperature",
+            description =
+                    "Sampling temperature; the learner trains at the temperature recorded in each group (default: ${DEFAULT-VALUE}).")
     float temperature = GeneratorSettings.DEFAULT_TEMPERATURE;
 
     @Option(names = "--top-p", description = "Nucleus threshold (default: ${DEFAULT-VALUE}).")
@@ -21,7 +24,9 @@ final class GenerationOptions {
     @Option(names = "--sampler-seed", description = "Base seed of the sampler (default: ${DEFAULT-VALUE}).")
     long seed = GeneratorSettings.DEFAULT_SEED;
 
-    @Option(names = "--max-groups-per-version", description = "Wait for a new policy version after this many groups (B*K = synchronous RL; "
+    @Option(
+            names = "--max-groups-per-version",
+            description = "Wait for a new policy version after this many groups (B*K = synchronous RL; "
                     + "a few times B*K bounds staleness; 0 = never wait, the default).")
     int maxGroupsPerVersion = GeneratorSettings.DEFAULT_MAX_GROUPS_PER_VERSION;
 

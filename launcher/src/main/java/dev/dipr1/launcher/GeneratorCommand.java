@@ -13,13 +13,18 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Runs one generator instance. */
-@Command(name = "generator", mixinStandardHelpOptions = true,
+@Command(
+        name = "generator",
+        mixinStandardHelpOptions = true,
         description = "Run a generator: consume prompts (consumer group), sample G completions per prompt with the "
                 + "current policy, publish rollout groups; applies new policy versions between groups.")
 final class GeneratorCommand implements Callable<Integer> {
 
-    @Mixin KafkaOptions kafka;
-    @Mixin GenerationOptions generation;
+    @Mixin
+    KafkaOptions kafka;
+
+    @Mixin
+    GenerationOptions generation;
 
     @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "Initial policy checkpoint.")
     Path checkpoint;
@@ -27,7 +32,10 @@ final class GeneratorCommand implements Callable<Integer> {
     @Option(names = "--id", paramLabel = "ID", description = "Generator id (default: random).")
     String id;
 
-    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu",
+    @Option(
+            names = "--device",
+            defaultValue = "cpu",
+            paramLabel = "cpu|gpu",
             description = "Where to run the model (default: ${DEFAULT-VALUE}). GPU needs the CUDA libtorch "
                     + "native artifact on the class path instead of pytorch-native-cpu (see README).")
     String device;
@@ -46,13 +54,20 @@ final class GeneratorCommand implements Callable<Integer> {
                     + "build with -Ddjl.native=cu128 as described in the README, or use --device cpu");
         }
         try (Admin admin = Admin.create(kafka.settings().asMap())) {
-            new TopicAdmin(admin, kafka.replicationFactor).ensure(kafka.catalog().all());
+            new TopicAdmin(admin, kafka.replicationFactor)
+                    .ensure(kafka.catalog().all());
         }
-        String generatorId = id != null ? id : "gen-" + UUID.randomUUID().toString().substring(0, 8);
+        String generatorId =
+                id != null ? id : "gen-" + UUID.randomUUID().toString().substring(0, 8);
         GeneratorSettings s = generation.settings(generatorId);
         try (MetricsEndpoint metrics = new MetricsEndpoint(metricsPort);
-                GeneratorService g = new GeneratorService(kafka.settings(), kafka.catalog(), Policy.load(checkpoint), s,
-                        metrics.registry(), System::currentTimeMillis)) {
+                GeneratorService g = new GeneratorService(
+                        kafka.settings(),
+                        kafka.catalog(),
+                        Policy.load(checkpoint),
+                        s,
+                        metrics.registry(),
+                        System::currentTimeMillis)) {
             Runtime.getRuntime().addShutdownHook(new Thread(g::close, "generator-shutdown"));
             g.run();
         }

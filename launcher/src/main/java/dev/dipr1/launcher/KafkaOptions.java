@@ -9,20 +9,30 @@ import picocli.CommandLine.Option;
 /** The Kafka connection options every service shares. */
 public final class KafkaOptions {
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,HOST:PORT]",
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT[,HOST:PORT]",
             description = "Kafka to use. Without it, commands that can start the embedded broker do.")
     String bootstrapServers;
 
-    @Option(names = "--kafka-config", paramLabel = "FILE",
+    @Option(
+            names = "--kafka-config",
+            paramLabel = "FILE",
             description = "Properties file of extra Kafka client settings (TLS, SASL/SCRAM, ...); "
                     + "DIPR1_KAFKA_<SETTING> environment variables override it.")
     Path kafkaConfig;
 
-    @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = TopicCatalog.DEFAULT_PREFIX,
+    @Option(
+            names = "--topic-prefix",
+            paramLabel = "PREFIX",
+            defaultValue = TopicCatalog.DEFAULT_PREFIX,
             description = "Prefix of every topic name (default: ${DEFAULT-VALUE}).")
     String topicPrefix;
 
-    @Option(names = "--replication-factor", paramLabel = "N", defaultValue = "1",
+    @Option(
+            names = "--replication-factor",
+            paramLabel = "N",
+            defaultValue = "1",
             description = "Replication factor of topics this command creates (default: ${DEFAULT-VALUE}).")
     short replicationFactor;
 
@@ -43,7 +53,8 @@ public final class KafkaOptions {
      * {@code dataDir} (null: a temporary directory).
      */
     public KafkaConnection connect(Path dataDir) {
-        return hasBootstrapServers() ? KafkaConnection.external(settings())
+        return hasBootstrapServers()
+                ? KafkaConnection.external(settings())
                 : KafkaConnection.embedded(dataDir, this::settings);
     }
 

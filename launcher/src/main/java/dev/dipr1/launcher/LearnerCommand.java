@@ -14,37 +14,55 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Runs the GRPO learner. */
-@Command(name = "learner", mixinStandardHelpOptions = true,
+@Command(
+        name = "learner",
+        mixinStandardHelpOptions = true,
         description = "Run the GRPO learner: consume scored groups, train, publish policy updates, checkpoint "
                 + "(a restart resumes from the checkpoint without skipping or repeating a group).")
 final class LearnerCommand implements Callable<Integer> {
 
-    @Mixin KafkaOptions kafka;
-    @Mixin LearnerOptions options;
+    @Mixin
+    KafkaOptions kafka;
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "FILE",
-            description = "Initial policy (the SFT checkpoint); also the frozen KL reference unless --reference is given.")
+    @Mixin
+    LearnerOptions options;
+
+    @Option(
+            names = "--checkpoint",
+            required = true,
+            paramLabel = "FILE",
+            description =
+                    "Initial policy (the SFT checkpoint); also the frozen KL reference unless --reference is given.")
     Path checkpoint;
 
     @Option(names = "--reference", paramLabel = "FILE", description = "Reference policy for the KL term.")
     Path reference;
 
-    @Option(names = "--learner-checkpoint", defaultValue = "learner.ckpt", paramLabel = "FILE",
+    @Option(
+            names = "--learner-checkpoint",
+            defaultValue = "learner.ckpt",
+            paramLabel = "FILE",
             description = "Learner state; resumed from when it exists (default: ${DEFAULT-VALUE}).")
     Path learnerCheckpoint;
 
-    @Option(names = "--policy-dir", defaultValue = "policies", paramLabel = "DIR",
+    @Option(
+            names = "--policy-dir",
+            defaultValue = "policies",
+            paramLabel = "DIR",
             description = "Where policy updates over the inline limit are written (default: ${DEFAULT-VALUE}).")
     Path policyDir;
 
-    @Option(names = "--advantages-topic", paramLabel = "TOPIC",
+    @Option(
+            names = "--advantages-topic",
+            paramLabel = "TOPIC",
             description = "Train from this topic (e.g. a replay's) instead of the catalog's advantages topic.")
     String advantagesTopic;
 
     @Option(names = "--metrics-port", defaultValue = "0", description = "Prometheus metrics port (default: off).")
     int metricsPort;
 
-    @Option(names = "--start-at-end",
+    @Option(
+            names = "--start-at-end",
             description = "Without a learner checkpoint, train only on groups that arrive from now on.")
     boolean startAtEnd;
 
@@ -53,7 +71,10 @@ final class LearnerCommand implements Callable<Integer> {
      * step history and drop counters back (neither is on a topic), and the demo must not feed prompts
      * before the learner has taken its start position.
      */
-    @Option(names = "--status-dir", paramLabel = "DIR", hidden = true,
+    @Option(
+            names = "--status-dir",
+            paramLabel = "DIR",
+            hidden = true,
             description = "For the demo's --processes mode, which has no other channel back from this JVM: write a "
                     + "ready file once positioned, one JSON line per step and the drop counters here.")
     Path statusDir;
@@ -62,23 +83,37 @@ final class LearnerCommand implements Callable<Integer> {
     @SuppressWarnings("try") // the shutdown hook closes the learner early on SIGTERM; the try closes it otherwise
     public Integer call() throws Exception {
         TopicsCommand.requireBootstrap(kafka);
-        String topic = advantagesTopic != null ? advantagesTopic : kafka.catalog().advantages().name();
+        String topic = advantagesTopic != null
+                ? advantagesTopic
+                : kafka.catalog().advantages().name();
         try (Admin admin = Admin.create(kafka.settings().asMap())) {
-            new TopicAdmin(admin, kafka.replicationFactor).ensure(List.of(kafka.catalog().advantages().named(topic),
-                    kafka.catalog().policy(), kafka.catalog().deadLetters()));
+            new TopicAdmin(admin, kafka.replicationFactor)
+                    .ensure(List.of(
+                            kafka.catalog().advantages().named(topic),
+                            kafka.catalog().policy(),
+                            kafka.catalog().deadLetters()));
         }
         try (MetricsEndpoint metrics = new MetricsEndpoint(metricsPort);
                 Policy ref = Policy.load(reference != null ? reference : checkpoint);
-                LearnerService learner = new LearnerService(kafka.settings(), kafka.catalog(), topic,
-                        Policy.load(checkpoint), ref, options.settings(learnerCheckpoint, policyDir, startAtEnd),
-                        metrics.registry(), System::currentTimeMillis)) {
+                LearnerService learner = new LearnerService(
+                        kafka.settings(),
+                        kafka.catalog(),
+                        topic,
+                        Policy.load(checkpoint),
+                        ref,
+                        options.settings(learnerCheckpoint, policyDir, startAtEnd),
+                        metrics.registry(),
+                        System::currentTimeMillis)) {
             LearnerStatusDir status = statusDir == null ? null : new LearnerStatusDir(statusDir);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                learner.close();
-                if (status != null) {
-                    status.writeCounters(LearnerCounters.of(metrics.registry()));
-                }
-            }, "learner-shutdown"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                learner.close();
+                                if (status != null) {
+                                    status.writeCounters(LearnerCounters.of(metrics.registry()));
+                                }
+                            },
+                            "learner-shutdown"));
             if (status != null) {
                 learner.onStep(status.recorder(metrics.registry()));
                 status.announceReady(learner);

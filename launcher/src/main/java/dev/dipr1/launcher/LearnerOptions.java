@@ -23,7 +23,9 @@ final class LearnerOptions {
     @Option(names = "--beta", description = "KL weight (default: ${DEFAULT-VALUE}).")
     float beta = GrpoLoss.Settings.DEFAULT_BETA;
 
-    @Option(names = "--max-staleness", description = "Drop groups more than this many versions old; 0 = synchronous (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-staleness",
+            description = "Drop groups more than this many versions old; 0 = synchronous (default: ${DEFAULT-VALUE}).")
     int maxStaleness = LearnerSettings.DEFAULT_MAX_STALENESS;
 
     @Option(names = "--keep-zero-variance", description = "Train on zero-variance groups too (default: drop them).")
@@ -35,15 +37,30 @@ final class LearnerOptions {
     @Option(names = "--checkpoint-every", description = "Checkpoint every N steps (default: ${DEFAULT-VALUE}).")
     int checkpointEvery = LearnerSettings.DEFAULT_CHECKPOINT_EVERY;
 
-    @Option(names = "--inline-limit", description = "Largest policy update sent inline, in bytes (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--inline-limit",
+            description = "Largest policy update sent inline, in bytes (default: ${DEFAULT-VALUE}).")
     int inlineLimit = LearnerSettings.DEFAULT_INLINE_LIMIT;
 
-    @Option(names = "--max-steps", description = "Stop after N steps; 0 = run until stopped (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-steps",
+            description = "Stop after N steps; 0 = run until stopped (default: ${DEFAULT-VALUE}).")
     int maxSteps = LearnerSettings.DEFAULT_MAX_STEPS;
 
     LearnerSettings settings(Path checkpointPath, Path policyDir, boolean startAtEnd) {
-        return new LearnerSettings(batchGroups, innerIterations, lr, new GrpoLoss.Settings(clipEpsilon, beta),
-                maxStaleness, !keepZeroVariance, publishEvery, checkpointEvery, checkpointPath, policyDir, inlineLimit,
-                maxSteps, startAtEnd);
+        return new LearnerSettings(
+                batchGroups,
+                innerIterations,
+                lr,
+                new GrpoLoss.Settings(clipEpsilon, beta),
+                maxStaleness,
+                !keepZeroVariance,
+                publishEvery,
+                checkpointEvery,
+                checkpointPath,
+                policyDir,
+                inlineLimit,
+                maxSteps,
+                startAtEnd);
     }
 }

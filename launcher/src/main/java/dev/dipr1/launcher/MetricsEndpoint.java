@@ -28,7 +28,8 @@ final class MetricsEndpoint implements AutoCloseable {
         try {
             server = HttpServer.create(new InetSocketAddress(port), 0);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot serve metrics on port " + port + ": choose another --metrics-port", e);
+            throw new UncheckedIOException(
+                    "cannot serve metrics on port " + port + ": choose another --metrics-port", e);
         }
         server.createContext("/metrics", exchange -> {
             byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);

@@ -1,7 +1,5 @@
 package dev.dipr1.launcher;
 
-import org.apache.kafka.streams.KafkaStreams;
-import java.util.concurrent.TimeUnit;
 import dev.dipr1.demo.RewardStreams;
 import dev.dipr1.rewardstream.RewardStatistics;
 import dev.dipr1.rewardstream.RewardStreamService;
@@ -11,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -18,29 +18,45 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Runs the reward stream as a service. */
-@Command(name = "rewards", mixinStandardHelpOptions = true,
+@Command(
+        name = "rewards",
+        mixinStandardHelpOptions = true,
         description = "Run the reward stream: rollouts joined with annotations, scored, advantages out "
                 + "(exactly-once). Start more instances to share the rollout partitions.")
 final class RewardsCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RewardsCommand.class);
 
-    @Mixin KafkaOptions kafka;
-    @Mixin RewardOptions rewards;
+    @Mixin
+    KafkaOptions kafka;
 
-    @Option(names = "--annotation-wait", paramLabel = "SECONDS", defaultValue = "30",
+    @Mixin
+    RewardOptions rewards;
+
+    @Option(
+            names = "--annotation-wait",
+            paramLabel = "SECONDS",
+            defaultValue = "30",
             description = "How long to hold a group whose annotation has not arrived before dead-lettering it "
                     + "(default: ${DEFAULT-VALUE}).")
     long annotationWaitSeconds;
 
-    @Option(names = "--advantages-topic", paramLabel = "TOPIC",
+    @Option(
+            names = "--advantages-topic",
+            paramLabel = "TOPIC",
             description = "Write scored groups here instead of the catalog's advantages topic.")
     String advantagesTopic;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", description = "Kafka Streams state directory (default: a temporary one).")
+    @Option(
+            names = "--state-dir",
+            paramLabel = "DIR",
+            description = "Kafka Streams state directory (default: a temporary one).")
     Path stateDir;
 
-    @Option(names = "--metrics-port", paramLabel = "N", defaultValue = "0",
+    @Option(
+            names = "--metrics-port",
+            paramLabel = "N",
+            defaultValue = "0",
             description = "Serve Prometheus metrics on this port (default: off).")
     int metricsPort;
 
@@ -50,11 +66,18 @@ final class RewardsCommand implements Callable<Integer> {
         RewardStreamSettings settings = RewardStreamSettings.defaults(rewards.config())
                 .withAnnotationWait(Duration.ofSeconds(annotationWaitSeconds));
         ClientSettings client = kafka.settings();
-        LOG.info("reward stream starting with Kafka settings {} and reward config {}", client.redacted(),
+        LOG.info(
+                "reward stream starting with Kafka settings {} and reward config {}",
+                client.redacted(),
                 settings.rewards().toJson());
         CountDownLatch stop = new CountDownLatch(1);
         try (MetricsEndpoint metrics = new MetricsEndpoint(metricsPort);
-                RewardStreamService service = RewardStreams.start(client, kafka.catalog(), settings, advantagesTopic, stateDir,
+                RewardStreamService service = RewardStreams.start(
+                        client,
+                        kafka.catalog(),
+                        settings,
+                        advantagesTopic,
+                        stateDir,
                         new RewardStatistics(metrics.registry()))) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "rewards-shutdown"));
             // a Streams instance in ERROR processes nothing more: exit with a message instead of idling

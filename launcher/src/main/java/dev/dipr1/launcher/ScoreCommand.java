@@ -12,22 +12,28 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** Scores groups given as JSON Lines on stdin. */
-@Command(name = "score", mixinStandardHelpOptions = true,
-        description = {"Score groups of completions read as JSON Lines on stdin; one JSON line out per group.",
+@Command(
+        name = "score",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Score groups of completions read as JSON Lines on stdin; one JSON line out per group.",
             "In:  {\"id\": \"...\", \"width\": W, \"height\": H, \"gt\": [[x1,y1,x2,y2], ...], "
                     + "\"ignore\": [[...]], \"completions\": [\"...\", ...]}",
             "Out: {\"id\": \"...\", \"zero_variance\": false, \"rewards\": [{\"format\": f, \"look\": l, "
                     + "\"accuracy\": a, \"total\": t, \"advantage\": A}, ...]}",
-            "A malformed line is reported on stderr with its line number and skipped; the exit status is then 1."})
+            "A malformed line is reported on stderr with its line number and skipped; the exit status is then 1."
+        })
 final class ScoreCommand implements Callable<Integer> {
 
-    @Mixin RewardOptions rewards;
+    @Mixin
+    RewardOptions rewards;
 
     @Override
     public Integer call() throws Exception {
         var config = rewards.config();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)));
+        PrintWriter out =
+                new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)));
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         JsonlScorer.Summary s = JsonlScorer.run(in, out, err, config);
         out.flush();

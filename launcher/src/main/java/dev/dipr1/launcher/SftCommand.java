@@ -15,7 +15,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Supervised warm start. */
-@Command(name = "sft", mixinStandardHelpOptions = true,
+@Command(
+        name = "sft",
+        mixinStandardHelpOptions = true,
         description = "Supervised fine-tuning (teacher forcing) on synthetic train scenes: the RL starting point.")
 final class SftCommand implements Callable<Integer> {
 
@@ -27,10 +29,16 @@ final class SftCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of weights and data (default: ${DEFAULT-VALUE}).")
     long seed = DEFAULTS.seed();
 
-    @Option(names = "--init", paramLabel = "FILE", description = "Continue from this checkpoint instead of fresh weights.")
+    @Option(
+            names = "--init",
+            paramLabel = "FILE",
+            description = "Continue from this checkpoint instead of fresh weights.")
     Path init;
 
-    @Option(names = "--steps", paramLabel = "N", description = "Optimisation steps (default: ${DEFAULT-VALUE}, the calibrated run).")
+    @Option(
+            names = "--steps",
+            paramLabel = "N",
+            description = "Optimisation steps (default: ${DEFAULT-VALUE}, the calibrated run).")
     int steps = DEFAULTS.steps();
 
     @Option(names = "--batch", paramLabel = "N", description = "Batch size (default: ${DEFAULT-VALUE}).")
@@ -42,13 +50,18 @@ final class SftCommand implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "N", description = "Warm-up steps (default: ${DEFAULT-VALUE}).")
     int warmup = DEFAULTS.warmupSteps();
 
-    @Option(names = "--max-minutes", paramLabel = "M", description = "Stop after this many minutes (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-minutes",
+            paramLabel = "M",
+            description = "Stop after this many minutes (default: ${DEFAULT-VALUE}).")
     double maxMinutes = DEFAULTS.maxMinutes();
 
     @Option(names = "--plot", paramLabel = "PNG", description = "Loss curve (default: next to --out).")
     Path plot;
 
-    @Option(names = "--if-missing", description = "Do nothing when --out already exists (for deployments that run SFT once).")
+    @Option(
+            names = "--if-missing",
+            description = "Do nothing when --out already exists (for deployments that run SFT once).")
     boolean ifMissing;
 
     @Override
@@ -61,8 +74,9 @@ final class SftCommand implements Callable<Integer> {
         List<Double> losses = train(init, s, out);
         Path png = plot != null ? plot : out.resolveSibling(out.getFileName() + ".loss.png");
         Charts.lines(png, "SFT loss", "step", "loss (nats/token)", Map.of("loss", losses));
-        System.out.printf("SFT: %d steps, final loss %.4f; checkpoint %s, loss curve %s%n", losses.size(),
-                losses.get(losses.size() - 1), out, png);
+        System.out.printf(
+                "SFT: %d steps, final loss %.4f; checkpoint %s, loss curve %s%n",
+                losses.size(), losses.get(losses.size() - 1), out, png);
         return 0;
     }
 

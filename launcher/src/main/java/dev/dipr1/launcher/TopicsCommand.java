@@ -10,7 +10,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** Creates or describes the topics of the catalog. */
-@Command(name = "topics", mixinStandardHelpOptions = true,
+@Command(
+        name = "topics",
+        mixinStandardHelpOptions = true,
         description = "Create or describe the pipeline's topics.",
         subcommands = {TopicsCommand.Create.class, TopicsCommand.Describe.class})
 final class TopicsCommand implements Runnable {
@@ -23,32 +25,40 @@ final class TopicsCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: create or describe");
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true,
+    @Command(
+            name = "create",
+            mixinStandardHelpOptions = true,
             description = "Create the missing topics with the catalog's settings (idempotent); "
                     + "fails if an existing topic has incompatible settings.")
     static final class Create implements Callable<Integer> {
-        @Mixin KafkaOptions kafka;
+        @Mixin
+        KafkaOptions kafka;
 
         @Override
         public Integer call() {
             requireBootstrap(kafka);
             try (Admin admin = Admin.create(kafka.settings().asMap())) {
-                print(new TopicAdmin(admin, kafka.replicationFactor).ensure(kafka.catalog().all()));
+                print(new TopicAdmin(admin, kafka.replicationFactor)
+                        .ensure(kafka.catalog().all()));
             }
             return 0;
         }
     }
 
-    @Command(name = "describe", mixinStandardHelpOptions = true,
+    @Command(
+            name = "describe",
+            mixinStandardHelpOptions = true,
             description = "Show each catalog topic as it is on the cluster and how it differs from the catalog.")
     static final class Describe implements Callable<Integer> {
-        @Mixin KafkaOptions kafka;
+        @Mixin
+        KafkaOptions kafka;
 
         @Override
         public Integer call() {
             requireBootstrap(kafka);
             try (Admin admin = Admin.create(kafka.settings().asMap())) {
-                List<TopicStatus> statuses = new TopicAdmin(admin, kafka.replicationFactor).describe(kafka.catalog().all());
+                List<TopicStatus> statuses = new TopicAdmin(admin, kafka.replicationFactor)
+                        .describe(kafka.catalog().all());
                 print(statuses);
                 return statuses.stream().anyMatch(s -> s.state() == TopicStatus.State.INCOMPATIBLE) ? 1 : 0;
             }

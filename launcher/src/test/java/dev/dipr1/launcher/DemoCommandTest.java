@@ -38,8 +38,20 @@ class DemoCommandTest {
 
     @Test
     void givenOptionsReachThePlan() {
-        DemoPlan plan = parse("--rl-minutes", "2.5", "--group-size", "4", "--temperature", "1.1", "--lambda", "1,1,1",
-                "--no-sft-more", "--processes", "--out", "o").plan();
+        DemoPlan plan = parse(
+                        "--rl-minutes",
+                        "2.5",
+                        "--group-size",
+                        "4",
+                        "--temperature",
+                        "1.1",
+                        "--lambda",
+                        "1,1,1",
+                        "--no-sft-more",
+                        "--processes",
+                        "--out",
+                        "o")
+                .plan();
 
         assertEquals(DemoSettings.standard().withRlMinutes(2.5), plan.size());
         assertEquals(new SamplingSettings(4, 1.1f), plan.sampling());

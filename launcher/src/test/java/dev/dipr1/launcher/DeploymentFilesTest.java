@@ -75,12 +75,15 @@ class DeploymentFilesTest {
                 String source = parts[2];
                 assertTrue(source.startsWith("/src/"), source);
                 // Built artifacts: the launcher jar name and its lib/ folder come from launcher/pom.xml.
-                assertTrue(source.equals("/src/launcher/target/launcher.jar") || source.equals("/src/launcher/target/lib"),
+                assertTrue(
+                        source.equals("/src/launcher/target/launcher.jar") || source.equals("/src/launcher/target/lib"),
                         "unknown build output " + source);
                 continue;
             }
             for (int i = 1; i < parts.length - 1; i++) {
-                assertTrue(Files.exists(ROOT.resolve(parts[i])), "Dockerfile copies " + parts[i] + " which does not exist");
+                assertTrue(
+                        Files.exists(ROOT.resolve(parts[i])),
+                        "Dockerfile copies " + parts[i] + " which does not exist");
                 copies++;
             }
         }
@@ -89,7 +92,8 @@ class DeploymentFilesTest {
         for (String module : pom.split("<module>")) {
             if (module.contains("</module>")) {
                 String name = module.substring(0, module.indexOf("</module>"));
-                assertTrue(lines.stream().anyMatch(l -> l.strip().equals("COPY " + name + " " + name)),
+                assertTrue(
+                        lines.stream().anyMatch(l -> l.strip().equals("COPY " + name + " " + name)),
                         "Dockerfile does not copy module " + name);
             }
         }
@@ -141,11 +145,13 @@ class DeploymentFilesTest {
         for (Map<String, Object> d : docs) {
             if ("Deployment".equals(d.get("kind"))) {
                 deployments++;
-                Map<String, Object> pod = map(map(map(d.get("spec")).get("template")).get("spec"));
+                Map<String, Object> pod =
+                        map(map(map(d.get("spec")).get("template")).get("spec"));
                 for (Object c : list(pod.get("containers"))) {
                     Map<String, Object> container = map(c);
                     List<String> args = strings(container.get("args")).stream()
-                            .map(a -> a.replace("$(DIPR1_BOOTSTRAP_SERVERS)", "kafka:9092")).toList();
+                            .map(a -> a.replace("$(DIPR1_BOOTSTRAP_SERVERS)", "kafka:9092"))
+                            .toList();
                     parse("Deployment " + map(d.get("metadata")).get("name"), args);
                     for (Object env : list(container.get("envFrom"))) {
                         String cm = (String) map(map(env).get("configMapRef")).get("name");
@@ -164,8 +170,11 @@ class DeploymentFilesTest {
             }
         }
         assertEquals(3, deployments, "generator, reward-stream, learner");
-        Map<String, Object> learner = docs.stream().filter(d -> "Deployment/learner".equals(
-                d.get("kind") + "/" + map(d.get("metadata")).get("name"))).findFirst().orElseThrow();
+        Map<String, Object> learner = docs.stream()
+                .filter(d -> "Deployment/learner"
+                        .equals(d.get("kind") + "/" + map(d.get("metadata")).get("name")))
+                .findFirst()
+                .orElseThrow();
         assertEquals(1, map(learner.get("spec")).get("replicas"), "the learner is one process");
     }
 

@@ -37,10 +37,33 @@ class ProcessRlLoopIT {
         try (Policy p = Policy.initialise(PolicyConfig.tiny(), 4)) {
             p.save(sft);
         }
-        LearnerSettings ls = new LearnerSettings(2, 1, 1e-4f, GrpoLoss.Settings.defaults(), 4, true, 1, 1,
-                dir.resolve("learner.ckpt"), dir.resolve("policies"), 1 << 24, 0, true);
-        RlLoop.Config config = new RlLoop.Config(kafka, catalog, sft, ls, 1, 4, 1f, 1, 0,
-                SyntheticScenes.generate(Split.TRAIN, 3, 0, 400), dir, RewardConfig.defaults());
+        LearnerSettings ls = new LearnerSettings(
+                2,
+                1,
+                1e-4f,
+                GrpoLoss.Settings.defaults(),
+                4,
+                true,
+                1,
+                1,
+                dir.resolve("learner.ckpt"),
+                dir.resolve("policies"),
+                1 << 24,
+                0,
+                true);
+        RlLoop.Config config = new RlLoop.Config(
+                kafka,
+                catalog,
+                sft,
+                ls,
+                1,
+                4,
+                1f,
+                1,
+                0,
+                SyntheticScenes.generate(Split.TRAIN, 3, 0, 400),
+                dir,
+                RewardConfig.defaults());
 
         // When
         RlLoop.Result r = ProcessRlLoop.run(config, new ChildJvm(Dipr1.class.getName()), Duration.ofSeconds(75), null);
@@ -50,8 +73,8 @@ class ProcessRlLoopIT {
         assertTrue(r.groupsGenerated() > 0, "the generator JVM produced groups");
         assertEquals(0, r.history().size(), "no step: every group had zero variance");
         assertTrue(r.counters().droppedZeroVariance() > 0, "the learner JVM's drops reached the demo: " + r.counters());
-        assertTrue(r.counters().droppedZeroVariance() <= r.groupsGenerated(), r.counters() + " of "
-                + r.groupsGenerated());
+        assertTrue(
+                r.counters().droppedZeroVariance() <= r.groupsGenerated(), r.counters() + " of " + r.groupsGenerated());
         assertEquals(0, r.counters().droppedStale());
         assertEquals(0, r.counters().droppedDuplicate());
     }

@@ -36,16 +36,26 @@ class PythonInteropIT {
         try (Admin admin = Admin.create(kafka.asMap())) {
             new TopicAdmin(admin, (short) 1).ensure(catalog.all());
         }
-        try (KafkaProducer<String, ScoredGroup> p = new KafkaProducer<>(kafka.asMap(),
-                catalog.advantages().keySerde().serializer(), catalog.advantages().valueSerde().serializer())) {
+        try (KafkaProducer<String, ScoredGroup> p = new KafkaProducer<>(
+                kafka.asMap(),
+                catalog.advantages().keySerde().serializer(),
+                catalog.advantages().valueSerde().serializer())) {
             for (int i = 0; i < 3; i++) {
                 p.send(new ProducerRecord<>(catalog.advantages().name(), "g" + i, SampleRecords.scoredGroup("g" + i)))
                         .get(30, TimeUnit.SECONDS);
             }
         }
-        Process py = new ProcessBuilder(PYTHON, ROOT.resolve("examples/read_advantages.py").toString(),
-                "--bootstrap-servers", kafka.bootstrapServers(), "--topic", catalog.advantages().name(),
-                "--timeout", "60").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process py = new ProcessBuilder(
+                        PYTHON,
+                        ROOT.resolve("examples/read_advantages.py").toString(),
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--topic",
+                        catalog.advantages().name(),
+                        "--timeout",
+                        "60")
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String out = new String(py.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(py.waitFor(120, TimeUnit.SECONDS));
         assertEquals(0, py.exitValue(), out);
@@ -53,14 +63,20 @@ class PythonInteropIT {
         assertEquals(3, lines.size(), out);
         for (int i = 0; i < 3; i++) {
             String g = "g" + i;
-            assertTrue(lines.stream().anyMatch(l -> l.contains("\"group_id\": \"" + g + "\"")
-                    && l.contains("\"advantages\": [0.0]") && l.contains("\"policy_version\": 3")), out);
+            assertTrue(
+                    lines.stream()
+                            .anyMatch(l -> l.contains("\"group_id\": \"" + g + "\"")
+                                    && l.contains("\"advantages\": [0.0]")
+                                    && l.contains("\"policy_version\": 3")),
+                    out);
         }
     }
 
     static boolean pythonHasModules() {
         try {
-            Process p = new ProcessBuilder(PYTHON, "-c", "import confluent_kafka, avro.io").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(PYTHON, "-c", "import confluent_kafka, avro.io")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (Exception e) {

@@ -34,8 +34,20 @@ class ServiceArgsTest {
     @Test
     void learnerArgumentsCarryEverySetting() {
         // Unusual values everywhere, so a dropped or swapped option cannot parse back to the same record.
-        LearnerSettings s = new LearnerSettings(5, 3, 3.3e-5f, new GrpoLoss.Settings(0.27f, 0.013f), 2, false, 3, 7,
-                Path.of("/tmp/run/learner.ckpt"), Path.of("/tmp/run/policies"), 123_457, 11, true);
+        LearnerSettings s = new LearnerSettings(
+                5,
+                3,
+                3.3e-5f,
+                new GrpoLoss.Settings(0.27f, 0.013f),
+                2,
+                false,
+                3,
+                7,
+                Path.of("/tmp/run/learner.ckpt"),
+                Path.of("/tmp/run/policies"),
+                123_457,
+                11,
+                true);
 
         LearnerCommand cmd = parse(args.learner(Path.of("/tmp/run/sft.ckpt"), s, Path.of("/tmp/run/status")));
 
@@ -47,8 +59,20 @@ class ServiceArgsTest {
 
     @Test
     void learnerDefaultsParseBackToo() {
-        LearnerSettings s = new LearnerSettings(8, 1, 1e-4f, GrpoLoss.Settings.defaults(), 4, true, 1, 10,
-                Path.of("learner.ckpt"), Path.of("policies"), 1 << 20, 0, false);
+        LearnerSettings s = new LearnerSettings(
+                8,
+                1,
+                1e-4f,
+                GrpoLoss.Settings.defaults(),
+                4,
+                true,
+                1,
+                10,
+                Path.of("learner.ckpt"),
+                Path.of("policies"),
+                1 << 20,
+                0,
+                false);
 
         LearnerCommand cmd = parse(args.learner(Path.of("sft.ckpt"), s, Path.of("status")));
 
@@ -83,8 +107,8 @@ class ServiceArgsTest {
     void sftArgumentsCarryEverySetting() {
         SftSettings s = new SftSettings(417, 24, 2e-4f, 20, 7920, 1.0 / 3);
 
-        SftCommand cmd = parse(ServiceArgs.sft(Path.of("/tmp/run/sft.ckpt"), s, Path.of("/tmp/run/more.ckpt"),
-                Path.of("/tmp/run/more.png")));
+        SftCommand cmd = parse(ServiceArgs.sft(
+                Path.of("/tmp/run/sft.ckpt"), s, Path.of("/tmp/run/more.ckpt"), Path.of("/tmp/run/more.png")));
 
         assertEquals(s, cmd.settings());
         assertEquals(Path.of("/tmp/run/sft.ckpt"), cmd.init);

@@ -1,10 +1,10 @@
 package dev.dipr1.learner;
 
+import dev.dipr1.scenes.PngImages;
+import dev.dipr1.scenes.Scene;
 import dev.dipr1.schemas.Completion;
 import dev.dipr1.schemas.RolloutGroup;
 import dev.dipr1.schemas.ScoredGroup;
-import dev.dipr1.scenes.PngImages;
-import dev.dipr1.scenes.Scene;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -24,8 +24,14 @@ import org.slf4j.LoggerFactory;
  * @param temperature the sampling temperature of the first group, used for the whole batch
  * @param maxLength the longest row
  */
-public record BatchTensors(float[][] images, int[][] tokens, float[][] oldLogProbs, float[] advantages,
-        int[] lengths, float temperature, int maxLength) {
+public record BatchTensors(
+        float[][] images,
+        int[][] tokens,
+        float[][] oldLogProbs,
+        float[] advantages,
+        int[] lengths,
+        float temperature,
+        int maxLength) {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchTensors.class);
 
@@ -78,8 +84,12 @@ public record BatchTensors(float[][] images, int[][] tokens, float[][] oldLogPro
         for (ScoredGroup g : groups) {
             RolloutGroup r = g.getRollout();
             if (r.getTemperature() != temperature) {
-                LOG.warn("group {} was sampled at temperature {}, the batch at {}: its ratios use {}",
-                        r.getGroupId(), r.getTemperature(), temperature, temperature);
+                LOG.warn(
+                        "group {} was sampled at temperature {}, the batch at {}: its ratios use {}",
+                        r.getGroupId(),
+                        r.getTemperature(),
+                        temperature,
+                        temperature);
             }
             float[] chw = pixels(r);
             for (int i = 0; i < r.getCompletions().size(); i++) {
@@ -98,8 +108,14 @@ public record BatchTensors(float[][] images, int[][] tokens, float[][] oldLogPro
         for (int len : lengths) {
             max = Math.max(max, len);
         }
-        return new BatchTensors(images.toArray(float[][]::new), tokens.toArray(int[][]::new),
-                old.toArray(float[][]::new), toArray(adv), lengths, temperature, max);
+        return new BatchTensors(
+                images.toArray(float[][]::new),
+                tokens.toArray(int[][]::new),
+                old.toArray(float[][]::new),
+                toArray(adv),
+                lengths,
+                temperature,
+                max);
     }
 
     private static float[] pixels(RolloutGroup r) {

@@ -67,8 +67,8 @@ public final class GroupFilter {
 
     /** Judges a scored group against the learner's current policy version. */
     public Decision judge(ScoredGroup group, long currentVersion) {
-        return judge(group.getGroupId(), group.getRollout().getPolicyVersion(), group.getZeroVariance(),
-                currentVersion);
+        return judge(
+                group.getGroupId(), group.getRollout().getPolicyVersion(), group.getZeroVariance(), currentVersion);
     }
 
     /**

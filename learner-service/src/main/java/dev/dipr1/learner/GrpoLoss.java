@@ -34,8 +34,8 @@ public final class GrpoLoss {
 
         public Settings {
             if (!(clipEpsilon > 0 && clipEpsilon < 1)) {
-                throw new IllegalArgumentException("--clip-epsilon must be in (0, 1), was " + clipEpsilon + ": try "
-                        + DEFAULT_CLIP_EPSILON);
+                throw new IllegalArgumentException(
+                        "--clip-epsilon must be in (0, 1), was " + clipEpsilon + ": try " + DEFAULT_CLIP_EPSILON);
             }
             if (!(beta >= 0 && beta <= MAX_BETA)) {
                 throw new IllegalArgumentException("--beta must be in [0, " + MAX_BETA + "], was " + beta
@@ -58,8 +58,8 @@ public final class GrpoLoss {
      * @param advantages one advantage per completion, [N]
      * @param mask 1 for real tokens, 0 for padding, [N, T]
      */
-    public static Output compute(NDArray logProbs, NDArray oldLogProbs, NDArray refLogProbs, NDArray advantages,
-            NDArray mask, Settings s) {
+    public static Output compute(
+            NDArray logProbs, NDArray oldLogProbs, NDArray refLogProbs, NDArray advantages, NDArray mask, Settings s) {
         NDArray a = advantages.expandDims(1);
         NDArray ratio = logProbs.sub(oldLogProbs).exp();
         NDArray unclipped = ratio.mul(a);

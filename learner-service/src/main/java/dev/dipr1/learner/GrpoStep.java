@@ -45,11 +45,16 @@ public final class GrpoStep {
      * @param optimizer updates {@code policy}'s parameters
      * @param innerIterations μ: gradient steps on the same batch
      */
-    public GrpoStep(Policy policy, Policy reference, AdamW optimizer, int innerIterations, float learningRate,
+    public GrpoStep(
+            Policy policy,
+            Policy reference,
+            AdamW optimizer,
+            int innerIterations,
+            float learningRate,
             GrpoLoss.Settings loss) {
         if (innerIterations < 1) {
-            throw new IllegalArgumentException("a GRPO step needs at least one inner iteration, was "
-                    + innerIterations);
+            throw new IllegalArgumentException(
+                    "a GRPO step needs at least one inner iteration, was " + innerIterations);
         }
         this.policy = policy;
         this.reference = reference;
@@ -74,12 +79,15 @@ public final class GrpoStep {
 
     private float[] referenceLogProbs(BatchTensors b) {
         try (NDManager m = NDManager.newBaseManager()) {
-            return reference.tokenLogProbs(m, b.images(), b.tokens(), b.temperature()).toFloatArray();
+            return reference
+                    .tokenLogProbs(m, b.images(), b.tokens(), b.temperature())
+                    .toFloatArray();
         }
     }
 
     private Result iterate(BatchTensors b, float[] refLogProbs) {
-        try (NDManager m = NDManager.newBaseManager(); NDScope scope = new NDScope()) {
+        try (NDManager m = NDManager.newBaseManager();
+                NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             GrpoLoss.Output out;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {

@@ -77,7 +77,8 @@ public record LearnerCheckpoint(
             }
             int format = in.readInt();
             if (format != FORMAT) {
-                throw new IOException(file + " has learner checkpoint format " + format + "; this build reads " + FORMAT);
+                throw new IOException(
+                        file + " has learner checkpoint format " + format + "; this build reads " + FORMAT);
             }
             long step = in.readLong();
             long version = in.readLong();

@@ -32,7 +32,8 @@ final class LearnerMetrics {
         for (GroupFilter.DropReason reason : GroupFilter.DropReason.values()) {
             dropped.put(reason, registry.counter("batch/dropped", "reason", reason.tag()));
         }
-        this.staleness = DistributionSummary.builder("rollout/staleness").serviceLevelObjectives(STALENESS_BUCKETS)
+        this.staleness = DistributionSummary.builder("rollout/staleness")
+                .serviceLevelObjectives(STALENESS_BUCKETS)
                 .register(registry);
         registry.gauge("throughput/samples_per_s", samplesPerSecond, AtomicReference::get);
     }
@@ -43,9 +44,9 @@ final class LearnerMetrics {
         if (decision.zeroVariance()) {
             zeroVarianceGroups++;
         }
-        decision.dropReason().ifPresentOrElse(
-                reason -> dropped.get(reason).increment(),
-                () -> staleness.record(decision.staleness()));
+        decision.dropReason()
+                .ifPresentOrElse(
+                        reason -> dropped.get(reason).increment(), () -> staleness.record(decision.staleness()));
     }
 
     /** Zero-variance groups among all groups judged so far (0 before the first). */
@@ -64,9 +65,19 @@ final class LearnerMetrics {
         registry.summary("reward/look").record(s.rewardLook());
         registry.summary("reward/accuracy").record(s.rewardAccuracy());
         registry.summary("batch/zero_variance_fraction").record(s.zeroVarianceFraction());
-        LOG.info(String.format("step %d (policy v%d): loss %.4f kl %.4f clip %.3f | reward format %.3f look %.3f "
+        LOG.info(String.format(
+                "step %d (policy v%d): loss %.4f kl %.4f clip %.3f | reward format %.3f look %.3f "
                         + "accuracy %.3f | staleness %s | zero-variance %.0f%% | %.1f samples/s",
-                s.step(), s.policyVersion(), s.policyLoss(), s.kl(), s.clipRatio(), s.rewardFormat(), s.rewardLook(),
-                s.rewardAccuracy(), s.staleness(), 100 * s.zeroVarianceFraction(), s.samples() / s.seconds()));
+                s.step(),
+                s.policyVersion(),
+                s.policyLoss(),
+                s.kl(),
+                s.clipRatio(),
+                s.rewardFormat(),
+                s.rewardLook(),
+                s.rewardAccuracy(),
+                s.staleness(),
+                100 * s.zeroVarianceFraction(),
+                s.samples() / s.seconds()));
     }
 }

@@ -68,7 +68,7 @@ public final class LearnerService implements AutoCloseable {
     private final List<StepStats> history = Collections.synchronizedList(new ArrayList<>());
     private final Map<Integer, Long> nextOffsets = new TreeMap<>();
     private final List<ScoredGroup> pending = new ArrayList<>();
-    private volatile java.util.function.Consumer<StepStats> stepListener = s -> { };
+    private volatile java.util.function.Consumer<StepStats> stepListener = s -> {};
 
     private long step;
     private long version;
@@ -83,16 +83,24 @@ public final class LearnerService implements AutoCloseable {
      * @param registry where the learner's meters go
      * @param clock the time stamped on policy updates and dead letters, in ms
      */
-    public LearnerService(ClientSettings kafka, TopicCatalog catalog, String advantagesTopic, Policy initial,
-            Policy reference, LearnerSettings settings, MeterRegistry registry, LongSupplier clock) throws IOException {
+    public LearnerService(
+            ClientSettings kafka,
+            TopicCatalog catalog,
+            String advantagesTopic,
+            Policy initial,
+            Policy reference,
+            LearnerSettings settings,
+            MeterRegistry registry,
+            LongSupplier clock)
+            throws IOException {
         this.catalog = catalog;
         this.advantagesTopic = advantagesTopic;
         this.settings = settings;
         this.policy = initial;
         this.clock = clock;
         this.optimizer = AdamW.defaults();
-        this.grpoStep = new GrpoStep(initial, reference, optimizer, settings.innerIterations(),
-                settings.learningRate(), settings.loss());
+        this.grpoStep = new GrpoStep(
+                initial, reference, optimizer, settings.innerIterations(), settings.learningRate(), settings.loss());
         this.filter = new GroupFilter(settings.maxStaleness(), settings.skipZeroVariance(), recentIds);
         this.version = initial.version();
         restoreIfCheckpointed();
@@ -102,12 +110,14 @@ public final class LearnerService implements AutoCloseable {
     }
 
     private static KafkaConsumer<String, byte[]> newConsumer(ClientSettings kafka, TopicCatalog catalog) {
-        return KafkaClients.rawConsumer(kafka, catalog.prefix() + "learner",
-                Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 64));
+        return KafkaClients.rawConsumer(
+                kafka, catalog.prefix() + "learner", Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 64));
     }
 
     private static KafkaProducer<String, byte[]> newProducer(ClientSettings kafka, TopicCatalog catalog) {
-        return KafkaClients.rawProducer(kafka, catalog.prefix() + "learner-producer",
+        return KafkaClients.rawProducer(
+                kafka,
+                catalog.prefix() + "learner-producer",
                 Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 32 * 1024 * 1024));
     }
 
@@ -130,7 +140,11 @@ public final class LearnerService implements AutoCloseable {
         policy.setVersion(version);
         nextOffsets.putAll(ck.nextOffsets());
         recentIds.rememberAll(ck.recentGroupIds());
-        LOG.info("learner resumed from {}: step {}, policy v{}, offsets {}", settings.checkpointPath(), step, version,
+        LOG.info(
+                "learner resumed from {}: step {}, policy v{}, offsets {}",
+                settings.checkpointPath(),
+                step,
+                version,
                 nextOffsets);
     }
 
@@ -139,7 +153,8 @@ public final class LearnerService implements AutoCloseable {
         started = true;
         try {
             List<TopicPartition> parts = consumer.partitionsFor(advantagesTopic, Duration.ofSeconds(60)).stream()
-                    .map(pi -> new TopicPartition(pi.topic(), pi.partition())).toList();
+                    .map(pi -> new TopicPartition(pi.topic(), pi.partition()))
+                    .toList();
             consumer.assign(parts);
             for (TopicPartition tp : parts) {
                 Long next = nextOffsets.get(tp.partition());
@@ -153,8 +168,13 @@ public final class LearnerService implements AutoCloseable {
                 }
             }
             positioned.countDown();
-            LOG.info("learner reading {} from step {} (policy v{}), B={} groups, K={}, max staleness {}",
-                    advantagesTopic, step, version, settings.batchGroups(), settings.publishEvery(),
+            LOG.info(
+                    "learner reading {} from step {} (policy v{}), B={} groups, K={}, max staleness {}",
+                    advantagesTopic,
+                    step,
+                    version,
+                    settings.batchGroups(),
+                    settings.publishEvery(),
                     settings.maxStaleness());
             while (running.get() && !done()) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
@@ -205,9 +225,14 @@ public final class LearnerService implements AutoCloseable {
     private void logDrop(ScoredGroup g, GroupFilter.Decision d) {
         switch (d.dropReason().orElseThrow()) {
             case DUPLICATE -> LOG.info("dropped group {}: already applied (a redone prompt)", g.getGroupId());
-            case STALE -> LOG.debug("dropped group {}: policy v{} is {} versions behind v{} (max staleness {})",
-                    g.getGroupId(), g.getRollout().getPolicyVersion(), d.staleness(), version,
-                    settings.maxStaleness());
+            case STALE ->
+                LOG.debug(
+                        "dropped group {}: policy v{} is {} versions behind v{} (max staleness {})",
+                        g.getGroupId(),
+                        g.getRollout().getPolicyVersion(),
+                        d.staleness(),
+                        version,
+                        settings.maxStaleness());
             case ZERO_VARIANCE -> LOG.debug("dropped group {}: all rewards equal (zero variance)", g.getGroupId());
         }
     }
@@ -226,8 +251,8 @@ public final class LearnerService implements AutoCloseable {
         }
         step++;
         double seconds = (System.nanoTime() - t0) / 1e9;
-        StepStats s = StepStats.of(step, version, groups, batch.samples(), result, metrics.zeroVarianceFraction(),
-                seconds);
+        StepStats s =
+                StepStats.of(step, version, groups, batch.samples(), result, metrics.zeroVarianceFraction(), seconds);
         history.add(s);
         metrics.stepTaken(s);
         stepListener.accept(s);
@@ -244,11 +269,22 @@ public final class LearnerService implements AutoCloseable {
         version++;
         policy.setVersion(version);
         try {
-            PolicyUpdate u = PolicyUpdates.create(policy.toBytes(), Policy.MAGIC + "/" + Policy.FORMAT_VERSION, version,
-                    step, settings.inlineLimit(), settings.policyDir(), clock.getAsLong());
-            producer.send(new ProducerRecord<>(catalog.policy().name(), TopicCatalog.policyKey(),
-                    Serdes.POLICY_UPDATE.encode(u))).get(60, TimeUnit.SECONDS);
-            LOG.info("published policy v{} at step {} ({} bytes {})", version, step, u.getSizeBytes(),
+            PolicyUpdate u = PolicyUpdates.create(
+                    policy.toBytes(),
+                    Policy.MAGIC + "/" + Policy.FORMAT_VERSION,
+                    version,
+                    step,
+                    settings.inlineLimit(),
+                    settings.policyDir(),
+                    clock.getAsLong());
+            producer.send(new ProducerRecord<>(
+                            catalog.policy().name(), TopicCatalog.policyKey(), Serdes.POLICY_UPDATE.encode(u)))
+                    .get(60, TimeUnit.SECONDS);
+            LOG.info(
+                    "published policy v{} at step {} ({} bytes {})",
+                    version,
+                    step,
+                    u.getSizeBytes(),
                     u.getWeights() != null ? "inline" : "at " + u.getWeightsUri());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write policy v" + version, e);
@@ -262,8 +298,15 @@ public final class LearnerService implements AutoCloseable {
             return;
         }
         try {
-            new LearnerCheckpoint(policy.toBytes(), optimizer.stateBytes(), step, version, advantagesTopic,
-                    new TreeMap<>(nextOffsets), recentIds.toList()).save(settings.checkpointPath());
+            new LearnerCheckpoint(
+                            policy.toBytes(),
+                            optimizer.stateBytes(),
+                            step,
+                            version,
+                            advantagesTopic,
+                            new TreeMap<>(nextOffsets),
+                            recentIds.toList())
+                    .save(settings.checkpointPath());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the learner checkpoint " + settings.checkpointPath(), e);
         }
@@ -335,5 +378,4 @@ public final class LearnerService implements AutoCloseable {
         }
         optimizer.close();
     }
-
 }

@@ -62,33 +62,55 @@ public record LearnerSettings(
     public static final int MAX_INLINE_LIMIT = TopicCatalog.POLICY_MAX_MESSAGE_BYTES - 1024 * 1024;
 
     public LearnerSettings {
-        require(batchGroups >= 1 && batchGroups <= MAX_BATCH_GROUPS, "--batch-groups must be in [1, "
-                + MAX_BATCH_GROUPS + "], was " + batchGroups + ": set it to the number of groups per step");
-        require(innerIterations >= 1 && innerIterations <= MAX_INNER_ITERATIONS, "--inner-iterations must be in [1, "
-                + MAX_INNER_ITERATIONS + "], was " + innerIterations + ": use 1 for one pass over each batch");
-        require(Float.isFinite(learningRate) && learningRate > 0 && learningRate <= MAX_LEARNING_RATE,
+        require(
+                batchGroups >= 1 && batchGroups <= MAX_BATCH_GROUPS,
+                "--batch-groups must be in [1, " + MAX_BATCH_GROUPS + "], was " + batchGroups
+                        + ": set it to the number of groups per step");
+        require(
+                innerIterations >= 1 && innerIterations <= MAX_INNER_ITERATIONS,
+                "--inner-iterations must be in [1, " + MAX_INNER_ITERATIONS + "], was " + innerIterations
+                        + ": use 1 for one pass over each batch");
+        require(
+                Float.isFinite(learningRate) && learningRate > 0 && learningRate <= MAX_LEARNING_RATE,
                 "--lr must be finite and in (0, " + MAX_LEARNING_RATE + "], was " + learningRate + ": try "
                         + DEFAULT_LEARNING_RATE);
         require(loss != null, "the GRPO loss settings are missing: pass GrpoLoss.Settings.defaults()");
-        require(maxStaleness >= 0, "--max-staleness must be >= 0, was " + maxStaleness
-                + ": use 0 for synchronous training");
-        require(publishEvery >= 1, "--publish-every must be at least 1, was " + publishEvery
-                + ": use 1 to publish after every step");
-        require(checkpointEvery >= 1, "--checkpoint-every must be at least 1, was " + checkpointEvery
-                + ": omit the learner checkpoint instead to write none");
-        require(inlineLimit >= 0 && inlineLimit <= MAX_INLINE_LIMIT, "--inline-limit must be in [0, "
-                + MAX_INLINE_LIMIT + "] bytes, was " + inlineLimit + ": larger updates do not fit a policy record");
-        require(policyDir != null, "--policy-dir is missing: updates over --inline-limit (" + inlineLimit
-                + " bytes) are written there");
+        require(
+                maxStaleness >= 0,
+                "--max-staleness must be >= 0, was " + maxStaleness + ": use 0 for synchronous training");
+        require(
+                publishEvery >= 1,
+                "--publish-every must be at least 1, was " + publishEvery + ": use 1 to publish after every step");
+        require(
+                checkpointEvery >= 1,
+                "--checkpoint-every must be at least 1, was " + checkpointEvery
+                        + ": omit the learner checkpoint instead to write none");
+        require(
+                inlineLimit >= 0 && inlineLimit <= MAX_INLINE_LIMIT,
+                "--inline-limit must be in [0, " + MAX_INLINE_LIMIT + "] bytes, was " + inlineLimit
+                        + ": larger updates do not fit a policy record");
+        require(
+                policyDir != null,
+                "--policy-dir is missing: updates over --inline-limit (" + inlineLimit + " bytes) are written there");
         require(maxSteps >= 0, "--max-steps must be >= 0, was " + maxSteps + ": use 0 to run until stopped");
     }
 
     /** The settings of a learner started without options. */
     public static LearnerSettings defaults() {
-        return new LearnerSettings(DEFAULT_BATCH_GROUPS, DEFAULT_INNER_ITERATIONS, DEFAULT_LEARNING_RATE,
-                GrpoLoss.Settings.defaults(), DEFAULT_MAX_STALENESS, DEFAULT_SKIP_ZERO_VARIANCE, DEFAULT_PUBLISH_EVERY,
-                DEFAULT_CHECKPOINT_EVERY, Path.of(DEFAULT_CHECKPOINT_FILE), Path.of(DEFAULT_POLICY_DIR),
-                DEFAULT_INLINE_LIMIT, DEFAULT_MAX_STEPS, DEFAULT_START_AT_END);
+        return new LearnerSettings(
+                DEFAULT_BATCH_GROUPS,
+                DEFAULT_INNER_ITERATIONS,
+                DEFAULT_LEARNING_RATE,
+                GrpoLoss.Settings.defaults(),
+                DEFAULT_MAX_STALENESS,
+                DEFAULT_SKIP_ZERO_VARIANCE,
+                DEFAULT_PUBLISH_EVERY,
+                DEFAULT_CHECKPOINT_EVERY,
+                Path.of(DEFAULT_CHECKPOINT_FILE),
+                Path.of(DEFAULT_POLICY_DIR),
+                DEFAULT_INLINE_LIMIT,
+                DEFAULT_MAX_STEPS,
+                DEFAULT_START_AT_END);
     }
 
     private static void require(boolean ok, String message) {

@@ -19,8 +19,8 @@ public final class RecentGroupIds {
 
     public RecentGroupIds(int capacity) {
         if (capacity < 1) {
-            throw new IllegalArgumentException("a memory of recent group ids needs room for at least 1, was "
-                    + capacity);
+            throw new IllegalArgumentException(
+                    "a memory of recent group ids needs room for at least 1, was " + capacity);
         }
         this.capacity = capacity;
     }

@@ -36,8 +36,14 @@ public record StepStats(
      *
      * @param samples the rows of the batch (completions with tokens)
      */
-    public static StepStats of(long step, long version, List<ScoredGroup> groups, int samples,
-            GrpoStep.Result result, double zeroVarianceFraction, double seconds) {
+    public static StepStats of(
+            long step,
+            long version,
+            List<ScoredGroup> groups,
+            int samples,
+            GrpoStep.Result result,
+            double zeroVarianceFraction,
+            double seconds) {
         double format = 0;
         double look = 0;
         double accuracy = 0;
@@ -56,8 +62,21 @@ public record StepStats(
                 n++;
             }
         }
-        return new StepStats(step, version, ids, samples, result.policyLoss(), result.kl(), result.clipRatio(),
-                result.gradNorm(), format / n, look / n, accuracy / n, total / n, staleness, zeroVarianceFraction,
+        return new StepStats(
+                step,
+                version,
+                ids,
+                samples,
+                result.policyLoss(),
+                result.kl(),
+                result.clipRatio(),
+                result.gradNorm(),
+                format / n,
+                look / n,
+                accuracy / n,
+                total / n,
+                staleness,
+                zeroVarianceFraction,
                 seconds);
     }
 }

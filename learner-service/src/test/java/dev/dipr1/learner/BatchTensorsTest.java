@@ -22,7 +22,11 @@ class BatchTensorsTest {
     @Test
     void oneRowPerCompletionWithTokensEmptyCompletionsSkipped() {
         // Given a group whose middle completion has no tokens
-        ScoredGroup g = ScoredGroups.group("g", 0, 1.0, RED,
+        ScoredGroup g = ScoredGroups.group(
+                "g",
+                0,
+                1.0,
+                RED,
                 Sample.of(new int[] {5, 6}, new float[] {-1f, -2f}, 0.5),
                 Sample.of(new int[] {}, new float[] {}, 9.0),
                 Sample.of(new int[] {7}, new float[] {-3f}, -0.5));
@@ -39,8 +43,8 @@ class BatchTensorsTest {
 
     @Test
     void groupOfOnlyEmptyCompletionsGivesAnEmptyBatch() {
-        BatchTensors b = BatchTensors.of(List.of(ScoredGroups.group("g", 0, 1.0, RED,
-                Sample.of(new int[] {}, new float[] {}, 1.0))));
+        BatchTensors b = BatchTensors.of(
+                List.of(ScoredGroups.group("g", 0, 1.0, RED, Sample.of(new int[] {}, new float[] {}, 1.0))));
         assertEquals(0, b.samples());
         assertEquals(0, b.maxLength());
         assertEquals(0, b.oldLogProbs(3).length);
@@ -61,7 +65,11 @@ class BatchTensorsTest {
 
     @Test
     void oldLogProbsArePaddedWithZerosToTheRequestedWidthOrCut() {
-        BatchTensors b = BatchTensors.of(List.of(ScoredGroups.group("g", 0, 1.0, RED,
+        BatchTensors b = BatchTensors.of(List.of(ScoredGroups.group(
+                "g",
+                0,
+                1.0,
+                RED,
                 Sample.of(new int[] {1, 2, 3}, new float[] {-1f, -2f, -3f}, 1),
                 Sample.of(new int[] {4}, new float[] {-4f}, 1))));
         assertArrayEquals(new float[] {-1f, -2f, -3f, 0f, -4f, 0f, 0f, 0f}, b.oldLogProbs(4));
@@ -88,7 +96,8 @@ class BatchTensorsTest {
     @Test
     void unreadableImageNamesItsGroup() {
         ScoredGroup g = ScoredGroups.group("broken", 0, 1.0, RED, Sample.of(new int[] {1}, new float[] {-1f}, 1));
-        RolloutGroup r = RolloutGroup.newBuilder(g.getRollout()).setImage(ByteBuffer.wrap(new byte[] {1, 2, 3}))
+        RolloutGroup r = RolloutGroup.newBuilder(g.getRollout())
+                .setImage(ByteBuffer.wrap(new byte[] {1, 2, 3}))
                 .build();
         ScoredGroup broken = ScoredGroup.newBuilder(g).setRollout(r).build();
         UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> BatchTensors.of(List.of(broken)));

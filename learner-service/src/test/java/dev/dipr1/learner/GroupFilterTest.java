@@ -39,14 +39,17 @@ class GroupFilterTest {
     void zeroStalenessBoundMeansSynchronous() {
         GroupFilter f = filter(0, true);
         assertTrue(f.judge("same", 4, false, 4).accepted());
-        assertEquals(Optional.of(DropReason.STALE), f.judge("one-behind", 3, false, 4).dropReason());
+        assertEquals(
+                Optional.of(DropReason.STALE),
+                f.judge("one-behind", 3, false, 4).dropReason());
     }
 
     @Test
     void secondCopyOfAnIdIsADuplicateEvenWhenTheFirstWasDropped() {
         GroupFilter f = filter(0, true);
         assertEquals(Optional.of(DropReason.STALE), f.judge("g", 0, false, 5).dropReason());
-        assertEquals(Optional.of(DropReason.DUPLICATE), f.judge("g", 5, false, 5).dropReason());
+        assertEquals(
+                Optional.of(DropReason.DUPLICATE), f.judge("g", 5, false, 5).dropReason());
     }
 
     @Test

@@ -73,8 +73,10 @@ class GrpoLossTest {
             minus[i] -= h;
             double numeric;
             try (NDManager m = NDManager.newBaseManager()) {
-                numeric = (lossAt(m, m.create(plus, new Shape(n, t)), old, ref, adv, lengths, n, t).getDouble()
-                        - lossAt(m, m.create(minus, new Shape(n, t)), old, ref, adv, lengths, n, t).getDouble())
+                numeric = (lossAt(m, m.create(plus, new Shape(n, t)), old, ref, adv, lengths, n, t)
+                                        .getDouble()
+                                - lossAt(m, m.create(minus, new Shape(n, t)), old, ref, adv, lengths, n, t)
+                                        .getDouble())
                         / (2 * h);
             }
             assertEquals(numeric, analytic[i], 1e-6, "d loss / d logp[" + i + "]");
@@ -90,8 +92,13 @@ class GrpoLossTest {
             x.setRequiresGradient(true);
             NDArray old = m.create(new float[] {-1.0f}, new Shape(1, 1)); // ratio e = 2.7 > 1.2
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                GrpoLoss.Output out = GrpoLoss.compute(x, old, x.stopGradient(), m.create(new float[] {1f}),
-                        GrpoLoss.mask(m, new int[] {1}, 1), new GrpoLoss.Settings(0.2f, 0f));
+                GrpoLoss.Output out = GrpoLoss.compute(
+                        x,
+                        old,
+                        x.stopGradient(),
+                        m.create(new float[] {1f}),
+                        GrpoLoss.mask(m, new int[] {1}, 1),
+                        new GrpoLoss.Settings(0.2f, 0f));
                 gc.backward(out.loss());
                 assertEquals(1.0, out.clipFraction().getFloat(), 1e-6);
             }
@@ -103,8 +110,8 @@ class GrpoLossTest {
     void emptyMaskGivesZeroLossNotNaN() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray logp = m.create(new float[] {-1f, -2f}, new Shape(1, 2));
-            GrpoLoss.Output out = GrpoLoss.compute(logp, logp, logp, m.create(new float[] {1f}),
-                    GrpoLoss.mask(m, new int[] {0}, 2), S);
+            GrpoLoss.Output out = GrpoLoss.compute(
+                    logp, logp, logp, m.create(new float[] {1f}), GrpoLoss.mask(m, new int[] {0}, 2), S);
             assertEquals(0.0, out.loss().getFloat(), 0.0);
         }
     }
@@ -112,22 +119,31 @@ class GrpoLossTest {
     @Test
     void positiveAdvantageRaisesAndNegativeLowersTheSampledTokensProbability() {
         for (float advantage : new float[] {1f, -1f}) {
-            try (Policy policy = Policy.initialise(PolicyConfig.tiny(), 5); AdamW opt = AdamW.defaults()) {
+            try (Policy policy = Policy.initialise(PolicyConfig.tiny(), 5);
+                    AdamW opt = AdamW.defaults()) {
                 float[][] images = {new float[3 * 64 * 64]};
-                int[][] tokens = {{policy.tokenizer().idOf("<think>"), policy.tokenizer().countToken(3)}};
+                int[][] tokens = {
+                    {policy.tokenizer().idOf("<think>"), policy.tokenizer().countToken(3)}
+                };
                 double before = sumLogProb(policy, images, tokens);
                 try (NDManager m = NDManager.newBaseManager()) {
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         NDArray logp = policy.tokenLogProbs(m, images, tokens, 1f);
                         NDArray old = logp.stopGradient();
-                        GrpoLoss.Output out = GrpoLoss.compute(logp, old, old, m.create(new float[] {advantage}),
-                                GrpoLoss.mask(m, new int[] {2}, 2), S);
+                        GrpoLoss.Output out = GrpoLoss.compute(
+                                logp,
+                                old,
+                                old,
+                                m.create(new float[] {advantage}),
+                                GrpoLoss.mask(m, new int[] {2}, 2),
+                                S);
                         gc.backward(out.loss());
                     }
                     opt.step(policy.parameters(), 1e-3f);
                 }
                 double after = sumLogProb(policy, images, tokens);
-                assertTrue(advantage > 0 ? after > before : after < before,
+                assertTrue(
+                        advantage > 0 ? after > before : after < before,
                         "advantage " + advantage + ": log-prob " + before + " -> " + after);
             }
         }
@@ -139,10 +155,11 @@ class GrpoLossTest {
         }
     }
 
-    private static NDArray lossAt(NDManager m, NDArray x, double[] old, double[] ref, double[] adv, int[] lengths,
-            int n, int t) {
+    private static NDArray lossAt(
+            NDManager m, NDArray x, double[] old, double[] ref, double[] adv, int[] lengths, int n, int t) {
         NDArray mask = GrpoLoss.mask(m, lengths, t).toType(DataType.FLOAT64, false);
-        return GrpoLoss.compute(x, m.create(old, new Shape(n, t)), m.create(ref, new Shape(n, t)), m.create(adv), mask,
-                S).loss();
+        return GrpoLoss.compute(
+                        x, m.create(old, new Shape(n, t)), m.create(ref, new Shape(n, t)), m.create(adv), mask, S)
+                .loss();
     }
 }

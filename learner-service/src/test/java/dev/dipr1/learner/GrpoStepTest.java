@@ -26,7 +26,8 @@ class GrpoStepTest {
 
     @Test
     void zeroAdvantagesWithoutKlGiveZeroPolicyLossAndNoGradient() {
-        try (Policy policy = Policy.initialise(PolicyConfig.tiny(), 5); Policy ref = Policy.initialise(PolicyConfig.tiny(), 6);
+        try (Policy policy = Policy.initialise(PolicyConfig.tiny(), 5);
+                Policy ref = Policy.initialise(PolicyConfig.tiny(), 6);
                 AdamW opt = AdamW.defaults()) {
             BatchTensors b = onPolicyBatch(policy, new float[] {0f, 0f});
             GrpoStep.Result r = new GrpoStep(policy, ref, opt, 1, LR, NO_KL).apply(b);
@@ -40,13 +41,15 @@ class GrpoStepTest {
     @Test
     void positiveAdvantageRaisesTheSequenceLogProbNegativeLowersIt() {
         for (float advantage : new float[] {1f, -1f}) {
-            try (Policy policy = Policy.initialise(PolicyConfig.tiny(), 5); Policy ref = policy.copy();
+            try (Policy policy = Policy.initialise(PolicyConfig.tiny(), 5);
+                    Policy ref = policy.copy();
                     AdamW opt = AdamW.defaults()) {
                 BatchTensors b = onPolicyBatch(policy, new float[] {advantage});
                 double before = sequenceLogProb(policy, b);
                 new GrpoStep(policy, ref, opt, 1, LR, GrpoLoss.Settings.defaults()).apply(b);
                 double after = sequenceLogProb(policy, b);
-                assertTrue(advantage > 0 ? after > before : after < before,
+                assertTrue(
+                        advantage > 0 ? after > before : after < before,
                         "advantage " + advantage + ": log-prob " + before + " -> " + after);
             }
         }
@@ -54,7 +57,8 @@ class GrpoStepTest {
 
     @Test
     void firstIterationOnPolicyHasRatioOneAndNoKlToAnIdenticalReference() {
-        try (Policy policy = Policy.initialise(PolicyConfig.tiny(), 5); Policy ref = policy.copy();
+        try (Policy policy = Policy.initialise(PolicyConfig.tiny(), 5);
+                Policy ref = policy.copy();
                 AdamW opt = AdamW.defaults()) {
             GrpoStep.Result r = new GrpoStep(policy, ref, opt, 1, LR, GrpoLoss.Settings.defaults())
                     .apply(onPolicyBatch(policy, new float[] {1f}));
@@ -66,11 +70,12 @@ class GrpoStepTest {
 
     @Test
     void innerIterationsTakeMuUpdatesAndReportTheLast() {
-        try (Policy policy = Policy.initialise(PolicyConfig.tiny(), 5); Policy ref = policy.copy();
+        try (Policy policy = Policy.initialise(PolicyConfig.tiny(), 5);
+                Policy ref = policy.copy();
                 AdamW opt = AdamW.defaults()) {
             float[] refWeights = weights(ref);
-            GrpoStep.Result r = new GrpoStep(policy, ref, opt, 3, LR, NO_KL)
-                    .apply(onPolicyBatch(policy, new float[] {1f}));
+            GrpoStep.Result r =
+                    new GrpoStep(policy, ref, opt, 3, LR, NO_KL).apply(onPolicyBatch(policy, new float[] {1f}));
             assertEquals(3, opt.steps());
             // after earlier updates raised the sequence, ratio > 1: the surrogate beats -A
             assertTrue(r.policyLoss() < -1.0, "last iteration's loss " + r.policyLoss());
@@ -80,12 +85,13 @@ class GrpoStepTest {
 
     @Test
     void noIterationsOrNoRowsAreRefused() {
-        try (Policy policy = Policy.initialise(PolicyConfig.tiny(), 5); AdamW opt = AdamW.defaults()) {
+        try (Policy policy = Policy.initialise(PolicyConfig.tiny(), 5);
+                AdamW opt = AdamW.defaults()) {
             assertThrows(IllegalArgumentException.class, () -> new GrpoStep(policy, policy, opt, 0, LR, NO_KL));
-            BatchTensors empty = new BatchTensors(new float[0][], new int[0][], new float[0][], new float[0],
-                    new int[0], 1f, 0);
-            assertThrows(IllegalArgumentException.class,
-                    () -> new GrpoStep(policy, policy, opt, 1, LR, NO_KL).apply(empty));
+            BatchTensors empty =
+                    new BatchTensors(new float[0][], new int[0][], new float[0][], new float[0], new int[0], 1f, 0);
+            assertThrows(
+                    IllegalArgumentException.class, () -> new GrpoStep(policy, policy, opt, 1, LR, NO_KL).apply(empty));
             assertEquals(0, opt.steps());
         }
     }
@@ -93,13 +99,23 @@ class GrpoStepTest {
     /** Two short completions of one blank image whose behaviour log-probs are the policy's own. */
     private static BatchTensors onPolicyBatch(Policy policy, float[] advantages) {
         int think = policy.tokenizer().idOf("<think>");
-        int[][] all = {{think, policy.tokenizer().countToken(3)}, {think, think, policy.tokenizer().countToken(1)}};
+        int[][] all = {
+            {think, policy.tokenizer().countToken(3)},
+            {think, think, policy.tokenizer().countToken(1)}
+        };
         int[][] tokens = Arrays.copyOf(all, advantages.length);
         float[][] images = new float[tokens.length][];
         Arrays.fill(images, new float[3 * 64 * 64]);
         float[][] old = policy.tokenLogProbsNoGrad(images, tokens, 1f);
         int[] lengths = Arrays.stream(tokens).mapToInt(t -> t.length).toArray();
-        return new BatchTensors(images, tokens, old, advantages, lengths, 1f, Arrays.stream(lengths).max().orElse(0));
+        return new BatchTensors(
+                images,
+                tokens,
+                old,
+                advantages,
+                lengths,
+                1f,
+                Arrays.stream(lengths).max().orElse(0));
     }
 
     private static double sequenceLogProb(Policy policy, BatchTensors b) {
@@ -112,11 +128,10 @@ class GrpoStepTest {
     }
 
     private static float[] weights(Policy p) {
-        return p.parameters().stream().map(a -> a.toFloatArray())
-                .reduce(new float[0], (x, y) -> {
-                    float[] out = Arrays.copyOf(x, x.length + y.length);
-                    System.arraycopy(y, 0, out, x.length, y.length);
-                    return out;
-                });
+        return p.parameters().stream().map(a -> a.toFloatArray()).reduce(new float[0], (x, y) -> {
+            float[] out = Arrays.copyOf(x, x.length + y.length);
+            System.arraycopy(y, 0, out, x.length, y.length);
+            return out;
+        });
     }
 }

@@ -17,8 +17,14 @@ class LearnerCheckpointTest {
 
     @Test
     void roundTripsEverythingNeededToResume(@TempDir Path dir) throws Exception {
-        LearnerCheckpoint c = new LearnerCheckpoint(new byte[] {1, 2, 3}, new byte[] {9}, 12, 4, "dipr1.advantages",
-                Map.of(0, 17L, 1, 5L), List.of("a/e0", "b/e0"));
+        LearnerCheckpoint c = new LearnerCheckpoint(
+                new byte[] {1, 2, 3},
+                new byte[] {9},
+                12,
+                4,
+                "dipr1.advantages",
+                Map.of(0, 17L, 1, 5L),
+                List.of("a/e0", "b/e0"));
         Path f = dir.resolve("learner.ckpt");
         c.save(f);
         LearnerCheckpoint back = LearnerCheckpoint.load(f);

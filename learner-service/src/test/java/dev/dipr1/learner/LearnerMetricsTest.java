@@ -14,7 +14,10 @@ class LearnerMetricsTest {
     private final LearnerMetrics metrics = new LearnerMetrics(registry);
 
     private double dropped(DropReason reason) {
-        return registry.get("batch/dropped").tag("reason", reason.tag()).counter().count();
+        return registry.get("batch/dropped")
+                .tag("reason", reason.tag())
+                .counter()
+                .count();
     }
 
     @Test
@@ -43,8 +46,8 @@ class LearnerMetricsTest {
 
     @Test
     void aStepIsRecordedInItsNamespacedSummariesAndTheThroughputGauge() {
-        StepStats s = new StepStats(1, 0, List.of("g"), 6, 0.25, 0.01, 0.125, 2.0, 1.0, 0.5, 0.75, 2.25, List.of(0L),
-                0.1, 3.0);
+        StepStats s = new StepStats(
+                1, 0, List.of("g"), 6, 0.25, 0.01, 0.125, 2.0, 1.0, 0.5, 0.75, 2.25, List.of(0L), 0.1, 3.0);
         metrics.stepTaken(s);
         assertEquals(0.25, registry.get("loss/policy").summary().totalAmount());
         assertEquals(0.01, registry.get("loss/kl").summary().totalAmount());

@@ -9,15 +9,15 @@ import dev.dipr1.policy.PolicyConfig;
 import dev.dipr1.policy.SampledCompletion;
 import dev.dipr1.policy.Sampler;
 import dev.dipr1.policy.SamplingSettings;
+import dev.dipr1.scenes.PngImages;
+import dev.dipr1.scenes.Scene;
+import dev.dipr1.scenes.Split;
+import dev.dipr1.scenes.SyntheticScenes;
 import dev.dipr1.schemas.Completion;
 import dev.dipr1.schemas.CompletionScore;
 import dev.dipr1.schemas.FinishReason;
 import dev.dipr1.schemas.RolloutGroup;
 import dev.dipr1.schemas.ScoredGroup;
-import dev.dipr1.scenes.PngImages;
-import dev.dipr1.scenes.Scene;
-import dev.dipr1.scenes.Split;
-import dev.dipr1.scenes.SyntheticScenes;
 import dev.dipr1.topics.ClientSettings;
 import dev.dipr1.topics.TopicAdmin;
 import dev.dipr1.topics.TopicCatalog;
@@ -28,9 +28,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -51,15 +49,35 @@ class LearnerResumeIT {
         }
         int groups = 16;
         List<String> ids = publishScoredGroups(catalog, groups);
-        LearnerSettings settings = new LearnerSettings(2, 1, 1e-4f, GrpoLoss.Settings.defaults(), 100, true, 1, 1,
-                dir.resolve("learner.ckpt"), dir.resolve("policies"), 1 << 24, 0, false);
+        LearnerSettings settings = new LearnerSettings(
+                2,
+                1,
+                1e-4f,
+                GrpoLoss.Settings.defaults(),
+                100,
+                true,
+                1,
+                1,
+                dir.resolve("learner.ckpt"),
+                dir.resolve("policies"),
+                1 << 24,
+                0,
+                false);
 
         // Run 1: stopped abruptly after a few steps.
         List<StepStats> first;
         long versionAtKill;
-        try (Policy init = Policy.initialise(PolicyConfig.tiny(), 1); Policy ref = init.copy()) {
-            LearnerService learner = new LearnerService(kafka, catalog, catalog.advantages().name(), init.copy(), ref,
-                    settings, new SimpleMeterRegistry(), System::currentTimeMillis);
+        try (Policy init = Policy.initialise(PolicyConfig.tiny(), 1);
+                Policy ref = init.copy()) {
+            LearnerService learner = new LearnerService(
+                    kafka,
+                    catalog,
+                    catalog.advantages().name(),
+                    init.copy(),
+                    ref,
+                    settings,
+                    new SimpleMeterRegistry(),
+                    System::currentTimeMillis);
             Thread t = new Thread(learner::run, "learner-1");
             t.start();
             waitFor(() -> learner.step() >= 3, Duration.ofSeconds(120));
@@ -75,9 +93,17 @@ class LearnerResumeIT {
 
         // Run 2: a fresh process state, resumed from the checkpoint alone.
         List<StepStats> second;
-        try (Policy init = Policy.initialise(PolicyConfig.tiny(), 1); Policy ref = init.copy()) {
-            LearnerService learner = new LearnerService(kafka, catalog, catalog.advantages().name(), init.copy(), ref,
-                    settings, new SimpleMeterRegistry(), System::currentTimeMillis);
+        try (Policy init = Policy.initialise(PolicyConfig.tiny(), 1);
+                Policy ref = init.copy()) {
+            LearnerService learner = new LearnerService(
+                    kafka,
+                    catalog,
+                    catalog.advantages().name(),
+                    init.copy(),
+                    ref,
+                    settings,
+                    new SimpleMeterRegistry(),
+                    System::currentTimeMillis);
             assertEquals(saved.step(), learner.step(), "resumes at the checkpointed step");
             assertEquals(versionAtKill, learner.version());
             Thread t = new Thread(learner::run, "learner-2");
@@ -99,13 +125,15 @@ class LearnerResumeIT {
     private List<String> publishScoredGroups(TopicCatalog catalog, int n) throws Exception {
         List<String> ids = new ArrayList<>();
         try (Policy p = Policy.initialise(PolicyConfig.tiny(), 1);
-                KafkaProducer<String, ScoredGroup> producer = new KafkaProducer<>(kafka.asMap(),
-                        catalog.advantages().keySerde().serializer(), catalog.advantages().valueSerde().serializer())) {
+                KafkaProducer<String, ScoredGroup> producer = new KafkaProducer<>(
+                        kafka.asMap(),
+                        catalog.advantages().keySerde().serializer(),
+                        catalog.advantages().valueSerde().serializer())) {
             Sampler sampler = new Sampler();
             for (int i = 0; i < n; i++) {
                 Scene scene = SyntheticScenes.generate(Split.TRAIN, 9, i);
-                List<SampledCompletion> samples = sampler.sample(p, scene.pixelsChw(), 2,
-                        new SamplingSettings(1f, 1f, 12, i));
+                List<SampledCompletion> samples =
+                        sampler.sample(p, scene.pixelsChw(), 2, new SamplingSettings(1f, 1f, 12, i));
                 List<Completion> cs = new ArrayList<>();
                 List<CompletionScore> scores = new ArrayList<>();
                 for (int k = 0; k < samples.size(); k++) {
@@ -116,29 +144,62 @@ class LearnerResumeIT {
                         tok.add(s.tokenIds()[j]);
                         lps.add(s.logProbs()[j]);
                     }
-                    cs.add(Completion.newBuilder().setIndex(k).setText(s.text()).setTokenIds(tok)
-                            .setBehaviourLogprobs(lps).setFinishReason(FinishReason.LENGTH).build());
+                    cs.add(Completion.newBuilder()
+                            .setIndex(k)
+                            .setText(s.text())
+                            .setTokenIds(tok)
+                            .setBehaviourLogprobs(lps)
+                            .setFinishReason(FinishReason.LENGTH)
+                            .build());
                     double a = k == 0 ? 0.7 : -0.7;
-                    scores.add(new CompletionScore(k, 1.0, 0.0, k == 0 ? 1.0 : 0.0, 1.0 + (k == 0 ? 1 : 0), a, false, 0));
+                    scores.add(
+                            new CompletionScore(k, 1.0, 0.0, k == 0 ? 1.0 : 0.0, 1.0 + (k == 0 ? 1 : 0), a, false, 0));
                 }
                 String id = scene.id() + "/e0";
                 ids.add(id);
-                RolloutGroup r = RolloutGroup.newBuilder().setGroupId(id).setSampleId(scene.id()).setSplit("train")
-                        .setEpoch(0).setPolicyVersion(0L).setGeneratorId("test").setTemperature(1.0).setTopP(1.0)
-                        .setSeed(i).setImageUri("inline").setImage(ByteBuffer.wrap(PngImages.encode(scene.image())))
-                        .setWidth(64).setHeight(64).setPromptTokenIds(List.of()).setCompletions(cs)
-                        .setCreatedAtMs(Instant.EPOCH).setGenerationMs(0L).build();
-                ScoredGroup g = ScoredGroup.newBuilder().setGroupId(id).setRewardVersion(1).setRewardConfigHash("h")
-                        .setRewardConfigJson("{}").setScores(scores).setRewardMean(1.5).setRewardStd(0.7)
-                        .setZeroVariance(false).setSourceTopic("t").setSourcePartition(0).setSourceOffset(i)
-                        .setScoredAtMs(Instant.EPOCH).setRollout(r).build();
-                producer.send(new ProducerRecord<>(catalog.advantages().name(), id, g)).get(30, TimeUnit.SECONDS);
+                RolloutGroup r = RolloutGroup.newBuilder()
+                        .setGroupId(id)
+                        .setSampleId(scene.id())
+                        .setSplit("train")
+                        .setEpoch(0)
+                        .setPolicyVersion(0L)
+                        .setGeneratorId("test")
+                        .setTemperature(1.0)
+                        .setTopP(1.0)
+                        .setSeed(i)
+                        .setImageUri("inline")
+                        .setImage(ByteBuffer.wrap(PngImages.encode(scene.image())))
+                        .setWidth(64)
+                        .setHeight(64)
+                        .setPromptTokenIds(List.of())
+                        .setCompletions(cs)
+                        .setCreatedAtMs(Instant.EPOCH)
+                        .setGenerationMs(0L)
+                        .build();
+                ScoredGroup g = ScoredGroup.newBuilder()
+                        .setGroupId(id)
+                        .setRewardVersion(1)
+                        .setRewardConfigHash("h")
+                        .setRewardConfigJson("{}")
+                        .setScores(scores)
+                        .setRewardMean(1.5)
+                        .setRewardStd(0.7)
+                        .setZeroVariance(false)
+                        .setSourceTopic("t")
+                        .setSourcePartition(0)
+                        .setSourceOffset(i)
+                        .setScoredAtMs(Instant.EPOCH)
+                        .setRollout(r)
+                        .build();
+                producer.send(new ProducerRecord<>(catalog.advantages().name(), id, g))
+                        .get(30, TimeUnit.SECONDS);
             }
         }
         return ids;
     }
 
-    private static void waitFor(java.util.function.BooleanSupplier condition, Duration timeout) throws InterruptedException {
+    private static void waitFor(java.util.function.BooleanSupplier condition, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

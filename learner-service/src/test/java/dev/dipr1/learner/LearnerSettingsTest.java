@@ -12,11 +12,22 @@ import org.junit.jupiter.api.function.Executable;
 class LearnerSettingsTest {
 
     /** The defaults with some fields replaced. */
-    private static LearnerSettings with(int batchGroups, int mu, float lr, int publishEvery, int inlineLimit,
-            Path policyDir) {
+    private static LearnerSettings with(
+            int batchGroups, int mu, float lr, int publishEvery, int inlineLimit, Path policyDir) {
         LearnerSettings d = LearnerSettings.defaults();
-        return new LearnerSettings(batchGroups, mu, lr, d.loss(), d.maxStaleness(), d.skipZeroVariance(),
-                publishEvery, d.checkpointEvery(), d.checkpointPath(), policyDir, inlineLimit, d.maxSteps(),
+        return new LearnerSettings(
+                batchGroups,
+                mu,
+                lr,
+                d.loss(),
+                d.maxStaleness(),
+                d.skipZeroVariance(),
+                publishEvery,
+                d.checkpointEvery(),
+                d.checkpointPath(),
+                policyDir,
+                inlineLimit,
+                d.maxSteps(),
                 d.startAtEnd());
     }
 
@@ -41,8 +52,13 @@ class LearnerSettingsTest {
     @Test
     void boundsThemselvesAreAccepted() {
         assertDoesNotThrow(() -> with(1, 1, Float.MIN_VALUE, 1, 0, D.policyDir()));
-        assertDoesNotThrow(() -> with(LearnerSettings.MAX_BATCH_GROUPS, LearnerSettings.MAX_INNER_ITERATIONS,
-                LearnerSettings.MAX_LEARNING_RATE, 1, LearnerSettings.MAX_INLINE_LIMIT, D.policyDir()));
+        assertDoesNotThrow(() -> with(
+                LearnerSettings.MAX_BATCH_GROUPS,
+                LearnerSettings.MAX_INNER_ITERATIONS,
+                LearnerSettings.MAX_LEARNING_RATE,
+                1,
+                LearnerSettings.MAX_INLINE_LIMIT,
+                D.policyDir()));
     }
 
     @Test
@@ -54,14 +70,16 @@ class LearnerSettingsTest {
     @Test
     void innerIterationsOutsideTheRangeAreRefused() {
         refused("--inner-iterations", () -> with(8, 0, 1e-4f, 1, 0, D.policyDir()));
-        refused("--inner-iterations", () -> with(8, LearnerSettings.MAX_INNER_ITERATIONS + 1, 1e-4f, 1, 0,
-                D.policyDir()));
+        refused(
+                "--inner-iterations",
+                () -> with(8, LearnerSettings.MAX_INNER_ITERATIONS + 1, 1e-4f, 1, 0, D.policyDir()));
     }
 
     @Test
     void learningRateMustBeFinitePositiveAndSane() {
-        for (float lr : new float[] {0f, -1e-4f, Float.NaN, Float.POSITIVE_INFINITY,
-                Math.nextUp(LearnerSettings.MAX_LEARNING_RATE)}) {
+        for (float lr : new float[] {
+            0f, -1e-4f, Float.NaN, Float.POSITIVE_INFINITY, Math.nextUp(LearnerSettings.MAX_LEARNING_RATE)
+        }) {
             refused("--lr", () -> with(8, 1, lr, 1, 0, D.policyDir()));
         }
     }
@@ -80,14 +98,18 @@ class LearnerSettingsTest {
 
     @Test
     void otherFieldsAreChecked() {
-        refused("--max-staleness", () -> new LearnerSettings(8, 1, 1e-4f, D.loss(), -1, true, 1, 1, null,
-                D.policyDir(), 0, 0, false));
-        refused("--checkpoint-every", () -> new LearnerSettings(8, 1, 1e-4f, D.loss(), 0, true, 1, 0, null,
-                D.policyDir(), 0, 0, false));
-        refused("--max-steps", () -> new LearnerSettings(8, 1, 1e-4f, D.loss(), 0, true, 1, 1, null,
-                D.policyDir(), 0, -1, false));
-        refused("GrpoLoss", () -> new LearnerSettings(8, 1, 1e-4f, null, 0, true, 1, 1, null, D.policyDir(), 0, 0,
-                false));
+        refused(
+                "--max-staleness",
+                () -> new LearnerSettings(8, 1, 1e-4f, D.loss(), -1, true, 1, 1, null, D.policyDir(), 0, 0, false));
+        refused(
+                "--checkpoint-every",
+                () -> new LearnerSettings(8, 1, 1e-4f, D.loss(), 0, true, 1, 0, null, D.policyDir(), 0, 0, false));
+        refused(
+                "--max-steps",
+                () -> new LearnerSettings(8, 1, 1e-4f, D.loss(), 0, true, 1, 1, null, D.policyDir(), 0, -1, false));
+        refused(
+                "GrpoLoss",
+                () -> new LearnerSettings(8, 1, 1e-4f, null, 0, true, 1, 1, null, D.policyDir(), 0, 0, false));
     }
 
     @Test

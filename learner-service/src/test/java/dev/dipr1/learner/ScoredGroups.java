@@ -1,11 +1,11 @@
 package dev.dipr1.learner;
 
+import dev.dipr1.scenes.PngImages;
 import dev.dipr1.schemas.Completion;
 import dev.dipr1.schemas.CompletionScore;
 import dev.dipr1.schemas.FinishReason;
 import dev.dipr1.schemas.RolloutGroup;
 import dev.dipr1.schemas.ScoredGroup;
-import dev.dipr1.scenes.PngImages;
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -38,10 +38,22 @@ final class ScoredGroups {
             for (float lp : s.oldLogProbs()) {
                 lps.add(lp);
             }
-            completions.add(Completion.newBuilder().setIndex(k).setText("").setTokenIds(tokens)
-                    .setBehaviourLogprobs(lps).setFinishReason(FinishReason.LENGTH).build());
-            scores.add(new CompletionScore(k, s.format(), s.look(), s.accuracy(), s.format() + s.look() + s.accuracy(),
-                    s.advantage(), false, 0));
+            completions.add(Completion.newBuilder()
+                    .setIndex(k)
+                    .setText("")
+                    .setTokenIds(tokens)
+                    .setBehaviourLogprobs(lps)
+                    .setFinishReason(FinishReason.LENGTH)
+                    .build());
+            scores.add(new CompletionScore(
+                    k,
+                    s.format(),
+                    s.look(),
+                    s.accuracy(),
+                    s.format() + s.look() + s.accuracy(),
+                    s.advantage(),
+                    false,
+                    0));
         }
         BufferedImage image = new BufferedImage(4, 2, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < 2; y++) {
@@ -49,14 +61,39 @@ final class ScoredGroups {
                 image.setRGB(x, y, rgb);
             }
         }
-        RolloutGroup r = RolloutGroup.newBuilder().setGroupId(id).setSampleId(id).setSplit("train").setEpoch(0)
-                .setPolicyVersion(policyVersion).setGeneratorId("test").setTemperature(temperature).setTopP(1.0)
-                .setSeed(0).setImageUri("inline").setImage(ByteBuffer.wrap(PngImages.encode(image))).setWidth(4)
-                .setHeight(2).setPromptTokenIds(List.of()).setCompletions(completions).setCreatedAtMs(Instant.EPOCH)
-                .setGenerationMs(0L).build();
-        return ScoredGroup.newBuilder().setGroupId(id).setRewardVersion(1).setRewardConfigHash("h")
-                .setRewardConfigJson("{}").setScores(scores).setRewardMean(0).setRewardStd(0).setZeroVariance(false)
-                .setSourceTopic("t").setSourcePartition(0).setSourceOffset(0).setScoredAtMs(Instant.EPOCH)
-                .setRollout(r).build();
+        RolloutGroup r = RolloutGroup.newBuilder()
+                .setGroupId(id)
+                .setSampleId(id)
+                .setSplit("train")
+                .setEpoch(0)
+                .setPolicyVersion(policyVersion)
+                .setGeneratorId("test")
+                .setTemperature(temperature)
+                .setTopP(1.0)
+                .setSeed(0)
+                .setImageUri("inline")
+                .setImage(ByteBuffer.wrap(PngImages.encode(image)))
+                .setWidth(4)
+                .setHeight(2)
+                .setPromptTokenIds(List.of())
+                .setCompletions(completions)
+                .setCreatedAtMs(Instant.EPOCH)
+                .setGenerationMs(0L)
+                .build();
+        return ScoredGroup.newBuilder()
+                .setGroupId(id)
+                .setRewardVersion(1)
+                .setRewardConfigHash("h")
+                .setRewardConfigJson("{}")
+                .setScores(scores)
+                .setRewardMean(0)
+                .setRewardStd(0)
+                .setZeroVariance(false)
+                .setSourceTopic("t")
+                .setSourcePartition(0)
+                .setSourceOffset(0)
+                .setScoredAtMs(Instant.EPOCH)
+                .setRollout(r)
+                .build();
     }
 }

@@ -12,7 +12,12 @@ class StepStatsTest {
     void rewardsAreMeansOverEveryCompletionAndStalenessIsPerGroup() {
         // Given two groups of 1 and 2 completions sampled at versions 3 and 5
         var a = ScoredGroups.group("a", 3, 1.0, 0, new Sample(new int[] {1}, new float[] {-1f}, 1, 1.0, 0.3, 0.0));
-        var b = ScoredGroups.group("b", 5, 1.0, 0, new Sample(new int[] {1}, new float[] {-1f}, 1, 0.0, 0.6, 0.9),
+        var b = ScoredGroups.group(
+                "b",
+                5,
+                1.0,
+                0,
+                new Sample(new int[] {1}, new float[] {-1f}, 1, 0.0, 0.6, 0.9),
                 new Sample(new int[] {}, new float[] {}, 1, 1.0, 0.0, 0.3));
         GrpoStep.Result result = new GrpoStep.Result(-0.1, 0.02, 0.25, 1.5);
         // When

@@ -127,7 +127,8 @@ public final class AdamW implements AutoCloseable {
                 m2.add(b);
             }
         } else if (m1.size() != params.size()) {
-            throw new IllegalArgumentException("optimizer state is for " + m1.size() + " parameters, got " + params.size());
+            throw new IllegalArgumentException(
+                    "optimizer state is for " + m1.size() + " parameters, got " + params.size());
         }
     }
 
@@ -139,8 +140,10 @@ public final class AdamW implements AutoCloseable {
     public byte[] stateBytes() {
         List<NamedTensor> moments = new ArrayList<>(2 * m1.size());
         for (int i = 0; i < m1.size(); i++) {
-            moments.add(new NamedTensor("m1." + i, m1.get(i).getShape(), m1.get(i).toFloatArray()));
-            moments.add(new NamedTensor("m2." + i, m2.get(i).getShape(), m2.get(i).toFloatArray()));
+            moments.add(
+                    new NamedTensor("m1." + i, m1.get(i).getShape(), m1.get(i).toFloatArray()));
+            moments.add(
+                    new NamedTensor("m2." + i, m2.get(i).getShape(), m2.get(i).toFloatArray()));
         }
         ByteArrayOutputStream bos = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bos)) {
@@ -176,7 +179,8 @@ public final class AdamW implements AutoCloseable {
                 NamedTensor a = moments.get(i);
                 NamedTensor b = moments.get(i + 1);
                 if (!a.shape().equals(b.shape())) {
-                    throw new IllegalArgumentException("AdamW moments " + a.name() + " and " + b.name() + " differ in shape");
+                    throw new IllegalArgumentException(
+                            "AdamW moments " + a.name() + " and " + b.name() + " differ in shape");
                 }
                 shapes.add(a.shape());
                 first.add(a.values());

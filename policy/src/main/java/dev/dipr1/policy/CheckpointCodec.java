@@ -71,7 +71,8 @@ final class CheckpointCodec {
     static Checkpoint decode(byte[] bytes) {
         byte[] magic = Policy.MAGIC.getBytes(StandardCharsets.US_ASCII);
         if (bytes.length < magic.length + 12 || !Arrays.equals(Arrays.copyOf(bytes, magic.length), magic)) {
-            throw new IncompatibleCheckpointException("not a DIP-R1 policy checkpoint: it does not start with " + Policy.MAGIC);
+            throw new IncompatibleCheckpointException(
+                    "not a DIP-R1 policy checkpoint: it does not start with " + Policy.MAGIC);
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             in.skipNBytes(magic.length);
@@ -108,7 +109,8 @@ final class CheckpointCodec {
     private static void checkCrc(byte[] bytes) {
         CRC32 crc = new CRC32();
         crc.update(bytes, 0, bytes.length - CRC_BYTES);
-        long stored = ByteBuffer.wrap(bytes, bytes.length - CRC_BYTES, CRC_BYTES).getLong();
+        long stored =
+                ByteBuffer.wrap(bytes, bytes.length - CRC_BYTES, CRC_BYTES).getLong();
         if (stored != crc.getValue()) {
             throw new IncompatibleCheckpointException("checkpoint is corrupt or truncated: CRC-32 "
                     + Long.toHexString(crc.getValue()) + " but stored " + Long.toHexString(stored));
@@ -124,7 +126,8 @@ final class CheckpointCodec {
             if (want == null) {
                 problems.add("checkpoint has parameter " + t.name() + " that the code does not know");
             } else if (!want.equals(t.shape())) {
-                problems.add("checkpoint parameter " + t.name() + " has shape " + t.shape() + " but code expects " + want);
+                problems.add(
+                        "checkpoint parameter " + t.name() + " has shape " + t.shape() + " but code expects " + want);
             } else {
                 values.put(t.name(), t.values());
             }

@@ -91,7 +91,11 @@ public final class DjlEnvironment {
             LibC libc = com.sun.jna.Native.load("c", LibC.class);
             libc.setenv(key, value, 0);
         } catch (UnsatisfiedLinkError | RuntimeException e) {
-            LOG.warn("could not set {}={} for libtorch ({}); set it in the environment instead", key, value, e.toString());
+            LOG.warn(
+                    "could not set {}={} for libtorch ({}); set it in the environment instead",
+                    key,
+                    value,
+                    e.toString());
         }
     }
 

@@ -15,7 +15,14 @@ import java.util.Locale;
  * @param countMae mean absolute difference between the number of answer boxes and of ground-truth boxes
  */
 public record EvalResult(
-        String split, int images, double formatRate, double precision, double recall, double f1, double meanIou, double countMae) {
+        String split,
+        int images,
+        double formatRate,
+        double precision,
+        double recall,
+        double f1,
+        double meanIou,
+        double countMae) {
 
     /** {@code {"split":…,"images":…,"format_rate":…,"precision":…,"recall":…,"f1":…,"mean_iou":…,"count_mae":…}} */
     public String toJson() {
@@ -23,7 +30,14 @@ public record EvalResult(
                 Locale.ROOT,
                 "{\"split\":\"%s\",\"images\":%d,\"format_rate\":%.6f,\"precision\":%.6f,\"recall\":%.6f,"
                         + "\"f1\":%.6f,\"mean_iou\":%.6f,\"count_mae\":%.6f}",
-                escape(split), images, formatRate, precision, recall, f1, meanIou, countMae);
+                escape(split),
+                images,
+                formatRate,
+                precision,
+                recall,
+                f1,
+                meanIou,
+                countMae);
     }
 
     private static String escape(String s) {

@@ -27,9 +27,11 @@ public final class Evaluator {
     public static EvalResult evaluate(Policy policy, List<Scene> scenes, String splitLabel) {
         List<float[]> images = new ArrayList<>(scenes.size());
         for (Scene s : scenes) {
-            if (s.width() != policy.config().imageSize() || s.height() != policy.config().imageSize()) {
+            if (s.width() != policy.config().imageSize()
+                    || s.height() != policy.config().imageSize()) {
                 throw new IllegalArgumentException("scene " + s.id() + " is " + s.width() + "×" + s.height()
-                        + " but the policy reads " + policy.config().imageSize() + "×" + policy.config().imageSize());
+                        + " but the policy reads " + policy.config().imageSize() + "×"
+                        + policy.config().imageSize());
             }
             images.add(s.pixelsChw());
         }
@@ -74,8 +76,15 @@ public final class Evaluator {
         double precision = predicted == 0 ? (truth == 0 ? 1 : 0) : (double) matched / predicted;
         double recall = truth == 0 ? 1 : (double) matched / truth;
         double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
-        return new EvalResult(splitLabel, n, n == 0 ? 0 : (double) formatOk / n, precision, recall, f1,
-                matched == 0 ? 0 : iouSum / matched, n == 0 ? 0 : countErr / n);
+        return new EvalResult(
+                splitLabel,
+                n,
+                n == 0 ? 0 : (double) formatOk / n,
+                precision,
+                recall,
+                f1,
+                matched == 0 ? 0 : iouSum / matched,
+                n == 0 ? 0 : countErr / n);
     }
 
     private static boolean ignored(Box p, List<Box> gt, List<Box> ignore) {

@@ -59,13 +59,20 @@ final class ImageEncoder {
         int[] strides = ParameterLayout.stemStrides();
         for (int i = 0; i < strides.length; i++) {
             String pre = "stem" + i;
-            x = Conv2d.conv2d(x, layers.p(pre + ".w"), layers.p(pre + ".conv_b"), new Shape(strides[i], strides[i]),
-                            new Shape(1, 1), new Shape(1, 1), 1)
+            x = Conv2d.conv2d(
+                            x,
+                            layers.p(pre + ".w"),
+                            layers.p(pre + ".conv_b"),
+                            new Shape(strides[i], strides[i]),
+                            new Shape(1, 1),
+                            new Shape(1, 1),
+                            1)
                     .singletonOrThrow();
             x = Activation.relu(groupNorm(x, pre + ".gn"));
         }
         long b = images.getShape().get(0);
-        x = x.reshape(b, config.dModel(), (long) config.gridSize() * config.gridSize()).transpose(0, 2, 1);
+        x = x.reshape(b, config.dModel(), (long) config.gridSize() * config.gridSize())
+                .transpose(0, 2, 1);
         x = x.add(layers.p("grid.pos"));
         for (int l = 0; l < config.encoderLayers(); l++) {
             String pre = "enc" + l + ".";
@@ -86,6 +93,7 @@ final class ImageEncoder {
         NDArray y = LayerNorm.layerNorm(x.reshape(b, g, n), new Shape(n), unit[0], unit[1], Layers.LN_EPS)
                 .singletonOrThrow()
                 .reshape(s);
-        return y.mul(layers.p(prefix + "_g").reshape(1, ch, 1, 1)).add(layers.p(prefix + "_b").reshape(1, ch, 1, 1));
+        return y.mul(layers.p(prefix + "_g").reshape(1, ch, 1, 1))
+                .add(layers.p(prefix + "_b").reshape(1, ch, 1, 1));
     }
 }

@@ -49,8 +49,8 @@ final class InputPacking {
         float[] flat = new float[imagesChw.length * plane];
         for (int i = 0; i < imagesChw.length; i++) {
             if (imagesChw[i].length != plane) {
-                throw new IllegalArgumentException("image " + i + " has " + imagesChw[i].length
-                        + " values, expected 3×" + size + "×" + size + "=" + plane);
+                throw new IllegalArgumentException("image " + i + " has " + imagesChw[i].length + " values, expected 3×"
+                        + size + "×" + size + "=" + plane);
             }
             System.arraycopy(imagesChw[i], 0, flat, i * plane, plane);
         }

@@ -60,7 +60,8 @@ final class Layers {
 
     /** Layer norm over the last ({@code dModel}) axis. */
     NDArray layerNorm(NDArray x, String prefix) {
-        return LayerNorm.layerNorm(x, new Shape(dModel), p(prefix + "_g"), p(prefix + "_b"), LN_EPS).singletonOrThrow();
+        return LayerNorm.layerNorm(x, new Shape(dModel), p(prefix + "_g"), p(prefix + "_b"), LN_EPS)
+                .singletonOrThrow();
     }
 
     /** {@code ff2(gelu(ff1(x)))}. */

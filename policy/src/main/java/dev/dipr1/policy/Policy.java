@@ -1,6 +1,5 @@
 package dev.dipr1.policy;
 
-import dev.dipr1.common.AtomicFiles;
 import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -8,6 +7,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.dipr1.common.AtomicFiles;
 import dev.dipr1.policy.InputPacking.TeacherForcing;
 import dev.dipr1.policy.TensorCodec.NamedTensor;
 import java.io.IOException;
@@ -56,7 +56,8 @@ public final class Policy implements AutoCloseable {
         this.tokenizer = new Tokenizer(config.imageSize());
         this.version = version;
         this.manager = NDManager.newBaseManager();
-        for (Map.Entry<String, Shape> e : ParameterLayout.shapes(config, tokenizer.vocabSize()).entrySet()) {
+        for (Map.Entry<String, Shape> e :
+                ParameterLayout.shapes(config, tokenizer.vocabSize()).entrySet()) {
             NDArray a = manager.create(values.get(e.getKey()), e.getValue());
             NDScope.unregister(a);
             a.setRequiresGradient(true);
@@ -249,14 +250,16 @@ public final class Policy implements AutoCloseable {
         }
         int b = completionTokens.length;
         if (imagesChw.length != b && imagesChw.length != 1) {
-            throw new IllegalArgumentException(imagesChw.length + " images for " + b + " completions: give one per completion or one for all");
+            throw new IllegalArgumentException(
+                    imagesChw.length + " images for " + b + " completions: give one per completion or one for all");
         }
         int[] prompt = tokenizer.promptIds();
         TeacherForcing batch = TeacherForcing.of(prompt, completionTokens);
         int len = batch.len();
         int tMax = batch.tMax();
         if (len > config.maxSeqLen()) {
-            throw new IllegalArgumentException("prompt + completion of " + (len + 1) + " tokens exceeds max_seq_len=" + config.maxSeqLen());
+            throw new IllegalArgumentException(
+                    "prompt + completion of " + (len + 1) + " tokens exceeds max_seq_len=" + config.maxSeqLen());
         }
         NDArray result;
         try (NDScope scope = new NDScope()) {
@@ -265,8 +268,10 @@ public final class Policy implements AutoCloseable {
             NDArray ids = Layers.owned(m.create(batch.input(), new Shape(b, len)));
             NDArray hidden = decoder.hidden(ids, decoder.crossKeysValues(memory));
             NDArray h = hidden.get(new NDIndex(":, {}:{}, :", prompt.length - 1, len));
-            NDArray logp = decoder.logits(h).div(Layers.owned(m.create(temperature))).logSoftmax(-1);
-            NDArray picked = logp.gather(Layers.owned(m.create(batch.target(), new Shape(b, tMax, 1))), 2).reshape(b, tMax);
+            NDArray logp =
+                    decoder.logits(h).div(Layers.owned(m.create(temperature))).logSoftmax(-1);
+            NDArray picked = logp.gather(Layers.owned(m.create(batch.target(), new Shape(b, tMax, 1))), 2)
+                    .reshape(b, tMax);
             result = picked.mul(Layers.owned(m.create(batch.mask(), new Shape(b, tMax))));
             NDScope.unregister(result);
         }
@@ -283,7 +288,8 @@ public final class Policy implements AutoCloseable {
         boolean grad = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try (NDManager m = NDManager.newBaseManager()) {
-            float[] flat = tokenLogProbs(m, imagesChw, completionTokens, temperature).toFloatArray();
+            float[] flat =
+                    tokenLogProbs(m, imagesChw, completionTokens, temperature).toFloatArray();
             int tMax = completionTokens.length == 0 ? 0 : flat.length / completionTokens.length;
             float[][] out = new float[completionTokens.length][];
             for (int i = 0; i < out.length; i++) {

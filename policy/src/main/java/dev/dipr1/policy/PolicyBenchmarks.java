@@ -27,7 +27,8 @@ public final class PolicyBenchmarks {
      * completions ({@code maxTokens} tokens each: {@code <eos>} does not stop a row), including
      * image encoding.
      */
-    public static DecodeSpeed decodeSpeed(Policy policy, float[] image, int g, int maxTokens, boolean cached, int reps) {
+    public static DecodeSpeed decodeSpeed(
+            Policy policy, float[] image, int g, int maxTokens, boolean cached, int reps) {
         Sampler sampler = new Sampler();
         DecodeSpeed best = null;
         for (int r = 0; r < reps + 1; r++) {
@@ -72,11 +73,18 @@ public final class PolicyBenchmarks {
             double step = sftStepMillis(policy, 32, reps);
             DecodeSpeed cached = decodeSpeed(policy, scene.pixelsChw(), 8, maxTokens, true, reps);
             DecodeSpeed uncached = decodeSpeed(policy, scene.pixelsChw(), 8, maxTokens, false, reps);
-            String report = String.format(Locale.ROOT,
+            String report = String.format(
+                    Locale.ROOT,
                     "params=%d sft_step_ms=%.1f (batch 32) decode_cached_tok_s=%.0f (%d tokens, %.0f ms) "
                             + "decode_uncached_tok_s=%.0f (%d tokens, %.0f ms) speedup=%.2f",
-                    policy.parameterCount(), step, cached.tokensPerSecond(), cached.tokens(), cached.millis(),
-                    uncached.tokensPerSecond(), uncached.tokens(), uncached.millis(),
+                    policy.parameterCount(),
+                    step,
+                    cached.tokensPerSecond(),
+                    cached.tokens(),
+                    cached.millis(),
+                    uncached.tokensPerSecond(),
+                    uncached.tokens(),
+                    uncached.millis(),
                     cached.tokensPerSecond() / uncached.tokensPerSecond());
             LOG.info(report);
             System.out.println(report);

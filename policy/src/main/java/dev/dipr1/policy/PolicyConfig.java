@@ -57,7 +57,8 @@ public record PolicyConfig(
     public PolicyConfig {
         List<String> errors = new ArrayList<>();
         if (imageSize <= 0 || imageSize % STEM_STRIDE != 0 || imageSize > MAX_IMAGE_SIZE) {
-            errors.add("image_size=" + imageSize + " must be a positive multiple of " + STEM_STRIDE + " up to " + MAX_IMAGE_SIZE);
+            errors.add("image_size=" + imageSize + " must be a positive multiple of " + STEM_STRIDE + " up to "
+                    + MAX_IMAGE_SIZE);
         }
         if (stemChannels <= 0 || normGroups <= 0 || stemChannels % normGroups != 0) {
             errors.add("stem_channels=" + stemChannels + " must be a positive multiple of norm_groups=" + normGroups);
@@ -145,8 +146,14 @@ public record PolicyConfig(
         }
         try {
             return new PolicyConfig(
-                    m.get("image_size"), m.get("stem_channels"), m.get("norm_groups"), m.get("d_model"),
-                    m.get("heads"), m.get("ffn_dim"), m.get("encoder_layers"), m.get("decoder_layers"),
+                    m.get("image_size"),
+                    m.get("stem_channels"),
+                    m.get("norm_groups"),
+                    m.get("d_model"),
+                    m.get("heads"),
+                    m.get("ffn_dim"),
+                    m.get("encoder_layers"),
+                    m.get("decoder_layers"),
                     m.get("max_seq_len"));
         } catch (IllegalArgumentException e) {
             throw new IncompatibleCheckpointException("checkpoint holds an " + e.getMessage(), e);

@@ -57,7 +57,8 @@ public final class Sampler {
             throw new IllegalArgumentException("G=" + g + " must be in [1, " + MAX_GROUP_SIZE + "]: samples per image");
         }
         Random rnd = new Random(s.seed());
-        Chooser chooser = (logits, vocab, row, out) -> TokenChoice.sampled(logits, vocab, row, s.temperature(), s.topP(), rnd, out);
+        Chooser chooser = (logits, vocab, row, out) ->
+                TokenChoice.sampled(logits, vocab, row, s.temperature(), s.topP(), rnd, out);
         return decode(policy, new float[][] {imageChw}, g, s.maxTokens(), cached, stopAtEos, chooser);
     }
 
@@ -76,7 +77,8 @@ public final class Sampler {
         int budget = policy.config().maxSeqLen();
         for (int from = 0; from < images.size(); from += GREEDY_CHUNK) {
             List<float[]> chunk = images.subList(from, Math.min(images.size(), from + GREEDY_CHUNK));
-            out.addAll(decode(policy, chunk.toArray(new float[0][]), chunk.size(), budget, true, true, TokenChoice::greedy));
+            out.addAll(decode(
+                    policy, chunk.toArray(new float[0][]), chunk.size(), budget, true, true, TokenChoice::greedy));
         }
         return out;
     }
@@ -88,7 +90,13 @@ public final class Sampler {
     }
 
     private static List<SampledCompletion> decode(
-            Policy policy, float[][] images, int rows, int maxTokens, boolean cached, boolean stopAtEos, Chooser chooser) {
+            Policy policy,
+            float[][] images,
+            int rows,
+            int maxTokens,
+            boolean cached,
+            boolean stopAtEos,
+            Chooser chooser) {
         Tokenizer tok = policy.tokenizer();
         int[] prompt = tok.promptIds();
         int budget = Math.min(maxTokens, policy.config().maxSeqLen() - prompt.length + 1);

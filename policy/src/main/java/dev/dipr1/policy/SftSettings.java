@@ -27,6 +27,7 @@ public record SftSettings(int steps, int batchSize, float lr, int warmupSteps, l
 
     /** The calibrated run's steps, sized to finish within {@link #DEFAULT_MAX_MINUTES} here. */
     public static final int DEFAULT_STEPS = 2400;
+
     public static final int DEFAULT_BATCH_SIZE = 32;
     public static final float DEFAULT_LR = 1e-3f;
     public static final int DEFAULT_WARMUP_STEPS = 200;
@@ -61,8 +62,8 @@ public record SftSettings(int steps, int batchSize, float lr, int warmupSteps, l
      * {@value #DEFAULT_MAX_MINUTES} minutes.
      */
     public static SftSettings defaults() {
-        return new SftSettings(DEFAULT_STEPS, DEFAULT_BATCH_SIZE, DEFAULT_LR, DEFAULT_WARMUP_STEPS, DEFAULT_SEED,
-                DEFAULT_MAX_MINUTES);
+        return new SftSettings(
+                DEFAULT_STEPS, DEFAULT_BATCH_SIZE, DEFAULT_LR, DEFAULT_WARMUP_STEPS, DEFAULT_SEED, DEFAULT_MAX_MINUTES);
     }
 
     /** The learning rate at a step (0-based), by steps alone. */

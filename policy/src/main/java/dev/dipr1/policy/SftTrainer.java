@@ -1,11 +1,11 @@
 package dev.dipr1.policy;
 
-import dev.dipr1.common.Seeds;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
+import dev.dipr1.common.Seeds;
 import dev.dipr1.scenes.Scene;
 import dev.dipr1.scenes.Split;
 import dev.dipr1.scenes.SyntheticScenes;
@@ -72,7 +72,8 @@ public final class SftTrainer {
                     return settings.learningRate(index, timeFraction);
                 });
                 if (!Double.isFinite(loss)) {
-                    throw new IllegalStateException("SFT loss is " + loss + " at step " + step + ": lower the learning rate");
+                    throw new IllegalStateException(
+                            "SFT loss is " + loss + " at step " + step + ": lower the learning rate");
                 }
                 losses.add(loss);
                 Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
@@ -80,15 +81,19 @@ public final class SftTrainer {
                     progress.onStep(step, loss, elapsed);
                 }
                 if (settings.maxMinutes() > 0 && elapsed.toMillis() > settings.maxMinutes() * 60_000) {
-                    LOG.info("SFT stopped by the time budget of {} min after {} steps", settings.maxMinutes(), step + 1);
+                    LOG.info(
+                            "SFT stopped by the time budget of {} min after {} steps", settings.maxMinutes(), step + 1);
                     break;
                 }
             }
         } finally {
             producer.shutdownNow();
         }
-        LOG.info("SFT: {} steps in {} s, last loss {}", losses.size(),
-                (System.nanoTime() - start) / 1_000_000_000L, losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1));
+        LOG.info(
+                "SFT: {} steps in {} s, last loss {}",
+                losses.size(),
+                (System.nanoTime() - start) / 1_000_000_000L,
+                losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1));
         return losses;
     }
 
@@ -145,7 +150,8 @@ public final class SftTrainer {
             boolean flip = (Seeds.derive(s.seed(), index) & 1L) == 1L;
             float[] img = scene.pixelsChw();
             images[i] = flip ? flipHorizontally(img, scene.width(), scene.height()) : img;
-            targets[i] = TargetTemplate.of(scene.persons(), scene.width(), scene.height(), flip).tokens(tokenizer);
+            targets[i] = TargetTemplate.of(scene.persons(), scene.width(), scene.height(), flip)
+                    .tokens(tokenizer);
             tokens += targets[i].length;
         }
         return new Batch(images, targets, tokens);

@@ -29,6 +29,7 @@ public record TargetTemplate(int count, Tokenizer.Side dense, List<int[]> look, 
 
     /** A person counts as occluded above this hidden fraction. */
     public static final double OCCLUDED = 0.10;
+
     public static final int MAX_LOOK = 2;
 
     /** The target for a scene whose size equals the policy's image size (64 by default). */
@@ -68,7 +69,8 @@ public record TargetTemplate(int count, Tokenizer.Side dense, List<int[]> look, 
         for (int i = 0; i < n; i++) {
             order.add(i);
         }
-        order.sort(Comparator.comparingDouble((Integer i) -> counted.get(i).visibility()).thenComparing(i -> i));
+        order.sort(Comparator.comparingDouble((Integer i) -> counted.get(i).visibility())
+                .thenComparing(i -> i));
         List<int[]> look = new ArrayList<>();
         for (int i : order) {
             if (look.size() < MAX_LOOK && 1 - counted.get(i).visibility() > OCCLUDED) {
@@ -82,8 +84,10 @@ public record TargetTemplate(int count, Tokenizer.Side dense, List<int[]> look, 
         for (PixelBox b : boxes) {
             answer.add(quantise(b, width, height));
         }
-        answer.sort(Comparator.comparingInt((int[] b) -> b[0]).thenComparingInt(b -> b[1])
-                .thenComparingInt(b -> b[2]).thenComparingInt(b -> b[3]));
+        answer.sort(Comparator.comparingInt((int[] b) -> b[0])
+                .thenComparingInt(b -> b[1])
+                .thenComparingInt(b -> b[2])
+                .thenComparingInt(b -> b[3]));
         return new TargetTemplate(n, dense, List.copyOf(look), List.copyOf(answer));
     }
 

@@ -24,7 +24,8 @@ final class TensorCodec {
 
         NamedTensor {
             if (shape.size() != values.length) {
-                throw new IllegalArgumentException("tensor " + name + " of shape " + shape + " has " + values.length + " values");
+                throw new IllegalArgumentException(
+                        "tensor " + name + " of shape " + shape + " has " + values.length + " values");
             }
         }
     }

@@ -60,7 +60,8 @@ final class TextDecoder {
     NDArray hidden(NDArray ids, NDArray[][] crossKv) {
         int len = Math.toIntExact(ids.getShape().get(1));
         if (len > config.maxSeqLen()) {
-            throw new IllegalArgumentException("sequence of " + len + " tokens exceeds max_seq_len=" + config.maxSeqLen());
+            throw new IllegalArgumentException(
+                    "sequence of " + len + " tokens exceeds max_seq_len=" + config.maxSeqLen());
         }
         NDArray mask = mask(0, len);
         NDArray x = embed(ids, 0);
@@ -109,7 +110,8 @@ final class TextDecoder {
 
     private NDArray embed(NDArray ids, int start) {
         long len = ids.getShape().get(1);
-        NDArray x = Embedding.embedding(ids, layers.p("tok.emb"), SparseFormat.DENSE).singletonOrThrow();
+        NDArray x = Embedding.embedding(ids, layers.p("tok.emb"), SparseFormat.DENSE)
+                .singletonOrThrow();
         return x.add(layers.p("pos.emb").get(new NDIndex("{}:{}", start, start + len)));
     }
 }

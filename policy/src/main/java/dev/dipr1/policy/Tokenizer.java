@@ -59,8 +59,25 @@ public final class Tokenizer {
     public static final String QUESTION = "Detect every person.";
 
     private static final String[] FIXED = {
-        "<pad>", "<bos>", "<eos>", "<think>", "</think>", "<look>", "</look>", "<answer>", "</answer>",
-        "Detect", " every", " person", ".", " people", ",", " dense", " left", " centre", " right"
+        "<pad>",
+        "<bos>",
+        "<eos>",
+        "<think>",
+        "</think>",
+        "<look>",
+        "</look>",
+        "<answer>",
+        "</answer>",
+        "Detect",
+        " every",
+        " person",
+        ".",
+        " people",
+        ",",
+        " dense",
+        " left",
+        " centre",
+        " right"
     };
 
     /** Where the people are densest, as written in the think block. */
@@ -193,7 +210,8 @@ public final class Tokenizer {
                 break;
             }
             if (id < 0 || id >= vocabulary.size()) {
-                throw new IllegalArgumentException("token id " + id + " outside the vocabulary 0.." + (vocabulary.size() - 1));
+                throw new IllegalArgumentException(
+                        "token id " + id + " outside the vocabulary 0.." + (vocabulary.size() - 1));
             }
             if (id == PAD || id == BOS) {
                 continue;

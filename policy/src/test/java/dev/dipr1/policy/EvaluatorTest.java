@@ -17,7 +17,8 @@ class EvaluatorTest {
     @Test
     void perfectCompletionsScoreOne() {
         List<Scene> scenes = SyntheticScenes.generate(Split.IN_DOMAIN, 2L, 0, 20);
-        List<String> texts = scenes.stream().map(s -> TargetTemplate.of(s).text(tokenizer)).toList();
+        List<String> texts =
+                scenes.stream().map(s -> TargetTemplate.of(s).text(tokenizer)).toList();
         EvalResult r = Evaluator.score(scenes, texts, "in-domain");
         assertEquals(1.0, r.formatRate());
         assertEquals(1.0, r.f1(), 1e-12);
@@ -29,7 +30,8 @@ class EvaluatorTest {
     @Test
     void garbageScoresZeroAndHalfTheBoxesHalvesRecall() {
         List<Scene> scenes = SyntheticScenes.generate(Split.IN_DOMAIN, 2L, 0, 10);
-        EvalResult bad = Evaluator.score(scenes, scenes.stream().map(s -> "nonsense").toList(), "x");
+        EvalResult bad =
+                Evaluator.score(scenes, scenes.stream().map(s -> "nonsense").toList(), "x");
         assertEquals(0.0, bad.formatRate());
         assertEquals(0.0, bad.recall());
         List<String> half = new ArrayList<>();
@@ -45,8 +47,10 @@ class EvaluatorTest {
         EvalResult r = Evaluator.score(scenes, half, "half");
         assertEquals(1.0, r.precision(), 1e-12);
         assertEquals((double) kept / total, r.recall(), 1e-12);
-        assertTrue(r.toJson().startsWith("{\"split\":\"half\",\"images\":10,\"format_rate\":1.000000,\"precision\":1.000000,"));
-        for (String key : List.of("split", "images", "format_rate", "precision", "recall", "f1", "mean_iou", "count_mae")) {
+        assertTrue(r.toJson()
+                .startsWith("{\"split\":\"half\",\"images\":10,\"format_rate\":1.000000,\"precision\":1.000000,"));
+        for (String key :
+                List.of("split", "images", "format_rate", "precision", "recall", "f1", "mean_iou", "count_mae")) {
             assertTrue(r.toJson().contains("\"" + key + "\":"), key);
         }
     }

@@ -44,8 +44,8 @@ class InputPackingTest {
         assertEquals(24, flat.length);
         assertEquals(1f, flat[0]);
         assertEquals(2f, flat[23]);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> InputPacking.images(new float[][] {a, new float[5]}, 2));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> InputPacking.images(new float[][] {a, new float[5]}, 2));
         assertEquals("image 1 has 5 values, expected 3×2×2=12", e.getMessage());
     }
 

@@ -16,7 +16,9 @@ class ParameterLayoutTest {
 
     @Test
     void defaultLayoutHasTheDocumentedParameterCount() {
-        long count = ParameterLayout.shapes(PolicyConfig.defaults(), VOCAB).values().stream().mapToLong(Shape::size).sum();
+        long count = ParameterLayout.shapes(PolicyConfig.defaults(), VOCAB).values().stream()
+                .mapToLong(Shape::size)
+                .sum();
         assertEquals(1_428_325, count);
     }
 

@@ -21,7 +21,9 @@ class PolicyCheckpointTest {
 
     static float[] logProbs(Policy p, List<Scene> scenes) {
         float[][] images = scenes.stream().map(Scene::pixelsChw).toArray(float[][]::new);
-        int[][] targets = scenes.stream().map(s -> TargetTemplate.of(s).tokens(p.tokenizer())).toArray(int[][]::new);
+        int[][] targets = scenes.stream()
+                .map(s -> TargetTemplate.of(s).tokens(p.tokenizer()))
+                .toArray(int[][]::new);
         try (NDManager m = NDManager.newBaseManager()) {
             return p.tokenLogProbs(m, images, targets, 1f).toFloatArray();
         }
@@ -79,8 +81,8 @@ class PolicyCheckpointTest {
         try (Policy p = Policy.initialise(other, 1)) {
             bytes = p.toBytes();
         }
-        IncompatibleCheckpointException e = assertThrows(IncompatibleCheckpointException.class,
-                () -> Policy.fromBytes(bytes, PolicyConfig.tiny()));
+        IncompatibleCheckpointException e =
+                assertThrows(IncompatibleCheckpointException.class, () -> Policy.fromBytes(bytes, PolicyConfig.tiny()));
         assertEquals("checkpoint d_model=48 but code expects d_model=32", e.getMessage());
 
         byte[] badVersion = bytes.clone();
@@ -116,8 +118,8 @@ class PolicyCheckpointTest {
                 AdamW b = AdamW.defaults()) {
             byte[] state = PolicyGoldenTest.smallAdamWState(a);
             byte[] before = b.stateBytes();
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> b.restore(java.util.Arrays.copyOf(state, state.length - 3)));
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> b.restore(java.util.Arrays.copyOf(state, state.length - 3)));
             assertTrue(e.getMessage().startsWith("truncated AdamW state"), e.getMessage());
             assertArrayEquals(before, b.stateBytes());
             assertEquals(0, b.steps());

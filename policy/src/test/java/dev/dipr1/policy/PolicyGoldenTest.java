@@ -54,17 +54,23 @@ class PolicyGoldenTest {
     @Test
     void seededGroupSampleAndItsLogProbs() {
         float temperature = 0.8f;
-        List<SampledCompletion> group = new Sampler().sample(policy, image, G, new SamplingSettings(temperature, 0.95f, 48, 77));
+        List<SampledCompletion> group =
+                new Sampler().sample(policy, image, G, new SamplingSettings(temperature, 0.95f, 48, 77));
         int[][] tokens = group.stream().map(SampledCompletion::tokenIds).toArray(int[][]::new);
         assertEquals(GOLDEN_SAMPLE_TOKENS, Arrays.deepToString(tokens));
         double[] recorded = group.stream().mapToDouble(c -> sum(c.logProbs())).toArray();
         assertArrayEquals(GOLDEN_SAMPLE_LOGPROB_SUMS, recorded, 1e-6);
         float[][] teacherForced = policy.tokenLogProbsNoGrad(new float[][] {image}, tokens, temperature);
-        double[] recomputed = Arrays.stream(teacherForced).mapToDouble(PolicyGoldenTest::sum).toArray();
+        double[] recomputed =
+                Arrays.stream(teacherForced).mapToDouble(PolicyGoldenTest::sum).toArray();
         assertArrayEquals(GOLDEN_TEACHER_FORCED_SUMS, recomputed, 1e-6);
         List<SampledCompletion> recomputedPrefixes =
                 new Sampler().sampleWithoutCache(policy, image, G, new SamplingSettings(temperature, 0.95f, 48, 77));
-        assertEquals(GOLDEN_SAMPLE_TOKENS, Arrays.deepToString(recomputedPrefixes.stream().map(SampledCompletion::tokenIds).toArray()));
+        assertEquals(
+                GOLDEN_SAMPLE_TOKENS,
+                Arrays.deepToString(recomputedPrefixes.stream()
+                        .map(SampledCompletion::tokenIds)
+                        .toArray()));
         List<String> greedy = new Sampler().greedy(policy, List.of(image));
         assertEquals(GOLDEN_GREEDY_TEXT, greedy.get(0));
     }
@@ -134,20 +140,28 @@ class PolicyGoldenTest {
         }
     }
 
-    // ------------------------------------------------------------------ recorded from commit 625ed97 (before the refactor)
+    // ------------------------------------------------------------------ recorded from commit 625ed97 (before the
+    // refactor)
 
     private static final String GOLDEN_INIT_SHA = "3bbd385ac73a9f4a4669eed0b74770dde2b21a43f9c1ef96b85c8b8ee0461a76";
-    private static final String GOLDEN_TINY_INIT_SHA = "820adcd92df7da76d86db687b556a04386a0e6bcd6288ad0cd40b835bc2a2f0c";
+    private static final String GOLDEN_TINY_INIT_SHA =
+            "820adcd92df7da76d86db687b556a04386a0e6bcd6288ad0cd40b835bc2a2f0c";
     private static final String GOLDEN_SAMPLE_TOKENS =
             "[[18, 71, 50, 22, 48, 5, 7, 69, 22, 56, 27, 69, 71, 42, 93, 79, 79, 71, 22, 67, 16, 75, 75, 79, 21, 50, 75, 64, 71, 79, 42, 79, 34, 42, 42, 50, 56, 65, 48, 18, 18, 64, 37, 56, 71, 59, 82, 18], [18, 47, 72, 37, 53, 47, 19, 33, 98, 77, 38, 66, 88, 86, 34, 2], [44, 50, 64, 30, 56, 75, 95, 86, 18, 55, 38, 2], [2]]";
-    private static final double[] GOLDEN_SAMPLE_LOGPROB_SUMS = {-183.50627160072327, -70.65675067901611, -46.97247815132141, -4.42212438583374};
-    private static final double[] GOLDEN_TEACHER_FORCED_SUMS = {-183.50627326965332, -70.65675163269043, -46.97247862815857, -4.42212438583374};
-    private static final String GOLDEN_GREEDY_TEXT = " " + "right[43] right right right right[43]" + " right".repeat(85);
+    private static final double[] GOLDEN_SAMPLE_LOGPROB_SUMS = {
+        -183.50627160072327, -70.65675067901611, -46.97247815132141, -4.42212438583374
+    };
+    private static final double[] GOLDEN_TEACHER_FORCED_SUMS = {
+        -183.50627326965332, -70.65675163269043, -46.97247862815857, -4.42212438583374
+    };
+    private static final String GOLDEN_GREEDY_TEXT =
+            " " + "right[43] right right right right[43]" + " right".repeat(85);
     private static final double[] GOLDEN_SFT_LOSSES = {5.033860683441162, 4.525683403015137};
     private static final double GOLDEN_GRAD_NORM = 5.7383051820467585;
-    private static final String GOLDEN_AFTER_SFT_SHA = "53a12617f609a175dc9e538dc50db2b576ed8766d2090adc349275d375a8c101";
+    private static final String GOLDEN_AFTER_SFT_SHA =
+            "53a12617f609a175dc9e538dc50db2b576ed8766d2090adc349275d375a8c101";
     /** {@code AdamW.stateBytes()} of {@link #smallAdamWState} in the old format {@code DIPR1ADAMW1}. */
     private static final String GOLDEN_ADAMW_STATE =
             "AAtESVBSMUFEQU1XMQAAAAAAAAACAAAAAgAAAAIAAAAAAAAAAgAAAAAAAAADphK3PKr4OL2kI6896rQMPJw81z0AGd"
-            + "a8AAAAAgAAAAAAAAACAAAAAAAAAAMQbOg33fjsOEhX1DnGT4k2DEsgOlevHjgAAAABAAAAAAAAAAOXVtU8NHpWvQIM1z0AAAABAAAAAAAAAAMsnx04HDgfOSQGIDo=";
+                    + "a8AAAAAgAAAAAAAAACAAAAAAAAAAMQbOg33fjsOEhX1DnGT4k2DEsgOlevHjgAAAABAAAAAAAAAAOXVtU8NHpWvQIM1z0AAAABAAAAAAAAAAMsnx04HDgfOSQGIDo=";
 }

@@ -62,7 +62,8 @@ class SamplerTest {
         List<SampledCompletion> out = sampler.sample(policy, image, 4, new SamplingSettings(temperature, 0.95f, 50, 3));
         int[][] tokens = out.stream().map(SampledCompletion::tokenIds).toArray(int[][]::new);
         try (NDManager m = NDManager.newBaseManager()) {
-            float[] lp = policy.tokenLogProbs(m, new float[][] {image}, tokens, temperature).toFloatArray();
+            float[] lp = policy.tokenLogProbs(m, new float[][] {image}, tokens, temperature)
+                    .toFloatArray();
             int tMax = lp.length / 4;
             for (int i = 0; i < 4; i++) {
                 float[] rec = out.get(i).logProbs();

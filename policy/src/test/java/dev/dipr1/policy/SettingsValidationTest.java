@@ -18,7 +18,8 @@ class SettingsValidationTest {
         assertEquals(128, PolicyConfig.defaults().dModel());
         assertEquals(32, PolicyConfig.tiny().dModel());
         assertEquals(SftSettings.DEFAULT_BATCH_SIZE, SftSettings.defaults().batchSize());
-        assertEquals(SamplingSettings.DEFAULT_MAX_TOKENS, SamplingSettings.defaults().maxTokens());
+        assertEquals(
+                SamplingSettings.DEFAULT_MAX_TOKENS, SamplingSettings.defaults().maxTokens());
         assertEquals(SamplingSettings.DEFAULT_SEED, SamplingSettings.defaults().seed());
         assertEquals(7L, SamplingSettings.defaults(7).seed());
     }
@@ -30,9 +31,12 @@ class SettingsValidationTest {
         assertTrue(m.contains("d_model=30 must be a positive multiple of heads=4"), m);
         assertTrue(m.contains("decoder_layers=0 in [1, 64]"), m);
         assertTrue(m.contains("max_seq_len=2000 must be in [16, 1024]"), m);
-        assertTrue(message(() -> new PolicyConfig(64, 8, 4, 32, 2, 10_000, 1, 1, 96)).contains("at most 8192"));
-        assertTrue(message(() -> new PolicyConfig(64, 8, 4, 32, 2, 64, 65, 1, 96)).contains("encoder_layers=65"));
-        assertTrue(message(() -> new PolicyConfig(64, 6, 4, 32, 2, 64, 1, 1, 96)).contains("norm_groups=4"));
+        assertTrue(message(() -> new PolicyConfig(64, 8, 4, 32, 2, 10_000, 1, 1, 96))
+                .contains("at most 8192"));
+        assertTrue(
+                message(() -> new PolicyConfig(64, 8, 4, 32, 2, 64, 65, 1, 96)).contains("encoder_layers=65"));
+        assertTrue(
+                message(() -> new PolicyConfig(64, 6, 4, 32, 2, 64, 1, 1, 96)).contains("norm_groups=4"));
         assertDoesNotThrow(() -> new PolicyConfig(1024, 8, 4, 32, 2, 64, 0, 64, 1024));
     }
 
@@ -40,7 +44,8 @@ class SettingsValidationTest {
     void samplingSettingsBoundTemperatureTopPAndTokens() {
         assertTrue(message(() -> new SamplingSettings(0f, 1f, 10, 1)).contains("temperature=0.0"));
         assertTrue(message(() -> new SamplingSettings(Float.NaN, 1f, 10, 1)).contains("temperature=NaN"));
-        assertTrue(message(() -> new SamplingSettings(Float.POSITIVE_INFINITY, 1f, 10, 1)).contains("finite"));
+        assertTrue(message(() -> new SamplingSettings(Float.POSITIVE_INFINITY, 1f, 10, 1))
+                .contains("finite"));
         assertTrue(message(() -> new SamplingSettings(10.5f, 1f, 10, 1)).contains("(0, 10.0]"));
         assertTrue(message(() -> new SamplingSettings(1f, 0f, 10, 1)).contains("top_p=0.0 must be in (0, 1]"));
         assertTrue(message(() -> new SamplingSettings(1f, 1.01f, 10, 1)).contains("top_p=1.01"));
@@ -59,7 +64,8 @@ class SettingsValidationTest {
         assertTrue(m.contains("max_minutes is NaN"), m);
         assertTrue(message(() -> new SftSettings(0, 1, 1e-3f, 0, 1, 0)).contains("steps=0"));
         assertTrue(message(() -> new SftSettings(10, 1, Float.NaN, 0, 1, 0)).contains("lr=NaN"));
-        assertTrue(message(() -> new SftSettings(SftSettings.MAX_STEPS + 1, 1, 1e-3f, 0, 1, 0)).contains("steps=10000001"));
+        assertTrue(message(() -> new SftSettings(SftSettings.MAX_STEPS + 1, 1, 1e-3f, 0, 1, 0))
+                .contains("steps=10000001"));
         assertDoesNotThrow(() -> new SftSettings(1, SftSettings.MAX_BATCH_SIZE, SftSettings.MAX_LR, 0, 1, -1));
     }
 
@@ -69,7 +75,8 @@ class SettingsValidationTest {
             float[] image = new float[3 * 64 * 64];
             SamplingSettings s = SamplingSettings.defaults(1);
             assertTrue(message(() -> new Sampler().sample(p, image, 0, s)).contains("G=0 must be in [1, 1024]"));
-            assertTrue(message(() -> new Sampler().sample(p, image, Sampler.MAX_GROUP_SIZE + 1, s)).contains("G=1025"));
+            assertTrue(message(() -> new Sampler().sample(p, image, Sampler.MAX_GROUP_SIZE + 1, s))
+                    .contains("G=1025"));
         }
     }
 }

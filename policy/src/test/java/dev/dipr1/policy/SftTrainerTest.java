@@ -35,8 +35,8 @@ class SftTrainerTest {
     void trainerRunsAndReportsProgress() {
         try (Policy p = Policy.initialise(PolicyConfig.tiny(), 9)) {
             List<Integer> seen = new ArrayList<>();
-            List<Double> losses = SftTrainer.train(p, new SftSettings(6, 4, 1e-3f, 2, 1L, 1.0),
-                    (step, loss, elapsed) -> seen.add(step));
+            List<Double> losses = SftTrainer.train(
+                    p, new SftSettings(6, 4, 1e-3f, 2, 1L, 1.0), (step, loss, elapsed) -> seen.add(step));
             assertEquals(6, losses.size());
             assertEquals(List.of(0, 1, 2, 3, 4, 5), seen);
         }

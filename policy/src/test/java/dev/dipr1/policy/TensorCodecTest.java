@@ -36,7 +36,8 @@ class TensorCodecTest {
         // Given one tensor "ab" of shape [2] holding 1.0 and -2.0
         byte[] bytes = write(List.of(new NamedTensor("ab", new Shape(2), new float[] {1f, -2f})));
         // Then: count 1, UTF "ab", rank 1, dim 2 (big-endian ints), values little-endian float32
-        assertEquals("00000001" + "0002" + "6162" + "00000001" + "00000002" + "0000803f" + "000000c0",
+        assertEquals(
+                "00000001" + "0002" + "6162" + "00000001" + "00000002" + "0000803f" + "000000c0",
                 HexFormat.of().formatHex(bytes));
     }
 

@@ -32,21 +32,39 @@ class TokenizerTest {
 
     @Test
     void decodesTheCanonicalForm() {
-        int[] ids = tokenizer.encodeTarget(5, Tokenizer.Side.LEFT,
+        int[] ids = tokenizer.encodeTarget(
+                5,
+                Tokenizer.Side.LEFT,
                 List.of(new int[] {12, 30, 20, 54}),
                 List.of(new int[] {12, 30, 20, 54}, new int[] {40, 22, 50, 60}));
         assertEquals(Tokenizer.EOS, ids[ids.length - 1]);
-        assertEquals("<think>5 people, dense left</think><look>[12,30,20,54]</look>"
-                + "<answer>[[12,30,20,54],[40,22,50,60]]</answer>", tokenizer.decode(ids));
-        assertEquals("<think>1 person</think><look></look><answer></answer>",
+        assertEquals(
+                "<think>5 people, dense left</think><look>[12,30,20,54]</look>"
+                        + "<answer>[[12,30,20,54],[40,22,50,60]]</answer>",
+                tokenizer.decode(ids));
+        assertEquals(
+                "<think>1 person</think><look></look><answer></answer>",
                 tokenizer.decode(tokenizer.encodeTarget(1, null, List.of(), List.of())));
     }
 
     @Test
     void garbledSequencesDecodeToGarbledText() {
         int c = tokenizer.firstCoordinate();
-        int[] ids = {Tokenizer.THINK_OPEN, c + 3, c + 4, Tokenizer.W_PEOPLE, Tokenizer.ANSWER_OPEN, c + 1, c + 2, c + 3,
-            c + 4, c + 5, c + 6, Tokenizer.EOS, c + 9};
+        int[] ids = {
+            Tokenizer.THINK_OPEN,
+            c + 3,
+            c + 4,
+            Tokenizer.W_PEOPLE,
+            Tokenizer.ANSWER_OPEN,
+            c + 1,
+            c + 2,
+            c + 3,
+            c + 4,
+            c + 5,
+            c + 6,
+            Tokenizer.EOS,
+            c + 9
+        };
         assertEquals("<think>[3,4] people<answer>[[1,2,3,4],[5,6]]", tokenizer.decode(ids));
         ParsedCompletion p = CompletionParser.parse(tokenizer.decode(ids), 64, 64);
         assertFalse(p.wellFormed());
@@ -62,7 +80,9 @@ class TokenizerTest {
             assertNull(p.formatError());
             assertEquals(sorted(scene.boxes()), sorted(toPixel(p.answerBoxes())), text);
             assertTrue(p.lookBoxes().size() <= 2);
-            assertEquals(scene.boxes().isEmpty() ? 0 : Math.max(1, p.lookBoxes().size()), p.lookBoxes().size());
+            assertEquals(
+                    scene.boxes().isEmpty() ? 0 : Math.max(1, p.lookBoxes().size()),
+                    p.lookBoxes().size());
             assertTrue(text.startsWith("<think>" + Math.min(16, scene.boxes().size()) + " "), text);
             int[] ids = t.tokens(tokenizer);
             assertArrayEquals(ids, t.tokens(tokenizer));
@@ -84,8 +104,10 @@ class TokenizerTest {
         for (int[] b : t.answer()) {
             mirrored.add(List.of(64 - b[2], b[1], 64 - b[0], b[3]));
         }
-        mirrored.sort(Comparator.comparing((List<Integer> b) -> b.get(0)).thenComparing(b -> b.get(1))
-                .thenComparing(b -> b.get(2)).thenComparing(b -> b.get(3)));
+        mirrored.sort(Comparator.comparing((List<Integer> b) -> b.get(0))
+                .thenComparing(b -> b.get(1))
+                .thenComparing(b -> b.get(2))
+                .thenComparing(b -> b.get(3)));
         List<List<Integer>> got = new ArrayList<>();
         for (int[] b : m.answer()) {
             got.add(List.of(b[0], b[1], b[2], b[3]));
@@ -101,6 +123,8 @@ class TokenizerTest {
     }
 
     private static List<PixelBox> toPixel(List<Box> boxes) {
-        return boxes.stream().map(b -> new PixelBox(b.x1(), b.y1(), b.x2(), b.y2())).toList();
+        return boxes.stream()
+                .map(b -> new PixelBox(b.x1(), b.y1(), b.x2(), b.y2()))
+                .toList();
     }
 }

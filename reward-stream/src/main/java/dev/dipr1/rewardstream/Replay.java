@@ -35,19 +35,26 @@ public final class Replay {
     private Replay() {}
 
     /** What a replay did: its Kafka Streams application id, the rollouts it had to catch up with, the outcome. */
-    public record Result(String applicationId, long rolloutsAtStart, long groupsScored, long deadLettered,
-            double seconds) {}
+    public record Result(
+            String applicationId, long rolloutsAtStart, long groupsScored, long deadLettered, double seconds) {}
 
     /**
      * Replays {@code fromTopic} into {@code toTopic} with {@code settings} (annotation wait forced to 0),
      * returning once the committed offsets reach the end offsets seen at start.
      */
-    public static Result run(ClientSettings kafka, TopicCatalog catalog, String fromTopic, String toTopic,
-            RewardStreamSettings settings, Duration timeout) throws Exception {
+    public static Result run(
+            ClientSettings kafka,
+            TopicCatalog catalog,
+            String fromTopic,
+            String toTopic,
+            RewardStreamSettings settings,
+            Duration timeout)
+            throws Exception {
         if (fromTopic.equals(toTopic)) {
             throw new IllegalArgumentException("--to must differ from --from");
         }
-        Topic<String, dev.dipr1.schemas.ScoredGroup> target = catalog.advantages().named(toTopic);
+        Topic<String, dev.dipr1.schemas.ScoredGroup> target =
+                catalog.advantages().named(toTopic);
         String appId = "dipr1-replay-" + toTopic.replaceAll("[^a-zA-Z0-9._-]", "_") + "-"
                 + settings.rewards().stableHash().substring(0, 12);
         long t0 = System.nanoTime();
@@ -61,16 +68,24 @@ public final class Replay {
             end = endOffsets(admin, fromTopic);
         }
         long total = end.values().stream().mapToLong(Long::longValue).sum();
-        LOG.info("replaying {} ({} records) into {} with reward config {} as {}", fromTopic, total, toTopic,
-                settings.rewards().stableHash().substring(0, 12), appId);
+        LOG.info(
+                "replaying {} ({} records) into {} with reward config {} as {}",
+                fromTopic,
+                total,
+                toTopic,
+                settings.rewards().stableHash().substring(0, 12),
+                appId);
         RewardStatistics stats = new RewardStatistics(new SimpleMeterRegistry());
-        RewardTopology.Topics topics = new RewardTopology.Topics(catalog.rollouts().named(fromTopic),
-                catalog.annotations(), target, catalog.deadLetters());
+        RewardTopology.Topics topics = new RewardTopology.Topics(
+                catalog.rollouts().named(fromTopic), catalog.annotations(), target, catalog.deadLetters());
         RewardStreamSettings replaySettings = settings.withAnnotationWait(Duration.ZERO);
         Path stateDir = Files.createTempDirectory("dipr1-replay-state-");
         try (RewardStreamService service = new RewardStreamService(
-                RewardTopology.build(topics, replaySettings, RolloutScorer.dipr1(settings.rewards()), stats),
-                kafka, appId, stateDir, "replay");
+                        RewardTopology.build(topics, replaySettings, RolloutScorer.dipr1(settings.rewards()), stats),
+                        kafka,
+                        appId,
+                        stateDir,
+                        "replay");
                 Admin admin = Admin.create(kafka.asMap())) {
             service.start();
             long deadline = System.nanoTime() + timeout.toNanos();
@@ -81,14 +96,20 @@ public final class Replay {
                 Thread.sleep(250);
             }
         }
-        long scored = stats.snapshot().values().stream().mapToLong(RewardStatistics.Totals::groups).sum();
+        long scored = stats.snapshot().values().stream()
+                .mapToLong(RewardStatistics.Totals::groups)
+                .sum();
         return new Result(appId, total, scored, stats.deadLettered(), (System.nanoTime() - t0) / 1e9);
     }
 
     static Map<TopicPartition, Long> endOffsets(Admin admin, String topic)
             throws InterruptedException, ExecutionException, TimeoutException {
-        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS)
-                .get(topic).partitions().size();
+        int partitions = admin.describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(60, TimeUnit.SECONDS)
+                .get(topic)
+                .partitions()
+                .size();
         Map<TopicPartition, OffsetSpec> specs = new java.util.HashMap<>();
         for (int p = 0; p < partitions; p++) {
             specs.put(new TopicPartition(topic, p), OffsetSpec.latest());
@@ -101,7 +122,8 @@ public final class Replay {
     static boolean caughtUp(Admin admin, String groupId, Map<TopicPartition, Long> end)
             throws InterruptedException, ExecutionException, TimeoutException {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
-                .partitionsToOffsetAndMetadata().get(60, TimeUnit.SECONDS);
+                .partitionsToOffsetAndMetadata()
+                .get(60, TimeUnit.SECONDS);
         for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
             if (e.getValue() == 0) {
                 continue;

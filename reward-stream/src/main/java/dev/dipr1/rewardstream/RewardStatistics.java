@@ -69,9 +69,15 @@ public final class RewardStatistics {
         t.groups++;
         if (g.getZeroVariance()) {
             t.zeroVariance++;
-            Counter.builder("groups/zero_variance").tag("policy_version", tag).register(registry).increment();
+            Counter.builder("groups/zero_variance")
+                    .tag("policy_version", tag)
+                    .register(registry)
+                    .increment();
         }
-        Counter.builder("groups/scored").tag("policy_version", tag).register(registry).increment();
+        Counter.builder("groups/scored")
+                .tag("policy_version", tag)
+                .register(registry)
+                .increment();
         for (CompletionScore s : g.getScores()) {
             t.completions++;
             t.format += s.getFormat();
@@ -105,11 +111,16 @@ public final class RewardStatistics {
     /** One log line per policy version seen, then resets the groups/s window. */
     public synchronized String summarise(long nowMs) {
         double seconds = windowStartMs < 0 ? 0 : Math.max(1e-3, (nowMs - windowStartMs) / 1000.0);
-        StringBuilder sb = new StringBuilder(String.format("%.1f groups/s, %d dead-lettered",
-                seconds == 0 ? 0.0 : windowGroups / seconds, deadLettered.get()));
+        StringBuilder sb = new StringBuilder(String.format(
+                "%.1f groups/s, %d dead-lettered", seconds == 0 ? 0.0 : windowGroups / seconds, deadLettered.get()));
         byVersion.forEach((v, t) -> sb.append(String.format(
                 "; policy v%d: %d groups, format %.3f, look %.3f, accuracy %.3f, total %.3f, zero-variance %.0f%%",
-                v, t.groups, t.meanFormat(), t.meanLook(), t.meanAccuracy(), t.meanTotal(),
+                v,
+                t.groups,
+                t.meanFormat(),
+                t.meanLook(),
+                t.meanAccuracy(),
+                t.meanTotal(),
                 100 * t.zeroVarianceFraction())));
         windowStartMs = nowMs;
         windowGroups = 0;

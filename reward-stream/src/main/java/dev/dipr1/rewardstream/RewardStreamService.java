@@ -21,8 +21,8 @@ public final class RewardStreamService implements AutoCloseable {
     private final KafkaStreams streams;
     private final CountDownLatch running = new CountDownLatch(1);
 
-    public RewardStreamService(Topology topology, ClientSettings kafka, String applicationId, Path stateDir,
-            String instanceId) {
+    public RewardStreamService(
+            Topology topology, ClientSettings kafka, String applicationId, Path stateDir, String instanceId) {
         Properties p = streamsConfig(kafka, applicationId, stateDir, instanceId);
         this.streams = new KafkaStreams(topology, p);
         streams.setStateListener((now, before) -> {

@@ -65,8 +65,8 @@ public record RewardStreamSettings(
 
     /** The live stream's settings: wait for late annotations, score every rollout. */
     public static RewardStreamSettings defaults(RewardConfig rewards) {
-        return new RewardStreamSettings(rewards, DEFAULT_ANNOTATION_WAIT, DEFAULT_RETRY_INTERVAL,
-                DEFAULT_MAX_GROUP_SIZE, 0L, Long.MAX_VALUE);
+        return new RewardStreamSettings(
+                rewards, DEFAULT_ANNOTATION_WAIT, DEFAULT_RETRY_INTERVAL, DEFAULT_MAX_GROUP_SIZE, 0L, Long.MAX_VALUE);
     }
 
     /** The same settings with another annotation wait. */

@@ -37,41 +37,60 @@ public final class RewardTopology {
             Topic<String, ScoredGroup> advantages,
             Topic<String, DeadLetter> deadLetters) {}
 
-    public static Topology build(Topics topics, RewardStreamSettings settings, RolloutScorer scorer,
-            RewardStatistics stats) {
+    public static Topology build(
+            Topics topics, RewardStreamSettings settings, RolloutScorer scorer, RewardStatistics stats) {
         StreamsBuilder builder = new StreamsBuilder();
         ByteArraySerde raw = new ByteArraySerde();
 
         // Annotations: the latest GroundTruth per sample id, replicated to every instance.
-        builder.globalTable(topics.annotations().name(),
-                Consumed.with(topics.annotations().keySerde(), topics.annotations().valueSerde()),
+        builder.globalTable(
+                topics.annotations().name(),
+                Consumed.with(
+                        topics.annotations().keySerde(), topics.annotations().valueSerde()),
                 Materialized.<String, GroundTruth, KeyValueStore<Bytes, byte[]>>as(ANNOTATIONS_STORE)
                         .withKeySerde(topics.annotations().keySerde())
                         .withValueSerde(topics.annotations().valueSerde())
                         .withCachingDisabled());
 
         // Groups waiting for a late annotation, with their raw bytes and source coordinates.
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE),
-                org.apache.kafka.common.serialization.Serdes.String(), Serdes.DEAD_LETTER).withCachingDisabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(PENDING_STORE),
+                        org.apache.kafka.common.serialization.Serdes.String(),
+                        Serdes.DEAD_LETTER)
+                .withCachingDisabled());
 
         // Rollouts as raw bytes, so that undecodable ones can be dead-lettered whole.
-        KStream<byte[], byte[]> rollouts = builder.stream(topics.rollouts().name(),
-                Consumed.with(raw, raw).withName("read-rollouts"));
+        KStream<byte[], byte[]> rollouts =
+                builder.stream(topics.rollouts().name(), Consumed.with(raw, raw).withName("read-rollouts"));
 
         // Decodes, joins with the annotation, scores: one outcome per group (or a dead letter).
-        KStream<String, Outcome> outcomes = rollouts.process(
-                () -> new ScoreProcessor(settings, scorer, stats), Named.as("score"), PENDING_STORE);
+        KStream<String, Outcome> outcomes =
+                rollouts.process(() -> new ScoreProcessor(settings, scorer, stats), Named.as("score"), PENDING_STORE);
 
         // Scored groups to the advantages topic, dead letters to theirs.
         outcomes.split(Named.as("route-"))
-                .branch((k, o) -> o.isScored(), Branched.withConsumer(s -> s
-                        .mapValues(Outcome::scored, Named.as("scored-group"))
-                        .to(topics.advantages().name(), Produced.with(topics.advantages().keySerde(),
-                                topics.advantages().valueSerde()).withName("write-advantages")), "scored"))
-                .defaultBranch(Branched.withConsumer(s -> s
-                        .mapValues(Outcome::deadLetter, Named.as("dead-letter"))
-                        .to(topics.deadLetters().name(), Produced.with(topics.deadLetters().keySerde(),
-                                topics.deadLetters().valueSerde()).withName("write-dead-letters")), "dead"));
+                .branch(
+                        (k, o) -> o.isScored(),
+                        Branched.withConsumer(
+                                s -> s.mapValues(Outcome::scored, Named.as("scored-group"))
+                                        .to(
+                                                topics.advantages().name(),
+                                                Produced.with(
+                                                                topics.advantages()
+                                                                        .keySerde(),
+                                                                topics.advantages()
+                                                                        .valueSerde())
+                                                        .withName("write-advantages")),
+                                "scored"))
+                .defaultBranch(Branched.withConsumer(
+                        s -> s.mapValues(Outcome::deadLetter, Named.as("dead-letter"))
+                                .to(
+                                        topics.deadLetters().name(),
+                                        Produced.with(
+                                                        topics.deadLetters().keySerde(),
+                                                        topics.deadLetters().valueSerde())
+                                                .withName("write-dead-letters")),
+                        "dead"));
 
         return builder.build();
     }

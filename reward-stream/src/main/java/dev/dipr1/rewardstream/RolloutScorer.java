@@ -31,15 +31,28 @@ public interface RolloutScorer {
         String hash = config.stableHash();
         String json = config.toJson();
         return (rollout, truth, source) -> {
-            List<String> texts = rollout.getCompletions().stream().map(Completion::getText).toList();
-            GroupInput in = new GroupInput(rollout.getGroupId(), truth.getWidth(), truth.getHeight(),
-                    boxes(truth.getBoxes()), boxes(truth.getIgnoreRegions()), texts);
+            List<String> texts =
+                    rollout.getCompletions().stream().map(Completion::getText).toList();
+            GroupInput in = new GroupInput(
+                    rollout.getGroupId(),
+                    truth.getWidth(),
+                    truth.getHeight(),
+                    boxes(truth.getBoxes()),
+                    boxes(truth.getIgnoreRegions()),
+                    texts);
             GroupScore s = GroupScorer.score(in, config);
             List<CompletionScore> scores = new ArrayList<>(texts.size());
             for (int i = 0; i < texts.size(); i++) {
                 dev.dipr1.rewards.CompletionScore c = s.completions().get(i);
-                scores.add(new CompletionScore(rollout.getCompletions().get(i).getIndex(), c.format(), c.look(),
-                        c.accuracy(), c.total(), c.advantage(), c.tooLong(), c.invalidBoxes()));
+                scores.add(new CompletionScore(
+                        rollout.getCompletions().get(i).getIndex(),
+                        c.format(),
+                        c.look(),
+                        c.accuracy(),
+                        c.total(),
+                        c.advantage(),
+                        c.tooLong(),
+                        c.invalidBoxes()));
             }
             return envelope(rollout, source, hash, json, scores, s.mean(), s.std(), s.zeroVariance());
         };
@@ -56,8 +69,15 @@ public interface RolloutScorer {
         };
     }
 
-    private static ScoredGroup envelope(RolloutGroup rollout, Source source, String hash, String json,
-            List<CompletionScore> scores, double mean, double std, boolean zeroVariance) {
+    private static ScoredGroup envelope(
+            RolloutGroup rollout,
+            Source source,
+            String hash,
+            String json,
+            List<CompletionScore> scores,
+            double mean,
+            double std,
+            boolean zeroVariance) {
         return ScoredGroup.newBuilder()
                 .setGroupId(rollout.getGroupId())
                 .setRewardVersion(RewardConfig.REWARD_VERSION)

@@ -55,7 +55,9 @@ final class ScoreProcessor implements Processor<byte[], byte[], String, Outcome>
         this.annotations = context.getStateStore(RewardTopology.ANNOTATIONS_STORE);
         this.pending = context.getStateStore(RewardTopology.PENDING_STORE);
         context.schedule(settings.retryInterval(), PunctuationType.WALL_CLOCK_TIME, this::retryPending);
-        context.schedule(STATS_LOG_INTERVAL, PunctuationType.WALL_CLOCK_TIME,
+        context.schedule(
+                STATS_LOG_INTERVAL,
+                PunctuationType.WALL_CLOCK_TIME,
                 now -> LOG.info("rewards: {}", stats.summarise(now)));
     }
 
@@ -65,8 +67,17 @@ final class ScoreProcessor implements Processor<byte[], byte[], String, Outcome>
         if (record.timestamp() < settings.fromTimestampMs() || record.timestamp() >= settings.untilTimestampMs()) {
             return; // outside the replay's time range: not ours to score
         }
-        DeadLetter envelope = DeadLetters.of(m.topic(), m.partition(), m.offset(), record.timestamp(),
-                record.key(), record.value(), STAGE, "pending", null, context.currentSystemTimeMs());
+        DeadLetter envelope = DeadLetters.of(
+                m.topic(),
+                m.partition(),
+                m.offset(),
+                record.timestamp(),
+                record.key(),
+                record.value(),
+                STAGE,
+                "pending",
+                null,
+                context.currentSystemTimeMs());
         RolloutGroup rollout;
         try {
             rollout = Serdes.ROLLOUT_GROUP.decode(record.value(), m.topic(), m.partition(), m.offset());
@@ -96,14 +107,24 @@ final class ScoreProcessor implements Processor<byte[], byte[], String, Outcome>
         }
         GroundTruth truth = found.value();
         if (truth.getWidth() <= 0 || truth.getHeight() <= 0) {
-            deadLetter(envelope, "join", "annotation of sample " + rollout.getSampleId() + " has image size "
-                    + truth.getWidth() + "x" + truth.getHeight() + "; it must be positive", null);
+            deadLetter(
+                    envelope,
+                    "join",
+                    "annotation of sample " + rollout.getSampleId() + " has image size " + truth.getWidth() + "x"
+                            + truth.getHeight() + "; it must be positive",
+                    null);
             return true;
         }
         ScoredGroup scored;
         try {
-            scored = scorer.score(rollout, truth, new RolloutScorer.Source(envelope.getSourceTopic(),
-                    envelope.getSourcePartition(), envelope.getSourceOffset(), envelope.getSourceTimestampMs()));
+            scored = scorer.score(
+                    rollout,
+                    truth,
+                    new RolloutScorer.Source(
+                            envelope.getSourceTopic(),
+                            envelope.getSourcePartition(),
+                            envelope.getSourceOffset(),
+                            envelope.getSourceTimestampMs()));
         } catch (RuntimeException e) {
             deadLetter(envelope, "score", "scoring failed: " + e, e);
             return true;
@@ -120,12 +141,16 @@ final class ScoreProcessor implements Processor<byte[], byte[], String, Outcome>
         }
         for (KeyValue<String, DeadLetter> kv : held) {
             DeadLetter envelope = kv.value;
-            RolloutGroup rollout = Serdes.ROLLOUT_GROUP.decode(bytes(envelope.getRawValue()),
-                    envelope.getSourceTopic(), envelope.getSourcePartition(), envelope.getSourceOffset());
+            RolloutGroup rollout = Serdes.ROLLOUT_GROUP.decode(
+                    bytes(envelope.getRawValue()),
+                    envelope.getSourceTopic(),
+                    envelope.getSourcePartition(),
+                    envelope.getSourceOffset());
             if (tryScore(rollout, envelope)) {
                 pending.delete(kv.key);
             } else {
-                Duration waited = Duration.ofMillis(now - envelope.getDeadLetteredAtMs().toEpochMilli());
+                Duration waited =
+                        Duration.ofMillis(now - envelope.getDeadLetteredAtMs().toEpochMilli());
                 if (waited.compareTo(settings.annotationWait()) >= 0) {
                     deadLetter(envelope, "join", noAnnotation(rollout, waited), null);
                     pending.delete(kv.key);
@@ -158,10 +183,14 @@ final class ScoreProcessor implements Processor<byte[], byte[], String, Outcome>
                 .setDeadLetteredAtMs(java.time.Instant.ofEpochMilli(context.currentSystemTimeMs()))
                 .build();
         stats.recordDeadLetter();
-        LOG.warn("dead-lettered {}: {}", DeadLetters.key(d.getSourceTopic(), d.getSourcePartition(),
-                d.getSourceOffset()), reason);
-        context.forward(new Record<>(DeadLetters.key(d.getSourceTopic(), d.getSourcePartition(),
-                d.getSourceOffset()), Outcome.dead(d), envelope.getSourceTimestampMs()));
+        LOG.warn(
+                "dead-lettered {}: {}",
+                DeadLetters.key(d.getSourceTopic(), d.getSourcePartition(), d.getSourceOffset()),
+                reason);
+        context.forward(new Record<>(
+                DeadLetters.key(d.getSourceTopic(), d.getSourcePartition(), d.getSourceOffset()),
+                Outcome.dead(d),
+                envelope.getSourceTimestampMs()));
     }
 
     private static byte[] bytes(java.nio.ByteBuffer b) {

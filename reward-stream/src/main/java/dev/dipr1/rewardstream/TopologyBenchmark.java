@@ -62,14 +62,15 @@ public final class TopologyBenchmark {
         return new Result(groups, g, scoring, passThrough);
     }
 
-    private static double measure(ClientSettings kafka, TopicCatalog catalog, String mode, RolloutScorer scorer,
-            int groups) throws Exception {
+    private static double measure(
+            ClientSettings kafka, TopicCatalog catalog, String mode, RolloutScorer scorer, int groups)
+            throws Exception {
         Topic<String, ScoredGroup> out = catalog.advantages().named(catalog.prefix() + "out-" + mode);
         try (Admin admin = Admin.create(kafka.asMap())) {
             new TopicAdmin(admin, (short) 1).ensure(List.of(out));
         }
-        RewardTopology.Topics topics = new RewardTopology.Topics(catalog.rollouts(), catalog.annotations(), out,
-                catalog.deadLetters());
+        RewardTopology.Topics topics =
+                new RewardTopology.Topics(catalog.rollouts(), catalog.annotations(), out, catalog.deadLetters());
         RewardStreamSettings settings = RewardStreamSettings.defaults(RewardConfig.defaults());
         Map<String, Object> c = new HashMap<>(kafka.asMap());
         c.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-reader-" + mode);
@@ -78,8 +79,12 @@ public final class TopologyBenchmark {
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
         try (RewardStreamService service = new RewardStreamService(
                         RewardTopology.build(topics, settings, scorer, new RewardStatistics(new SimpleMeterRegistry())),
-                        kafka, catalog.prefix() + "app-" + mode, Files.createTempDirectory("bench-state"), mode);
-                KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c,
+                        kafka,
+                        catalog.prefix() + "app-" + mode,
+                        Files.createTempDirectory("bench-state"),
+                        mode);
+                KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                        c,
                         new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
                         new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
             consumer.subscribe(List.of(out.name()));
@@ -111,39 +116,72 @@ public final class TopologyBenchmark {
         Map<String, Object> p = new HashMap<>(kafka.asMap());
         p.put("linger.ms", 20);
         p.put("max.request.size", 16 * 1024 * 1024);
-        try (KafkaProducer<String, GroundTruth> ann = new KafkaProducer<>(p, catalog.annotations().keySerde().serializer(),
-                catalog.annotations().valueSerde().serializer());
-                KafkaProducer<String, RolloutGroup> roll = new KafkaProducer<>(p, catalog.rollouts().keySerde().serializer(),
+        try (KafkaProducer<String, GroundTruth> ann = new KafkaProducer<>(
+                        p,
+                        catalog.annotations().keySerde().serializer(),
+                        catalog.annotations().valueSerde().serializer());
+                KafkaProducer<String, RolloutGroup> roll = new KafkaProducer<>(
+                        p,
+                        catalog.rollouts().keySerde().serializer(),
                         catalog.rollouts().valueSerde().serializer())) {
             for (int i = 0; i < inputs.size(); i++) {
                 GroupInput in = inputs.get(i);
                 String sample = "bench-" + i;
-                ann.send(new ProducerRecord<>(catalog.annotations().name(), sample, GroundTruth.newBuilder()
-                        .setSampleId(sample).setWidth((int) in.width()).setHeight((int) in.height())
-                        .setBoxes(wire(in.gt())).setIgnoreRegions(wire(in.ignore())).setVisibleBoxes(List.of())
-                        .build()));
+                ann.send(new ProducerRecord<>(
+                        catalog.annotations().name(),
+                        sample,
+                        GroundTruth.newBuilder()
+                                .setSampleId(sample)
+                                .setWidth((int) in.width())
+                                .setHeight((int) in.height())
+                                .setBoxes(wire(in.gt()))
+                                .setIgnoreRegions(wire(in.ignore()))
+                                .setVisibleBoxes(List.of())
+                                .build()));
             }
             ann.flush();
             for (int i = 0; i < inputs.size(); i++) {
                 GroupInput in = inputs.get(i);
                 List<Completion> cs = new ArrayList<>();
                 for (int k = 0; k < in.completions().size(); k++) {
-                    cs.add(Completion.newBuilder().setIndex(k).setText(in.completions().get(k))
-                            .setTokenIds(List.of()).setBehaviourLogprobs(List.of())
-                            .setFinishReason(FinishReason.EOS).build());
+                    cs.add(Completion.newBuilder()
+                            .setIndex(k)
+                            .setText(in.completions().get(k))
+                            .setTokenIds(List.of())
+                            .setBehaviourLogprobs(List.of())
+                            .setFinishReason(FinishReason.EOS)
+                            .build());
                 }
                 String group = "bench-" + i + "/e0";
-                roll.send(new ProducerRecord<>(catalog.rollouts().name(), group, RolloutGroup.newBuilder()
-                        .setGroupId(group).setSampleId("bench-" + i).setSplit("train").setEpoch(0)
-                        .setPolicyVersion(0L).setGeneratorId("bench").setTemperature(1.0).setTopP(1.0).setSeed(i)
-                        .setImageUri("none").setImage(null).setWidth((int) in.width()).setHeight((int) in.height())
-                        .setPromptTokenIds(List.of()).setCompletions(cs).setCreatedAtMs(Instant.EPOCH)
-                        .setGenerationMs(0L).build()));
+                roll.send(new ProducerRecord<>(
+                        catalog.rollouts().name(),
+                        group,
+                        RolloutGroup.newBuilder()
+                                .setGroupId(group)
+                                .setSampleId("bench-" + i)
+                                .setSplit("train")
+                                .setEpoch(0)
+                                .setPolicyVersion(0L)
+                                .setGeneratorId("bench")
+                                .setTemperature(1.0)
+                                .setTopP(1.0)
+                                .setSeed(i)
+                                .setImageUri("none")
+                                .setImage(null)
+                                .setWidth((int) in.width())
+                                .setHeight((int) in.height())
+                                .setPromptTokenIds(List.of())
+                                .setCompletions(cs)
+                                .setCreatedAtMs(Instant.EPOCH)
+                                .setGenerationMs(0L)
+                                .build()));
             }
         }
     }
 
     private static List<dev.dipr1.schemas.Box> wire(List<Box> boxes) {
-        return boxes.stream().map(b -> new dev.dipr1.schemas.Box(b.x1(), b.y1(), b.x2(), b.y2())).toList();
+        return boxes.stream()
+                .map(b -> new dev.dipr1.schemas.Box(b.x1(), b.y1(), b.x2(), b.y2()))
+                .toList();
     }
 }

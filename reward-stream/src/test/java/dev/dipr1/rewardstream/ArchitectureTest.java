@@ -12,7 +12,8 @@ class ArchitectureTest {
 
     @Test
     void rewardStreamNeverImportsDjl() {
-        JavaClasses classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        JavaClasses classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.dipr1.rewardstream", "dev.dipr1.rewards");
         noClasses().should().dependOnClassesThat().resideInAPackage("ai.djl..").check(classes);
     }

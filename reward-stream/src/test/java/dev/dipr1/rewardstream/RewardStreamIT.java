@@ -43,7 +43,8 @@ class RewardStreamIT {
         produce(catalog, n);
         RewardTopology.Topics topics = topicsOf(catalog);
         RewardStreamSettings settings = RewardStreamSettings.defaults(RewardConfig.defaults());
-        try (RewardStreamService a = service(topics, settings, "a"); RewardStreamService b = service(topics, settings, "b")) {
+        try (RewardStreamService a = service(topics, settings, "a");
+                RewardStreamService b = service(topics, settings, "b")) {
             a.start();
             b.start();
             List<ConsumerRecord<String, ScoredGroup>> out = consume(catalog.advantages(), n, Duration.ofSeconds(90));
@@ -52,7 +53,10 @@ class RewardStreamIT {
             assertEquals(n, perGroup.size(), "every group scored");
             assertTrue(perGroup.values().stream().allMatch(c -> c == 1), "no group scored twice: " + perGroup);
             // Both instances did part of the work.
-            long partitionsSeen = out.stream().map(r -> r.value().getSourcePartition()).distinct().count();
+            long partitionsSeen = out.stream()
+                    .map(r -> r.value().getSourcePartition())
+                    .distinct()
+                    .count();
             assertEquals(catalog.rollouts().partitions(), partitionsSeen);
         }
     }
@@ -65,24 +69,36 @@ class RewardStreamIT {
         produce(catalog, n);
         RewardConfig other = new RewardConfig(0.5, false, 0.3, 0.7, 0.5, 0.5, 0.25, 1, 0.5, 2, 1e-4, false);
         RewardStreamSettings settings = RewardStreamSettings.defaults(other);
-        Replay.Result r1 = Replay.run(kafka, catalog, catalog.rollouts().name(), "rs-replay.adv-1", settings,
-                Duration.ofSeconds(90));
-        Replay.Result r2 = Replay.run(kafka, catalog, catalog.rollouts().name(), "rs-replay.adv-2", settings,
-                Duration.ofSeconds(90));
+        Replay.Result r1 = Replay.run(
+                kafka, catalog, catalog.rollouts().name(), "rs-replay.adv-1", settings, Duration.ofSeconds(90));
+        Replay.Result r2 = Replay.run(
+                kafka, catalog, catalog.rollouts().name(), "rs-replay.adv-2", settings, Duration.ofSeconds(90));
         assertEquals(n, r1.groupsScored());
         assertEquals(n, r2.groupsScored());
-        Map<String, ScoredGroup> one = byKey(consume(catalog.advantages().named("rs-replay.adv-1"), n, Duration.ofSeconds(30)));
-        Map<String, ScoredGroup> two = byKey(consume(catalog.advantages().named("rs-replay.adv-2"), n, Duration.ofSeconds(30)));
+        Map<String, ScoredGroup> one =
+                byKey(consume(catalog.advantages().named("rs-replay.adv-1"), n, Duration.ofSeconds(30)));
+        Map<String, ScoredGroup> two =
+                byKey(consume(catalog.advantages().named("rs-replay.adv-2"), n, Duration.ofSeconds(30)));
         assertEquals(one, two);
         assertEquals(other.stableHash(), one.values().iterator().next().getRewardConfigHash());
-        assertTrue(one.values().stream().allMatch(g -> !g.getRewardConfigHash().equals(RewardConfig.defaults().stableHash())));
+        assertTrue(one.values().stream()
+                .allMatch(g ->
+                        !g.getRewardConfigHash().equals(RewardConfig.defaults().stableHash())));
     }
 
     private RewardStreamService service(RewardTopology.Topics topics, RewardStreamSettings settings, String id)
             throws Exception {
         Path state = Files.createTempDirectory("rs-state-" + id);
-        return new RewardStreamService(RewardTopology.build(topics, settings, RolloutScorer.dipr1(settings.rewards()),
-                new RewardStatistics(new SimpleMeterRegistry())), kafka, "rs-scale-app", state, id);
+        return new RewardStreamService(
+                RewardTopology.build(
+                        topics,
+                        settings,
+                        RolloutScorer.dipr1(settings.rewards()),
+                        new RewardStatistics(new SimpleMeterRegistry())),
+                kafka,
+                "rs-scale-app",
+                state,
+                id);
     }
 
     private static RewardTopology.Topics topicsOf(TopicCatalog c) {
@@ -98,19 +114,28 @@ class RewardStreamIT {
     private void produce(TopicCatalog catalog, int n) throws Exception {
         Topic<String, dev.dipr1.schemas.GroundTruth> ann = catalog.annotations();
         Topic<String, RolloutGroup> roll = catalog.rollouts();
-        try (KafkaProducer<String, dev.dipr1.schemas.GroundTruth> p = new KafkaProducer<>(kafka.asMap(),
-                ann.keySerde().serializer(), ann.valueSerde().serializer())) {
+        try (KafkaProducer<String, dev.dipr1.schemas.GroundTruth> p = new KafkaProducer<>(
+                kafka.asMap(), ann.keySerde().serializer(), ann.valueSerde().serializer())) {
             for (int i = 0; i < n; i++) {
-                p.send(new ProducerRecord<>(ann.name(), "s" + i,
-                        RewardTopologyTest.truth("s" + i, new Box(1.0 * i, 2.0, 1.0 * i + 10, 30.0)))).get();
+                p.send(new ProducerRecord<>(
+                                ann.name(),
+                                "s" + i,
+                                RewardTopologyTest.truth("s" + i, new Box(1.0 * i, 2.0, 1.0 * i + 10, 30.0))))
+                        .get();
             }
         }
-        try (KafkaProducer<String, RolloutGroup> p = new KafkaProducer<>(kafka.asMap(), roll.keySerde().serializer(),
-                roll.valueSerde().serializer())) {
+        try (KafkaProducer<String, RolloutGroup> p = new KafkaProducer<>(
+                kafka.asMap(), roll.keySerde().serializer(), roll.valueSerde().serializer())) {
             for (int i = 0; i < n; i++) {
                 String answer = "<think>one</think><look></look><answer>[[" + i + ",2," + (i + 10) + ",30]]</answer>";
-                p.send(new ProducerRecord<>(roll.name(), "g" + i, RewardTopologyTest.group("g" + i, "s" + i,
-                        List.of(answer, "<think>x</think><look></look><answer>[]</answer>", "junk")))).get();
+                p.send(new ProducerRecord<>(
+                                roll.name(),
+                                "g" + i,
+                                RewardTopologyTest.group(
+                                        "g" + i,
+                                        "s" + i,
+                                        List.of(answer, "<think>x</think><look></look><answer>[]</answer>", "junk"))))
+                        .get();
             }
         }
     }
@@ -121,8 +146,8 @@ class RewardStreamIT {
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<ConsumerRecord<String, V>> out = new ArrayList<>();
-        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(c, topic.keySerde().deserializer(),
-                topic.valueSerde().deserializer())) {
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(
+                c, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
             consumer.subscribe(List.of(topic.name()));
             long deadline = System.nanoTime() + timeout.toNanos();
             while (out.size() < n && System.nanoTime() < deadline) {

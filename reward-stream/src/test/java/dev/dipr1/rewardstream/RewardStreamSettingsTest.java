@@ -36,9 +36,12 @@ class RewardStreamSettingsTest {
     @Test
     void annotationWaitIsBetweenZeroAndADay() {
         assertRejected("--annotation-wait", () -> D.withAnnotationWait(Duration.ofMillis(-1)));
-        assertRejected("--annotation-wait", () -> D.withAnnotationWait(Duration.ofDays(1).plusMillis(1)));
+        assertRejected(
+                "--annotation-wait",
+                () -> D.withAnnotationWait(Duration.ofDays(1).plusMillis(1)));
         assertEquals(Duration.ZERO, D.withAnnotationWait(Duration.ZERO).annotationWait());
-        assertEquals(Duration.ofDays(1), D.withAnnotationWait(Duration.ofDays(1)).annotationWait());
+        assertEquals(
+                Duration.ofDays(1), D.withAnnotationWait(Duration.ofDays(1)).annotationWait());
     }
 
     @Test
@@ -52,8 +55,10 @@ class RewardStreamSettingsTest {
     @Test
     void groupSizeLimitIsBounded() {
         assertRejected("--max-group-size", () -> with(Duration.ofSeconds(30), Duration.ofSeconds(1), 0));
-        assertRejected("--max-group-size", () -> with(Duration.ofSeconds(30), Duration.ofSeconds(1),
-                RewardStreamSettings.MAX_GROUP_SIZE_LIMIT + 1));
+        assertRejected(
+                "--max-group-size",
+                () -> with(
+                        Duration.ofSeconds(30), Duration.ofSeconds(1), RewardStreamSettings.MAX_GROUP_SIZE_LIMIT + 1));
         with(Duration.ofSeconds(30), Duration.ofSeconds(1), RewardStreamSettings.MAX_GROUP_SIZE_LIMIT);
     }
 

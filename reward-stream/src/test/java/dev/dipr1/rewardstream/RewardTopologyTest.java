@@ -50,21 +50,23 @@ class RewardTopologyTest {
     @BeforeEach
     void start() {
         stats = new RewardStatistics(new SimpleMeterRegistry());
-        RewardStreamSettings settings = RewardStreamSettings.defaults(RewardConfig.defaults()).withAnnotationWait(WAIT);
-        RewardTopology.Topics topics = new RewardTopology.Topics(CATALOG.rollouts(), CATALOG.annotations(),
-                CATALOG.advantages(), CATALOG.deadLetters());
+        RewardStreamSettings settings =
+                RewardStreamSettings.defaults(RewardConfig.defaults()).withAnnotationWait(WAIT);
+        RewardTopology.Topics topics = new RewardTopology.Topics(
+                CATALOG.rollouts(), CATALOG.annotations(), CATALOG.advantages(), CATALOG.deadLetters());
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "reward-topology-test");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         driver = new TopologyTestDriver(
                 RewardTopology.build(topics, settings, RolloutScorer.dipr1(RewardConfig.defaults()), stats), p, T0);
-        rollouts = driver.createInputTopic(CATALOG.rollouts().name(), new StringSerializer(), new ByteArraySerializer());
-        annotations = driver.createInputTopic(CATALOG.annotations().name(), new StringSerializer(),
-                Serdes.GROUND_TRUTH.serializer());
-        advantages = driver.createOutputTopic(CATALOG.advantages().name(), new StringDeserializer(),
-                Serdes.SCORED_GROUP.deserializer());
-        deadLetters = driver.createOutputTopic(CATALOG.deadLetters().name(), new StringDeserializer(),
-                Serdes.DEAD_LETTER.deserializer());
+        rollouts =
+                driver.createInputTopic(CATALOG.rollouts().name(), new StringSerializer(), new ByteArraySerializer());
+        annotations = driver.createInputTopic(
+                CATALOG.annotations().name(), new StringSerializer(), Serdes.GROUND_TRUTH.serializer());
+        advantages = driver.createOutputTopic(
+                CATALOG.advantages().name(), new StringDeserializer(), Serdes.SCORED_GROUP.deserializer());
+        deadLetters = driver.createOutputTopic(
+                CATALOG.deadLetters().name(), new StringDeserializer(), Serdes.DEAD_LETTER.deserializer());
     }
 
     @AfterEach
@@ -77,9 +79,10 @@ class RewardTopologyTest {
         // Given the annotation of sample s1: one person at [10,10,30,50]
         annotations.pipeInput("s1", truth("s1", new Box(10.0, 10.0, 30.0, 50.0)), T0);
         // When a group of two arrives: one exact answer, one malformed
-        RolloutGroup g = group("g1", "s1", List.of(
-                "<think>1 person</think><look></look><answer>[[10,10,30,50]]</answer>",
-                "no tags at all"));
+        RolloutGroup g = group(
+                "g1",
+                "s1",
+                List.of("<think>1 person</think><look></look><answer>[[10,10,30,50]]</answer>", "no tags at all"));
         rollouts.pipeInput("g1", Serdes.ROLLOUT_GROUP.encode(g), T0.plusSeconds(1));
         // Then one ScoredGroup with the rewards of rewards.md
         List<ScoredGroup> out = advantages.readValuesToList();
@@ -167,25 +170,54 @@ class RewardTopologyTest {
         rollouts.pipeInput("empty", Serdes.ROLLOUT_GROUP.encode(group("empty", "s1", List.of())), T0);
         List<DeadLetter> dead = deadLetters.readValuesToList();
         assertEquals(2, dead.size());
-        assertTrue(dead.get(0).getReason().contains("--max-group-size"), dead.get(0).getReason());
-        assertTrue(dead.get(1).getReason().contains("no completions"), dead.get(1).getReason());
+        assertTrue(
+                dead.get(0).getReason().contains("--max-group-size"),
+                dead.get(0).getReason());
+        assertTrue(
+                dead.get(1).getReason().contains("no completions"), dead.get(1).getReason());
         assertTrue(advantages.isEmpty());
     }
 
     static GroundTruth truth(String sampleId, Box... boxes) {
-        return GroundTruth.newBuilder().setSampleId(sampleId).setWidth(64).setHeight(64)
-                .setBoxes(List.of(boxes)).setIgnoreRegions(List.of()).setVisibleBoxes(List.of()).build();
+        return GroundTruth.newBuilder()
+                .setSampleId(sampleId)
+                .setWidth(64)
+                .setHeight(64)
+                .setBoxes(List.of(boxes))
+                .setIgnoreRegions(List.of())
+                .setVisibleBoxes(List.of())
+                .build();
     }
 
     static RolloutGroup group(String groupId, String sampleId, List<String> texts) {
         List<Completion> cs = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
-            cs.add(Completion.newBuilder().setIndex(i).setText(texts.get(i)).setTokenIds(List.of(1, 2))
-                    .setBehaviourLogprobs(List.of(-0.1f, -0.2f)).setFinishReason(FinishReason.EOS).build());
+            cs.add(Completion.newBuilder()
+                    .setIndex(i)
+                    .setText(texts.get(i))
+                    .setTokenIds(List.of(1, 2))
+                    .setBehaviourLogprobs(List.of(-0.1f, -0.2f))
+                    .setFinishReason(FinishReason.EOS)
+                    .build());
         }
-        return RolloutGroup.newBuilder().setGroupId(groupId).setSampleId(sampleId).setSplit("train").setEpoch(0)
-                .setPolicyVersion(3L).setGeneratorId("gen-test").setTemperature(1.0).setTopP(1.0).setSeed(1L)
-                .setImageUri("file:///x.png").setImage(null).setWidth(64).setHeight(64)
-                .setPromptTokenIds(List.of(5)).setCompletions(cs).setCreatedAtMs(T0).setGenerationMs(1L).build();
+        return RolloutGroup.newBuilder()
+                .setGroupId(groupId)
+                .setSampleId(sampleId)
+                .setSplit("train")
+                .setEpoch(0)
+                .setPolicyVersion(3L)
+                .setGeneratorId("gen-test")
+                .setTemperature(1.0)
+                .setTopP(1.0)
+                .setSeed(1L)
+                .setImageUri("file:///x.png")
+                .setImage(null)
+                .setWidth(64)
+                .setHeight(64)
+                .setPromptTokenIds(List.of(5))
+                .setCompletions(cs)
+                .setCreatedAtMs(T0)
+                .setGenerationMs(1L)
+                .build();
     }
 }

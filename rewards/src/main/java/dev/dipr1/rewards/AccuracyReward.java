@@ -9,8 +9,7 @@ public final class AccuracyReward {
     /** A prediction is ignored when at least this fraction of its area lies in one ignore region. */
     public static final double IGNORE_FRACTION = 0.5;
 
-    private AccuracyReward() {
-    }
+    private AccuracyReward() {}
 
     /**
      * The accuracy reward of a readable answer block (an unreadable one scores 0 and is not passed here).

@@ -6,8 +6,7 @@ public final class Advantages {
     /** Rewards closer than this are equal (zero-variance groups). */
     public static final double ZERO_VARIANCE_TOLERANCE = 1e-9;
 
-    private Advantages() {
-    }
+    private Advantages() {}
 
     /** @throws IllegalArgumentException for an empty group */
     public static GroupAdvantages of(double[] totals, RewardConfig c) {

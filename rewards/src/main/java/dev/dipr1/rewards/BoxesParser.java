@@ -24,8 +24,9 @@ final class BoxesParser {
 
     private static final double TWO_POW_53 = 9007199254740992.0;
     private static final double[] POW10 = {
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+        1e20, 1e21, 1e22
+    };
 
     private final String s;
     private final int start;
@@ -34,7 +35,7 @@ final class BoxesParser {
     private final BoxList boxes = new BoxList();
     private String error;
 
-    private double num;            // value of the last number scanned
+    private double num; // value of the last number scanned
     private final double[] quad = new double[4];
 
     BoxesParser(String s, int start, int end) {
@@ -208,9 +209,9 @@ final class BoxesParser {
             return fail(q < end ? "not a number at '" + s.charAt(q) + "'" : "expected a number");
         }
         long mantissa = 0;
-        int digits = 0;          // significant digits in mantissa
-        boolean exact = true;    // mantissa holds every significant digit
-        int scale = 0;           // value = mantissa * 10^(scale + exponent)
+        int digits = 0; // significant digits in mantissa
+        boolean exact = true; // mantissa holds every significant digit
+        int scale = 0; // value = mantissa * 10^(scale + exponent)
         if (s.charAt(q) == '0') {
             q++;
         } else {
@@ -232,7 +233,7 @@ final class BoxesParser {
             while (q < end && isDigit(s.charAt(q))) {
                 int d = s.charAt(q) - '0';
                 if (mantissa == 0 && d == 0) {
-                    scale--;                       // leading zero of the fraction
+                    scale--; // leading zero of the fraction
                 } else if (digits < 18) {
                     mantissa = mantissa * 10 + d;
                     digits++;

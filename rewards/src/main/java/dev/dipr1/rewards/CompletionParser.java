@@ -18,8 +18,7 @@ public final class CompletionParser {
     static final String ANSWER_CLOSE = "</answer>";
     private static final String[] TAGS = {THINK_OPEN, THINK_CLOSE, LOOK_OPEN, LOOK_CLOSE, ANSWER_OPEN, ANSWER_CLOSE};
 
-    private CompletionParser() {
-    }
+    private CompletionParser() {}
 
     /**
      * Parses one completion for an image of {@code width × height} pixels. Never throws for any text.
@@ -32,7 +31,13 @@ public final class CompletionParser {
         if (length > MAX_CODE_POINTS) {
             int codePoints = text.codePointCount(0, length); // count code points, not chars
             if (codePoints > MAX_CODE_POINTS) {
-                return new ParsedCompletion(true, false, false, List.of(), List.of(), 0,
+                return new ParsedCompletion(
+                        true,
+                        false,
+                        false,
+                        List.of(),
+                        List.of(),
+                        0,
                         "too long: " + codePoints + " code points > " + MAX_CODE_POINTS);
             }
         }
@@ -41,7 +46,8 @@ public final class CompletionParser {
         // read whatever the format.
         int answerOpen = text.indexOf(ANSWER_OPEN);
         int answerClose = answerOpen < 0 ? -1 : text.indexOf(ANSWER_CLOSE, answerOpen + ANSWER_OPEN.length());
-        Block answer = answerClose < 0 ? null
+        Block answer = answerClose < 0
+                ? null
                 : Block.read(text, answerOpen + ANSWER_OPEN.length(), answerClose, width, height);
         boolean readable = answer != null && answer.parsable();
         List<Box> answerBoxes = readable ? answer.valid() : List.of();

@@ -11,6 +11,11 @@ package dev.dipr1.rewards;
  * @param tooLong      longer than 16384 code points (all rewards 0)
  * @param invalidBoxes invalid boxes dropped (see {@link ParsedCompletion#invalidBoxes()})
  */
-public record CompletionScore(double format, double look, double accuracy, double total, double advantage,
-                              boolean tooLong, int invalidBoxes) {
-}
+public record CompletionScore(
+        double format,
+        double look,
+        double accuracy,
+        double total,
+        double advantage,
+        boolean tooLong,
+        int invalidBoxes) {}

@@ -8,5 +8,4 @@ package dev.dipr1.rewards;
  * @param mean         mean total reward
  * @param std          sample standard deviation (divisor G − 1), 0 for a group of one
  */
-public record GroupAdvantages(double[] advantages, boolean zeroVariance, double mean, double std) {
-}
+public record GroupAdvantages(double[] advantages, boolean zeroVariance, double mean, double std) {}

@@ -8,14 +8,14 @@ import java.util.Objects;
  *
  * @throws IllegalArgumentException when width or height is not a finite number &gt; 0, or there are no completions
  */
-public record GroupInput(String id, double width, double height, List<Box> gt, List<Box> ignore,
-                         List<String> completions) {
+public record GroupInput(
+        String id, double width, double height, List<Box> gt, List<Box> ignore, List<String> completions) {
 
     public GroupInput {
         Objects.requireNonNull(id, "id");
         if (!(width > 0.0 && Double.isFinite(width) && height > 0.0 && Double.isFinite(height))) {
-            throw new IllegalArgumentException("width and height must be finite numbers > 0, got "
-                    + width + " × " + height);
+            throw new IllegalArgumentException(
+                    "width and height must be finite numbers > 0, got " + width + " × " + height);
         }
         gt = List.copyOf(gt);
         ignore = ignore == null ? List.of() : List.copyOf(ignore);

@@ -6,8 +6,7 @@ import java.util.List;
 /** Scores one group end to end: parse (§1), format (§2), look (§4), accuracy (§3), total and advantages (§5). */
 public final class GroupScorer {
 
-    private GroupScorer() {
-    }
+    private GroupScorer() {}
 
     public static GroupScore score(GroupInput in, RewardConfig c) {
         int g = in.completions().size();
@@ -29,8 +28,8 @@ public final class GroupScorer {
         List<CompletionScore> scores = new ArrayList<>(g);
         for (int i = 0; i < g; i++) {
             ParsedCompletion p = parsed.get(i);
-            scores.add(new CompletionScore(format[i], look[i], accuracy[i], totals[i], adv.advantages()[i],
-                    p.tooLong(), p.invalidBoxes()));
+            scores.add(new CompletionScore(
+                    format[i], look[i], accuracy[i], totals[i], adv.advantages()[i], p.tooLong(), p.invalidBoxes()));
         }
         return new GroupScore(scores, adv.zeroVariance(), adv.mean(), adv.std());
     }

@@ -33,15 +33,14 @@ import java.util.List;
 public final class JsonlScorer {
 
     /** How many lines were scored and how many were rejected. */
-    public record Summary(long ok, long failed) {
-    }
+    public record Summary(long ok, long failed) {}
 
-    private static final ObjectMapper MAPPER = new ObjectMapper(
-            JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+    private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    private JsonlScorer() {
-    }
+    private JsonlScorer() {}
 
     /**
      * Scores every line of {@code in}, writing results to {@code out} and problems to {@code err}; flushes both.
@@ -177,7 +176,10 @@ public final class JsonlScorer {
             if (!good) {
                 throw new BadLine(field + "[" + i + "] is not 4 finite numbers: " + abbreviate(b.toString()));
             }
-            boxes.add(new Box(b.get(0).doubleValue(), b.get(1).doubleValue(), b.get(2).doubleValue(),
+            boxes.add(new Box(
+                    b.get(0).doubleValue(),
+                    b.get(1).doubleValue(),
+                    b.get(2).doubleValue(),
                     b.get(3).doubleValue()));
         }
         return boxes;

@@ -9,8 +9,7 @@ public final class LookReward {
     /** A look box covers a region when at least this fraction of the region's mean box lies in it. */
     public static final double COVER_FRACTION = 0.5;
 
-    private LookReward() {
-    }
+    private LookReward() {}
 
     /** One consensus cluster: its anchor, members in insertion order, and the last completion that joined. */
     static final class Cluster {

@@ -7,5 +7,4 @@ package dev.dipr1.rewards;
  * @param iouSum   Σ IoU over the matched pairs
  * @param predToGt for each prediction the index of its GT box, -1 when unmatched
  */
-public record MatchResult(int pairs, double iouSum, int[] predToGt) {
-}
+public record MatchResult(int pairs, double iouSum, int[] predToGt) {}

@@ -13,8 +13,7 @@ import java.util.List;
  */
 public final class Matching {
 
-    private Matching() {
-    }
+    private Matching() {}
 
     /** @throws IllegalArgumentException when tau is not in (0, 1] */
     public static MatchResult match(List<Box> predictions, List<Box> gt, double tau, boolean soft) {
@@ -97,8 +96,8 @@ public final class Matching {
         return true;
     }
 
-    private static void solveComponent(double[] iou, int m, int[] rows, int rc, int[] cols, int cc,
-                                       boolean soft, int[] predToGt) {
+    private static void solveComponent(
+            double[] iou, int m, int[] rows, int rc, int[] cols, int cc, boolean soft, int[] predToGt) {
         if (rc == 1 || cc == 1) {
             // A star: the single best edge is optimal (first one on ties).
             int bestR = -1;
@@ -152,7 +151,7 @@ public final class Matching {
     static int[] hungarian(double[] cost, int n, int m) {
         double[] u = new double[n + 1];
         double[] v = new double[m + 1];
-        int[] rowOfCol = new int[m + 1];   // 1-based row matched to column j, 0 = free
+        int[] rowOfCol = new int[m + 1]; // 1-based row matched to column j, 0 = free
         int[] way = new int[m + 1];
         double[] minv = new double[m + 1];
         boolean[] used = new boolean[m + 1];

@@ -15,8 +15,14 @@ import java.util.List;
  *                       when the tags, think block and look block are all in order
  * @param formatError    null when well formed, else a short human reason (e.g. {@code "missing </look>"})
  */
-public record ParsedCompletion(boolean tooLong, boolean wellFormed, boolean answerReadable, List<Box> answerBoxes,
-                               List<Box> lookBoxes, int invalidBoxes, String formatError) {
+public record ParsedCompletion(
+        boolean tooLong,
+        boolean wellFormed,
+        boolean answerReadable,
+        List<Box> answerBoxes,
+        List<Box> lookBoxes,
+        int invalidBoxes,
+        String formatError) {
 
     public ParsedCompletion {
         answerBoxes = List.copyOf(answerBoxes);

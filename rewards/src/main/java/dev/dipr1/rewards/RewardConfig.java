@@ -22,10 +22,19 @@ import java.util.HexFormat;
  * @param epsilon              ε in (0, {@value #MAX_EPSILON}], added to the group std
  * @param scaleByStd           divide advantages by the group std (false: Dr. GRPO)
  */
-public record RewardConfig(double iouThreshold, boolean soft, double weightPrecision, double weightRecall,
-                           double clusterIou, double uncertaintyThreshold, double maxLookAreaFraction,
-                           double lambdaFormat, double lambdaLook, double lambdaAccuracy, double epsilon,
-                           boolean scaleByStd) {
+public record RewardConfig(
+        double iouThreshold,
+        boolean soft,
+        double weightPrecision,
+        double weightRecall,
+        double clusterIou,
+        double uncertaintyThreshold,
+        double maxLookAreaFraction,
+        double lambdaFormat,
+        double lambdaLook,
+        double lambdaAccuracy,
+        double epsilon,
+        boolean scaleByStd) {
 
     /** The version of spec/rewards.md implemented here; any rule change is a new version. */
     public static final int REWARD_VERSION = 1;
@@ -74,8 +83,19 @@ public record RewardConfig(double iouThreshold, boolean soft, double weightPreci
 
     /** The same configuration with other reward weights λ (format, look, accuracy). */
     public RewardConfig withLambda(double format, double look, double accuracy) {
-        return new RewardConfig(iouThreshold, soft, weightPrecision, weightRecall, clusterIou, uncertaintyThreshold,
-                maxLookAreaFraction, format, look, accuracy, epsilon, scaleByStd);
+        return new RewardConfig(
+                iouThreshold,
+                soft,
+                weightPrecision,
+                weightRecall,
+                clusterIou,
+                uncertaintyThreshold,
+                maxLookAreaFraction,
+                format,
+                look,
+                accuracy,
+                epsilon,
+                scaleByStd);
     }
 
     /**
@@ -84,7 +104,8 @@ public record RewardConfig(double iouThreshold, boolean soft, double weightPreci
      */
     public String stableHash() {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical().getBytes(StandardCharsets.UTF_8));
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256").digest(canonical().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JVM", e);
@@ -125,22 +146,22 @@ public record RewardConfig(double iouThreshold, boolean soft, double weightPreci
 
     private static void inUnitInterval(String name, double value, String meaning) {
         if (!(value > 0.0 && value <= 1.0)) {
-            throw new IllegalArgumentException(name + " must be in (0, 1] but is " + value + ": change " + name
-                    + " (" + meaning + ")");
+            throw new IllegalArgumentException(
+                    name + " must be in (0, 1] but is " + value + ": change " + name + " (" + meaning + ")");
         }
     }
 
     private static void weight(String name, double value) {
         if (!(value >= 0.0 && value <= 1.0)) {
-            throw new IllegalArgumentException(name + " must be a number >= 0 and <= 1 but is " + value
-                    + ": change " + name + " (weight_precision + weight_recall = 1)");
+            throw new IllegalArgumentException(name + " must be a number >= 0 and <= 1 but is " + value + ": change "
+                    + name + " (weight_precision + weight_recall = 1)");
         }
     }
 
     private static void lambda(String name, double value) {
         if (!(value >= 0.0 && Double.isFinite(value))) {
-            throw new IllegalArgumentException(name + " must be a finite number >= 0 but is " + value
-                    + ": change " + name + " (0 turns that reward off)");
+            throw new IllegalArgumentException(name + " must be a finite number >= 0 but is " + value + ": change "
+                    + name + " (0 turns that reward off)");
         }
     }
 }

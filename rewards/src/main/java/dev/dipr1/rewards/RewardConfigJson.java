@@ -16,12 +16,22 @@ final class RewardConfigJson {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private static final Set<String> KEYS = Set.of("reward_version", "iou_threshold", "soft", "weight_precision",
-            "weight_recall", "cluster_iou", "uncertainty_threshold", "max_look_area_fraction", "lambda_format",
-            "lambda_look", "lambda_accuracy", "epsilon", "scale_by_std");
+    private static final Set<String> KEYS = Set.of(
+            "reward_version",
+            "iou_threshold",
+            "soft",
+            "weight_precision",
+            "weight_recall",
+            "cluster_iou",
+            "uncertainty_threshold",
+            "max_look_area_fraction",
+            "lambda_format",
+            "lambda_look",
+            "lambda_accuracy",
+            "epsilon",
+            "scale_by_std");
 
-    private RewardConfigJson() {
-    }
+    private RewardConfigJson() {}
 
     /** The keys in declaration order, {@code reward_version} first, no whitespace. */
     static String write(RewardConfig c) {
@@ -63,19 +73,25 @@ final class RewardConfigJson {
                 throw new IllegalArgumentException("unknown reward config key '" + key + "', expected one of " + KEYS);
             }
         }
-        if (node.has("reward_version") && !(node.get("reward_version").isIntegralNumber()
-                && node.get("reward_version").asInt() == RewardConfig.REWARD_VERSION)) {
+        if (node.has("reward_version")
+                && !(node.get("reward_version").isIntegralNumber()
+                        && node.get("reward_version").asInt() == RewardConfig.REWARD_VERSION)) {
             throw new IllegalArgumentException("reward_version " + node.get("reward_version")
                     + " is not supported, this library implements version " + RewardConfig.REWARD_VERSION);
         }
         RewardConfig d = RewardConfig.defaults();
-        return new RewardConfig(num(node, "iou_threshold", d.iouThreshold()), bool(node, "soft", d.soft()),
-                num(node, "weight_precision", d.weightPrecision()), num(node, "weight_recall", d.weightRecall()),
+        return new RewardConfig(
+                num(node, "iou_threshold", d.iouThreshold()),
+                bool(node, "soft", d.soft()),
+                num(node, "weight_precision", d.weightPrecision()),
+                num(node, "weight_recall", d.weightRecall()),
                 num(node, "cluster_iou", d.clusterIou()),
                 num(node, "uncertainty_threshold", d.uncertaintyThreshold()),
                 num(node, "max_look_area_fraction", d.maxLookAreaFraction()),
-                num(node, "lambda_format", d.lambdaFormat()), num(node, "lambda_look", d.lambdaLook()),
-                num(node, "lambda_accuracy", d.lambdaAccuracy()), num(node, "epsilon", d.epsilon()),
+                num(node, "lambda_format", d.lambdaFormat()),
+                num(node, "lambda_look", d.lambdaLook()),
+                num(node, "lambda_accuracy", d.lambdaAccuracy()),
+                num(node, "epsilon", d.epsilon()),
                 bool(node, "scale_by_std", d.scaleByStd()));
     }
 

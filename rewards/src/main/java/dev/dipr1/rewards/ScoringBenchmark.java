@@ -16,12 +16,10 @@ public final class ScoringBenchmark {
      * The measured phase: completions scored in {@code passes} full passes over the groups, the time it
      * took, the rate, and the mean total reward over the groups (what was scored, for checking).
      */
-    public record Result(long completions, double seconds, double completionsPerSecond, int passes,
-                         double meanReward) {
-    }
+    public record Result(
+            long completions, double seconds, double completionsPerSecond, int passes, double meanReward) {}
 
-    private ScoringBenchmark() {
-    }
+    private ScoringBenchmark() {}
 
     /** Builds {@code groups} groups of {@code g} completions, warms up, then measures one thread. */
     public static Result run(int groups, int g, long seed) {
@@ -100,10 +98,14 @@ public final class ScoringBenchmark {
         }
         int syntax = rnd.nextInt(20);
         StringBuilder s = new StringBuilder(1024);
-        s.append("<think>The image shows ").append(gt.size())
-                .append(" objects. I look at the crowded regions first, then list every object I am sure of.</think>\n");
+        s.append("<think>The image shows ")
+                .append(gt.size())
+                .append(
+                        " objects. I look at the crowded regions first, then list every object I am sure of.</think>\n");
         s.append("<look>").append(boxes(look, 0, rnd)).append("</look>\n");
-        s.append("<answer>").append(boxes(answer, syntax == 0 ? 1 : syntax == 1 ? 2 : 0, rnd)).append("</answer>");
+        s.append("<answer>")
+                .append(boxes(answer, syntax == 0 ? 1 : syntax == 1 ? 2 : 0, rnd))
+                .append("</answer>");
         int fault = rnd.nextInt(10);
         if (fault == 0) {
             int cut = rnd.nextInt(s.length());
@@ -116,8 +118,11 @@ public final class ScoringBenchmark {
     }
 
     private static Box jitter(Box b, Random rnd, int px) {
-        return new Box(b.x1() + rnd.nextInt(2 * px + 1) - px, b.y1() + rnd.nextInt(2 * px + 1) - px,
-                b.x2() + rnd.nextInt(2 * px + 1) - px, b.y2() + rnd.nextInt(2 * px + 1) - px);
+        return new Box(
+                b.x1() + rnd.nextInt(2 * px + 1) - px,
+                b.y1() + rnd.nextInt(2 * px + 1) - px,
+                b.x2() + rnd.nextInt(2 * px + 1) - px,
+                b.y2() + rnd.nextInt(2 * px + 1) - px);
     }
 
     /** syntax 0: JSON array of arrays; 1: bbox_2d objects; 2: comma-separated sequence. */
@@ -131,8 +136,8 @@ public final class ScoringBenchmark {
             if (i > 0) {
                 s.append(", ");
             }
-            String quad = String.format(Locale.ROOT, "[%d, %d, %d, %d]",
-                    (long) b.x1(), (long) b.y1(), (long) b.x2(), (long) b.y2());
+            String quad = String.format(
+                    Locale.ROOT, "[%d, %d, %d, %d]", (long) b.x1(), (long) b.y1(), (long) b.x2(), (long) b.y2());
             if (syntax == 1) {
                 s.append("{\"bbox_2d\": ").append(quad).append(", \"label\": \"object\"}");
             } else {
@@ -151,7 +156,11 @@ public final class ScoringBenchmark {
         int g = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         long seed = args.length > 2 ? Long.parseLong(args[2]) : 42L;
         Result r = run(groups, g, seed);
-        System.out.printf(Locale.ROOT, "%d completions in %.3f s: %.0f completions/s (one thread)%n",
-                r.completions(), r.seconds(), r.completionsPerSecond());
+        System.out.printf(
+                Locale.ROOT,
+                "%d completions in %.3f s: %.0f completions/s (one thread)%n",
+                r.completions(),
+                r.seconds(),
+                r.completionsPerSecond());
     }
 }

@@ -48,8 +48,7 @@ final class StrictJson {
     /** Integers of at most this many characters (sign included) fit an int. */
     private static final int INT_CHARS = 9;
 
-    private StrictJson() {
-    }
+    private StrictJson() {}
 
     private static JsonFactory strictFactory() {
         JsonFactoryBuilder b = new JsonFactoryBuilder();

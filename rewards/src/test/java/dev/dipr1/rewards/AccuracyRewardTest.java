@@ -85,8 +85,7 @@ class AccuracyRewardTest {
         // just under half inside: kept
         assertEquals(0.75, AccuracyReward.of(preds, gt, List.of(b(110.5, 0, 300, 300)), DEFAULTS));
         // two regions each holding a quarter do not add up
-        assertEquals(0.75, AccuracyReward.of(preds, gt,
-                List.of(b(100, 0, 105, 300), b(115, 0, 300, 300)), DEFAULTS));
+        assertEquals(0.75, AccuracyReward.of(preds, gt, List.of(b(100, 0, 105, 300), b(115, 0, 300, 300)), DEFAULTS));
     }
 
     @Test
@@ -101,8 +100,8 @@ class AccuracyRewardTest {
         // max over an empty T is taken as 0 < τ, and P after removal is empty.
         List<Box> ignore = List.of(b(0, 0, 100, 100));
         assertEquals(1.0, AccuracyReward.of(List.of(b(10, 10, 20, 20)), List.of(), ignore, DEFAULTS));
-        assertEquals(0.0, AccuracyReward.of(List.of(b(10, 10, 20, 20), b(200, 200, 210, 210)), List.of(), ignore,
-                DEFAULTS));
+        assertEquals(
+                0.0, AccuracyReward.of(List.of(b(10, 10, 20, 20), b(200, 200, 210, 210)), List.of(), ignore, DEFAULTS));
     }
 
     @Test
@@ -114,7 +113,12 @@ class AccuracyRewardTest {
 
     @Test
     void unreadableAnswerScoresZeroEvenWithoutGt() {
-        GroupInput in = new GroupInput("g", 100, 100, List.of(), List.of(),
+        GroupInput in = new GroupInput(
+                "g",
+                100,
+                100,
+                List.of(),
+                List.of(),
                 List.of(Completions.canonical("t", "", "no boxes here"), Completions.canonical("t", "", "")));
         GroupScore s = GroupScorer.score(in, DEFAULTS);
         assertEquals(0.0, s.completions().get(0).accuracy());

@@ -16,8 +16,12 @@ class ArchitectureTest {
 
     @Test
     void rewardsDependOnNeitherKafkaNorDjl() {
-        noClasses().that().resideInAPackage("dev.dipr1.rewards..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..", "ai.djl..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.dipr1.rewards..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.apache.kafka..", "ai.djl..")
                 .check(REWARDS);
     }
 }

@@ -39,36 +39,39 @@ class BoxesParserTest {
 
     /** The box grammar's own messages (the same as before the object form was read through Jackson). */
     @ParameterizedTest
-    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-        "x                                   | expected '['",
-        "`[  `                               | unclosed '['",
-        "[[1,2,3,4]] x                       | unexpected text after the boxes",
-        "[[1,2,3,4]]]                        | unexpected text after the boxes",
-        "[1,2,3,4],                          | expected a box after ','",
-        "[1,2,3,4], x                        | expected a box after ','",
-        "[1,2,3,4][5,6,7,8]                  | boxes must be separated by one comma or by whitespace",
-        "[1,2,3,4];[5,6,7,8]                 | boxes must be separated by one comma or by whitespace",
-        "[[1,2,3,4], {\"bbox_2d\": [1,2,3,4]}] | expected a 4-number array",
-        "[{\"bbox_2d\": [1,2,3,4]}, [1,2,3,4]] | expected an object with \"bbox_2d\"",
-        "[{}]                                | object without \"bbox_2d\"",
-        "[{\"label\": 1}]                  | object without \"bbox_2d\"",
-        "[{\"bbox_2d\": [1,2,3]}]          | \"bbox_2d\" is not a 4-number array",
-        "[{\"bbox_2d\": \"x\"}]          | \"bbox_2d\" is not a 4-number array",
-        "[{\"bbox_2d\": [1,2,3,4], \"bbox_2d\": null}] | \"bbox_2d\" is not a 4-number array",
-        "[[1,2,3]]                           | a box needs 4 numbers separated by ','",
-        "[[1,2,3,4,5]]                       | a box holds exactly 4 numbers",
-        "[[]]                                | not a number at ']'",
-        "[[1,true,3,4]]                      | not a number at 't'",
-        "[[1,2,null,4]]                      | not a number at 'n'",
-        "[1,\"2\",3,4]                     | not a number at '\"'",
-        "[[1,[2],3,4]]                       | not a number at '['",
-        "[[1e400,2,3,4]]                     | number overflows a double",
-        "[{\"bbox_2d\": [1,2,3,4], \"s\": [-1e400]}] | number overflows a double",
-        "[[1,2,3,4]                          | unclosed '['",
-        "[1,2,3,4                            | unclosed box",
-        "[{\"bbox_2d\": [1,2,3,4]          | unclosed '{'",
-        "[{\"a\": [1, {\"b\": 2}         | unclosed container",
-    })
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '`',
+            value = {
+                "x                                   | expected '['",
+                "`[  `                               | unclosed '['",
+                "[[1,2,3,4]] x                       | unexpected text after the boxes",
+                "[[1,2,3,4]]]                        | unexpected text after the boxes",
+                "[1,2,3,4],                          | expected a box after ','",
+                "[1,2,3,4], x                        | expected a box after ','",
+                "[1,2,3,4][5,6,7,8]                  | boxes must be separated by one comma or by whitespace",
+                "[1,2,3,4];[5,6,7,8]                 | boxes must be separated by one comma or by whitespace",
+                "[[1,2,3,4], {\"bbox_2d\": [1,2,3,4]}] | expected a 4-number array",
+                "[{\"bbox_2d\": [1,2,3,4]}, [1,2,3,4]] | expected an object with \"bbox_2d\"",
+                "[{}]                                | object without \"bbox_2d\"",
+                "[{\"label\": 1}]                  | object without \"bbox_2d\"",
+                "[{\"bbox_2d\": [1,2,3]}]          | \"bbox_2d\" is not a 4-number array",
+                "[{\"bbox_2d\": \"x\"}]          | \"bbox_2d\" is not a 4-number array",
+                "[{\"bbox_2d\": [1,2,3,4], \"bbox_2d\": null}] | \"bbox_2d\" is not a 4-number array",
+                "[[1,2,3]]                           | a box needs 4 numbers separated by ','",
+                "[[1,2,3,4,5]]                       | a box holds exactly 4 numbers",
+                "[[]]                                | not a number at ']'",
+                "[[1,true,3,4]]                      | not a number at 't'",
+                "[[1,2,null,4]]                      | not a number at 'n'",
+                "[1,\"2\",3,4]                     | not a number at '\"'",
+                "[[1,[2],3,4]]                       | not a number at '['",
+                "[[1e400,2,3,4]]                     | number overflows a double",
+                "[{\"bbox_2d\": [1,2,3,4], \"s\": [-1e400]}] | number overflows a double",
+                "[[1,2,3,4]                          | unclosed '['",
+                "[1,2,3,4                            | unclosed box",
+                "[{\"bbox_2d\": [1,2,3,4]          | unclosed '{'",
+                "[{\"a\": [1, {\"b\": 2}         | unclosed container",
+            })
     void boxGrammarMessages(String block, String message) {
         assertEquals(message, error(block));
     }
@@ -80,12 +83,15 @@ class BoxesParserTest {
 
     /** In the object form, which Jackson reads, malformed JSON is reported in Jackson's words. */
     @ParameterizedTest
-    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-        "[{\"bbox_2d\": [01,2,3,4]}]                   | Leading zeroes",
-        "[{\"bbox_2d\": [NaN,2,3,4]}]                  | NaN",
-        "[{\"bbox_2d\": [1 2 3 4]}]                    | comma",
-        "[{\"bbox_2d\": [1,2,3,4], \"x\": \"\\q\"}] | escape",
-    })
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '`',
+            value = {
+                "[{\"bbox_2d\": [01,2,3,4]}]                   | Leading zeroes",
+                "[{\"bbox_2d\": [NaN,2,3,4]}]                  | NaN",
+                "[{\"bbox_2d\": [1 2 3 4]}]                    | comma",
+                "[{\"bbox_2d\": [1,2,3,4], \"x\": \"\\q\"}] | escape",
+            })
     void jsonTokenMessagesOfTheObjectFormComeFromJackson(String block, String mentions) {
         String e = error(block);
         assertTrue(e.startsWith("invalid JSON: ") && e.contains(mentions), e);

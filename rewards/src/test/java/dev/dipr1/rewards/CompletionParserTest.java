@@ -72,35 +72,40 @@ class CompletionParserTest {
         @Test
         void singleBoxIsASequenceOfOne() {
             assertEquals(List.of(new Box(1, 2, 3, 4)), answer("[1, 2, 3, 4]").answerBoxes());
-            assertEquals(List.of(new Box(1, 2, 3, 4)), answer(" [ 1 ,2 , 3,4 ] ").answerBoxes());
+            assertEquals(
+                    List.of(new Box(1, 2, 3, 4)), answer(" [ 1 ,2 , 3,4 ] ").answerBoxes());
         }
 
         @Test
         void sequenceSeparatedByCommas() {
-            assertEquals(List.of(new Box(1, 2, 3, 4), new Box(5, 6, 7, 8), new Box(9, 10, 11, 12)),
+            assertEquals(
+                    List.of(new Box(1, 2, 3, 4), new Box(5, 6, 7, 8), new Box(9, 10, 11, 12)),
                     answer("[1,2,3,4],[5,6,7,8] ,  [9,10,11,12]").answerBoxes());
         }
 
         @Test
         void sequenceSeparatedByWhitespaceAlone() {
-            assertEquals(List.of(new Box(1, 2, 3, 4), new Box(5, 6, 7, 8), new Box(9, 10, 11, 12)),
+            assertEquals(
+                    List.of(new Box(1, 2, 3, 4), new Box(5, 6, 7, 8), new Box(9, 10, 11, 12)),
                     answer("[1,2,3,4] [5,6,7,8]\n\t[9,10,11,12]").answerBoxes());
         }
 
         @Test
         void sequenceMayMixSeparators() {
-            assertEquals(3, answer("[1,2,3,4] [5,6,7,8], [9,10,11,12]").answerBoxes().size());
+            assertEquals(
+                    3, answer("[1,2,3,4] [5,6,7,8], [9,10,11,12]").answerBoxes().size());
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {
-            "[1,2,3,4][5,6,7,8]",      // no separator
-            "[1,2,3,4],,[5,6,7,8]",    // two commas
-            "[1,2,3,4],",              // trailing comma
-            ",[1,2,3,4]",              // leading comma
-            "[1,2,3,4];[5,6,7,8]",     // other separator
-            "[[1,2,3,4]], [[5,6,7,8]]" // a sequence of arrays of arrays
-        })
+        @ValueSource(
+                strings = {
+                    "[1,2,3,4][5,6,7,8]", // no separator
+                    "[1,2,3,4],,[5,6,7,8]", // two commas
+                    "[1,2,3,4],", // trailing comma
+                    ",[1,2,3,4]", // leading comma
+                    "[1,2,3,4];[5,6,7,8]", // other separator
+                    "[[1,2,3,4]], [[5,6,7,8]]" // a sequence of arrays of arrays
+                })
         void badSequences(String boxes) {
             assertUnparsableAnswer(boxes);
         }
@@ -116,43 +121,49 @@ class CompletionParserTest {
 
         @Test
         void bbox2dKeyMayBeWrittenWithEscapes() {
-            assertEquals(List.of(new Box(1, 2, 3, 4)), answer("[{\"bbox\\u005f2d\": [1,2,3,4]}]").answerBoxes());
+            assertEquals(
+                    List.of(new Box(1, 2, 3, 4)),
+                    answer("[{\"bbox\\u005f2d\": [1,2,3,4]}]").answerBoxes());
         }
 
         @Test
         void repeatedBbox2dKeyTheLastWins() {
-            assertEquals(List.of(new Box(5, 6, 7, 8)),
+            assertEquals(
+                    List.of(new Box(5, 6, 7, 8)),
                     answer("[{\"bbox_2d\": \"x\", \"bbox_2d\": [5,6,7,8]}]").answerBoxes());
             assertUnparsableAnswer("[{\"bbox_2d\": [1,2,3,4], \"bbox_2d\": \"x\"}]");
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {
-            "[{\"label\": \"cat\"}]",                        // no bbox_2d
-            "[{}]",                                          // empty object
-            "[{\"bbox_2d\": [1,2,3]}]",                      // 3 numbers
-            "[{\"bbox_2d\": [1,2,3,4,5]}]",                  // 5 numbers
-            "[{\"bbox_2d\": [[1,2,3,4]]}]",                  // nested
-            "[{\"BBOX_2D\": [1,2,3,4]}]",                    // keys are case-sensitive
-            "[{\"bbox_2d\": [1,2,3,4]}, [5,6,7,8]]",        // mixed forms
-            "[[5,6,7,8], {\"bbox_2d\": [1,2,3,4]}]",        // mixed forms
-            "{\"bbox_2d\": [1,2,3,4]}",                      // not in an array
-            "[{\"bbox_2d\": [1,2,3,4],}]",                   // trailing comma
-            "[{\"bbox_2d\": [1,2,3,4], \"x\": tru}]",        // other value not JSON
-            "[{\"bbox_2d\": [1,2,3,4], \"x\": \"a\u0001\"}]",// raw control character in a string
-            "[{\"bbox_2d\": [1,2,3,4], \"x\": \"\\q\"}]",    // bad escape
-            "[{\"bbox_2d\": [1,2,3,4], \"x\": 1e400}]",      // overflow anywhere in the block
-            "[{bbox_2d: [1,2,3,4]}]"                         // unquoted key
-        })
+        @ValueSource(
+                strings = {
+                    "[{\"label\": \"cat\"}]", // no bbox_2d
+                    "[{}]", // empty object
+                    "[{\"bbox_2d\": [1,2,3]}]", // 3 numbers
+                    "[{\"bbox_2d\": [1,2,3,4,5]}]", // 5 numbers
+                    "[{\"bbox_2d\": [[1,2,3,4]]}]", // nested
+                    "[{\"BBOX_2D\": [1,2,3,4]}]", // keys are case-sensitive
+                    "[{\"bbox_2d\": [1,2,3,4]}, [5,6,7,8]]", // mixed forms
+                    "[[5,6,7,8], {\"bbox_2d\": [1,2,3,4]}]", // mixed forms
+                    "{\"bbox_2d\": [1,2,3,4]}", // not in an array
+                    "[{\"bbox_2d\": [1,2,3,4],}]", // trailing comma
+                    "[{\"bbox_2d\": [1,2,3,4], \"x\": tru}]", // other value not JSON
+                    "[{\"bbox_2d\": [1,2,3,4], \"x\": \"a\u0001\"}]", // raw control character in a string
+                    "[{\"bbox_2d\": [1,2,3,4], \"x\": \"\\q\"}]", // bad escape
+                    "[{\"bbox_2d\": [1,2,3,4], \"x\": 1e400}]", // overflow anywhere in the block
+                    "[{bbox_2d: [1,2,3,4]}]" // unquoted key
+                })
         void badObjects(String boxes) {
             assertUnparsableAnswer(boxes);
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {
-            "[[1,2,3]]", "[[1,2,3,4,5]]", "[[1,2,3,4],]", "[[1,2,3,4]", "[[1,2,3,4]]]", "[1,2,3,4",
-            "[[1 2 3 4]]", "[[1,2,3,4]] [[5,6,7,8]]", "[[1,2,3,4]] x", "boxes: [1,2,3,4]", "[[]]", "[[],[1,2,3,4]]"
-        })
+        @ValueSource(
+                strings = {
+                    "[[1,2,3]]", "[[1,2,3,4,5]]", "[[1,2,3,4],]", "[[1,2,3,4]", "[[1,2,3,4]]]", "[1,2,3,4",
+                    "[[1 2 3 4]]", "[[1,2,3,4]] [[5,6,7,8]]", "[[1,2,3,4]] x", "boxes: [1,2,3,4]", "[[]]",
+                            "[[],[1,2,3,4]]"
+                })
         void badArrays(String boxes) {
             assertUnparsableAnswer(boxes);
         }
@@ -206,22 +217,63 @@ class CompletionParserTest {
 
         @Test
         void negativeNumbersAreClippedToZero() {
-            assertEquals(new Box(0, 0, 3, 4), answer("[[-5.5, -1e3, 3, 4]]").answerBoxes().get(0));
+            assertEquals(
+                    new Box(0, 0, 3, 4),
+                    answer("[[-5.5, -1e3, 3, 4]]").answerBoxes().get(0));
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"0.1", "123456789.123456789", "9007199254740993", "123456789012345678901234",
-            "1.7976931348623157e308", "4.9e-324", "2.2250738585072014E-308", "0.000000000000000000000000001",
-            "3.14159265358979323846264338327950288", "1e22", "1e23", "8.5e-23", "999999999999999999"})
+        @ValueSource(
+                strings = {
+                    "0.1",
+                    "123456789.123456789",
+                    "9007199254740993",
+                    "123456789012345678901234",
+                    "1.7976931348623157e308",
+                    "4.9e-324",
+                    "2.2250738585072014E-308",
+                    "0.000000000000000000000000001",
+                    "3.14159265358979323846264338327950288",
+                    "1e22",
+                    "1e23",
+                    "8.5e-23",
+                    "999999999999999999"
+                })
         void valuesAreCorrectlyRounded(String number) {
             assertEquals(Double.parseDouble(number), value(number), 0.0, number);
             assertEquals(-Double.parseDouble(number), value("-" + number), 0.0, number);
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {".5", "+1", "01", "-01", "00", "NaN", "Infinity", "-Infinity", "1.", "1.e3", "1e",
-            "1e+", "-", "--1", "0x10", "1e400", "-1e400", "1.8e308", "true", "false", "null", "\"1\"", "１", "1_000",
-            "1,5", "- 1"})
+        @ValueSource(
+                strings = {
+                    ".5",
+                    "+1",
+                    "01",
+                    "-01",
+                    "00",
+                    "NaN",
+                    "Infinity",
+                    "-Infinity",
+                    "1.",
+                    "1.e3",
+                    "1e",
+                    "1e+",
+                    "-",
+                    "--1",
+                    "0x10",
+                    "1e400",
+                    "-1e400",
+                    "1.8e308",
+                    "true",
+                    "false",
+                    "null",
+                    "\"1\"",
+                    "１",
+                    "1_000",
+                    "1,5",
+                    "- 1"
+                })
         void notJsonNumbers(String number) {
             assertUnparsableAnswer("[[" + number + ",0,10,10]]");
             assertUnparsableAnswer("[" + number + ",0,10,10]");
@@ -264,9 +316,13 @@ class CompletionParserTest {
 
         @Test
         void duplicateTags() {
-            assertEquals("duplicate <think>", parse("<think>a</think><think>b</think><look></look><answer></answer>")
-                    .formatError());
-            assertEquals("duplicate </answer>", parse(canonical("t", "", "") + "</answer>").formatError());
+            assertEquals(
+                    "duplicate <think>",
+                    parse("<think>a</think><think>b</think><look></look><answer></answer>")
+                            .formatError());
+            assertEquals(
+                    "duplicate </answer>",
+                    parse(canonical("t", "", "") + "</answer>").formatError());
         }
 
         @Test
@@ -286,15 +342,21 @@ class CompletionParserTest {
         @Test
         void tagsOutOfOrder() {
             assertFalse(parse("<look></look><think>t</think><answer></answer>").wellFormed());
-            assertFalse(parse("<think>t</think><answer>[]</answer><look></look>").wellFormed());
-            assertTrue(parse("</think><think>t<look></look><answer></answer>").formatError()
+            assertFalse(
+                    parse("<think>t</think><answer>[]</answer><look></look>").wellFormed());
+            assertTrue(parse("</think><think>t<look></look><answer></answer>")
+                    .formatError()
                     .startsWith("tags out of order"));
         }
 
         @Test
         void tagsAreCaseSensitive() {
-            assertEquals("missing <think>", parse("<Think>t</think><look></look><answer></answer>").formatError());
-            assertEquals("missing <look>", parse("<think>t</think><LOOK></LOOK><answer></answer>").formatError());
+            assertEquals(
+                    "missing <think>",
+                    parse("<Think>t</think><look></look><answer></answer>").formatError());
+            assertEquals(
+                    "missing <look>",
+                    parse("<think>t</think><LOOK></LOOK><answer></answer>").formatError());
         }
 
         @Test
@@ -378,8 +440,10 @@ class CompletionParserTest {
 
         @Test
         void missingAnswerTagsMakeTheAnswerUnreadable() {
-            assertFalse(parse("<think>t</think><look></look><answer>[[1,2,3,4]]").answerReadable());
-            assertFalse(parse("<think>t</think><look></look>[[1,2,3,4]]</answer>").answerReadable());
+            assertFalse(
+                    parse("<think>t</think><look></look><answer>[[1,2,3,4]]").answerReadable());
+            assertFalse(
+                    parse("<think>t</think><look></look>[[1,2,3,4]]</answer>").answerReadable());
             assertFalse(parse("[[1,2,3,4]]</answer><answer>").answerReadable());
         }
 
@@ -404,7 +468,8 @@ class CompletionParserTest {
         @Test
         void oneCodePointMoreIsTooLong() {
             String base = canonical("", "", "[[1,2,3,4]]");
-            String text = canonical("x".repeat(CompletionParser.MAX_CODE_POINTS - base.length() + 1), "", "[[1,2,3,4]]");
+            String text =
+                    canonical("x".repeat(CompletionParser.MAX_CODE_POINTS - base.length() + 1), "", "[[1,2,3,4]]");
             ParsedCompletion p = parse(text);
             assertTrue(p.tooLong());
             assertFalse(p.wellFormed());
@@ -422,7 +487,8 @@ class CompletionParserTest {
             assertTrue(atLimit.length() > CompletionParser.MAX_CODE_POINTS);
             assertFalse(parse(atLimit).tooLong());
             assertTrue(parse(atLimit).wellFormed());
-            assertTrue(parse(canonical(emoji.repeat(room + 1), "", "[[1,2,3,4]]")).tooLong());
+            assertTrue(
+                    parse(canonical(emoji.repeat(room + 1), "", "[[1,2,3,4]]")).tooLong());
         }
 
         @Test

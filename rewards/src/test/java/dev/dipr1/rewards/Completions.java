@@ -6,8 +6,7 @@ import java.util.Locale;
 /** Test helpers that write completions in canonical form. */
 final class Completions {
 
-    private Completions() {
-    }
+    private Completions() {}
 
     static String canonical(String think, String look, String answer) {
         return "<think>" + think + "</think><look>" + look + "</look><answer>" + answer + "</answer>";
@@ -22,8 +21,9 @@ final class Completions {
         StringBuilder s = new StringBuilder("[");
         for (int i = 0; i < boxes.size(); i++) {
             Box b = boxes.get(i);
-            s.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "[%s, %s, %s, %s]",
-                    num(b.x1()), num(b.y1()), num(b.x2()), num(b.y2())));
+            s.append(i == 0 ? "" : ", ")
+                    .append(String.format(
+                            Locale.ROOT, "[%s, %s, %s, %s]", num(b.x1()), num(b.y1()), num(b.x2()), num(b.y2())));
         }
         return s.append(']').toString();
     }

@@ -12,11 +12,63 @@ import org.junit.jupiter.api.Test;
 class FuzzTest {
 
     static final String[] PIECES = {
-        "<think>", "</think>", "<look>", "</look>", "<answer>", "</answer>", "<Think>", "<answer", "</", "<",
-        "[", "]", "{", "}", ",", ":", " ", "\n", "\t", "\r", "\"", "\\", "\\u", "\\u00", "bbox_2d", "\"bbox_2d\"",
-        "0", "1", "-", "+", ".", "e", "E", "1e400", "-0", "NaN", "Infinity", "true", "null", "123456789012345678901",
-        "1e-400", "640", "480", "9".repeat(400), "0.5", "[1,2,3,4]", "[[10,10,50,50]]", "{\"bbox_2d\":[1,2,3,4]}",
-        "\uD83D\uDE00", "\uD800", "\uDC00", "\u00a0", "\u2028", "\u0000", "é", "猫", "\uFEFF"
+        "<think>",
+        "</think>",
+        "<look>",
+        "</look>",
+        "<answer>",
+        "</answer>",
+        "<Think>",
+        "<answer",
+        "</",
+        "<",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        ":",
+        " ",
+        "\n",
+        "\t",
+        "\r",
+        "\"",
+        "\\",
+        "\\u",
+        "\\u00",
+        "bbox_2d",
+        "\"bbox_2d\"",
+        "0",
+        "1",
+        "-",
+        "+",
+        ".",
+        "e",
+        "E",
+        "1e400",
+        "-0",
+        "NaN",
+        "Infinity",
+        "true",
+        "null",
+        "123456789012345678901",
+        "1e-400",
+        "640",
+        "480",
+        "9".repeat(400),
+        "0.5",
+        "[1,2,3,4]",
+        "[[10,10,50,50]]",
+        "{\"bbox_2d\":[1,2,3,4]}",
+        "\uD83D\uDE00",
+        "\uD800",
+        "\uDC00",
+        "\u00a0",
+        "\u2028",
+        "\u0000",
+        "é",
+        "猫",
+        "\uFEFF"
     };
 
     static String tagSoup(Random rnd) {
@@ -51,9 +103,16 @@ class FuzzTest {
     static String adversarial(Random rnd) {
         int depth = 1 + rnd.nextInt(20_000);
         return switch (rnd.nextInt(8)) {
-            case 0 -> Completions.canonical("t", "", "[{\"a\":" + "[".repeat(depth) + "]".repeat(depth) + ",\"bbox_2d\":[1,2,3,4]}]");
+            case 0 ->
+                Completions.canonical(
+                        "t", "", "[{\"a\":" + "[".repeat(depth) + "]".repeat(depth) + ",\"bbox_2d\":[1,2,3,4]}]");
             case 1 -> Completions.canonical("t", "", "[{\"a\":" + "[".repeat(depth) + "}]");
-            case 2 -> Completions.canonical("t", "", "[{\"a\":" + "{\"b\":".repeat(depth / 5) + "1" + "}".repeat(depth / 5) + ",\"bbox_2d\":[1,2,3,4]}]");
+            case 2 ->
+                Completions.canonical(
+                        "t",
+                        "",
+                        "[{\"a\":" + "{\"b\":".repeat(depth / 5) + "1" + "}".repeat(depth / 5)
+                                + ",\"bbox_2d\":[1,2,3,4]}]");
             case 3 -> Completions.canonical("t", "", "[[" + "9".repeat(depth % 5000) + ",1,2,3]]");
             case 4 -> Completions.canonical("t", "", "[[1e" + "9".repeat(depth % 400) + ",1,2,3]]");
             case 5 -> "<answer>" + "[1,1,2,2] ".repeat(rnd.nextInt(1000)) + "</answer>";
@@ -70,17 +129,20 @@ class FuzzTest {
         for (int t = 0; t < 1500; t++) {
             List<String> completions = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                completions.add(switch (rnd.nextInt(4)) {
-                    case 0 -> tagSoup(rnd);
-                    case 1 -> randomChars(rnd);
-                    case 2 -> mutate(rnd, good);
-                    default -> rnd.nextInt(10) == 0 ? adversarial(rnd)
-                            : Completions.canonical(tagSoup(rnd), tagSoup(rnd), tagSoup(rnd));
-                });
+                completions.add(
+                        switch (rnd.nextInt(4)) {
+                            case 0 -> tagSoup(rnd);
+                            case 1 -> randomChars(rnd);
+                            case 2 -> mutate(rnd, good);
+                            default ->
+                                rnd.nextInt(10) == 0
+                                        ? adversarial(rnd)
+                                        : Completions.canonical(tagSoup(rnd), tagSoup(rnd), tagSoup(rnd));
+                        });
             }
             GroupInput in = new GroupInput("f" + t, 640, 480, gt, List.of(new Box(0, 0, 5, 5)), completions);
-            GroupScore s = assertDoesNotThrow(() -> GroupScorer.score(in, RewardConfig.defaults()),
-                    () -> "trial " + completions);
+            GroupScore s = assertDoesNotThrow(
+                    () -> GroupScorer.score(in, RewardConfig.defaults()), () -> "trial " + completions);
             for (CompletionScore c : s.completions()) {
                 assertTrue(c.total() >= 0 && c.total() <= 3 && Double.isFinite(c.advantage()), c.toString());
             }

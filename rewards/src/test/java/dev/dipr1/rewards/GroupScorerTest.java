@@ -15,10 +15,16 @@ class GroupScorerTest {
 
     @Test
     void scoresAGroupEndToEnd() {
-        GroupInput in = new GroupInput("g1", 100, 100, GT, List.of(), List.of(
-                canonical("t", "", "[[0,0,10,10],[50,50,60,60]]"),   // perfect, consensus box K1 + K2
-                canonical("t", "[[50,50,60,60]]", "[[0,0,10,10]]"), // misses one
-                "no tags at all"));
+        GroupInput in = new GroupInput(
+                "g1",
+                100,
+                100,
+                GT,
+                List.of(),
+                List.of(
+                        canonical("t", "", "[[0,0,10,10],[50,50,60,60]]"), // perfect, consensus box K1 + K2
+                        canonical("t", "[[50,50,60,60]]", "[[0,0,10,10]]"), // misses one
+                        "no tags at all"));
         GroupScore s = GroupScorer.score(in, RewardConfig.defaults());
         CompletionScore a = s.completions().get(0);
         CompletionScore b = s.completions().get(1);
@@ -44,7 +50,8 @@ class GroupScorerTest {
     void tooLongCompletionScoresZeroEverywhere() {
         String tooLong = canonical("x".repeat(CompletionParser.MAX_CODE_POINTS), "", "[[0,0,10,10],[50,50,60,60]]");
         GroupInput in = new GroupInput("g", 100, 100, GT, List.of(), List.of(tooLong, canonical("t", "", "")));
-        CompletionScore s = GroupScorer.score(in, RewardConfig.defaults()).completions().get(0);
+        CompletionScore s =
+                GroupScorer.score(in, RewardConfig.defaults()).completions().get(0);
         assertTrue(s.tooLong());
         assertEquals(0.0, s.format());
         assertEquals(0.0, s.look());
@@ -64,17 +71,23 @@ class GroupScorerTest {
     @Test
     void identicalCompletionsAreZeroVariance() {
         String t = canonical("t", "", "[[0,0,10,10]]");
-        GroupScore s = GroupScorer.score(new GroupInput("g", 100, 100, GT, List.of(), List.of(t, t, t, t)),
-                RewardConfig.defaults());
+        GroupScore s = GroupScorer.score(
+                new GroupInput("g", 100, 100, GT, List.of(), List.of(t, t, t, t)), RewardConfig.defaults());
         assertTrue(s.zeroVariance());
         s.completions().forEach(c -> assertEquals(0.0, c.advantage()));
     }
 
     @Test
     void invalidBoxesAreReported() {
-        GroupInput in = new GroupInput("g", 100, 100, GT, List.of(),
+        GroupInput in = new GroupInput(
+                "g",
+                100,
+                100,
+                GT,
+                List.of(),
                 List.of(canonical("t", "[[1,1,1,1]]", "[[0,0,10,10],[200,200,300,300]]")));
-        CompletionScore s = GroupScorer.score(in, RewardConfig.defaults()).completions().get(0);
+        CompletionScore s =
+                GroupScorer.score(in, RewardConfig.defaults()).completions().get(0);
         assertEquals(2, s.invalidBoxes());
         assertEquals(0.0, s.format());
         assertEquals(0.75, s.accuracy()); // the valid answer box still counts
@@ -82,12 +95,11 @@ class GroupScorerTest {
 
     @Test
     void inputIsValidated() {
-        assertThrows(IllegalArgumentException.class,
-                () -> new GroupInput("g", 0, 100, GT, List.of(), List.of("x")));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(IllegalArgumentException.class, () -> new GroupInput("g", 0, 100, GT, List.of(), List.of("x")));
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new GroupInput("g", 100, Double.NaN, GT, List.of(), List.of("x")));
-        assertThrows(IllegalArgumentException.class,
-                () -> new GroupInput("g", 100, 100, GT, List.of(), List.of()));
+        assertThrows(IllegalArgumentException.class, () -> new GroupInput("g", 100, 100, GT, List.of(), List.of()));
         assertEquals(List.of(), new GroupInput("g", 1, 1, GT, null, List.of("x")).ignore());
     }
 }

@@ -19,15 +19,15 @@ class JsonlScorerTest {
             + " \"completions\": [\"<think>t</think><look></look><answer>[[0,0,10,10],[50,50,60,60]]</answer>\","
             + " \"<think>t</think><look>[[50,50,60,60]]</look><answer>[[0,0,10,10]]</answer>\", \"no tags at all\"]}";
 
-    record Run(JsonlScorer.Summary summary, List<String> out, List<String> err) {
-    }
+    record Run(JsonlScorer.Summary summary, List<String> out, List<String> err) {}
 
     static Run run(String input) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        JsonlScorer.Summary s = JsonlScorer.run(new BufferedReader(new StringReader(input)), out, err,
-                RewardConfig.defaults());
-        return new Run(s, out.toString().lines().toList(), err.toString().lines().toList());
+        JsonlScorer.Summary s =
+                JsonlScorer.run(new BufferedReader(new StringReader(input)), out, err, RewardConfig.defaults());
+        return new Run(
+                s, out.toString().lines().toList(), err.toString().lines().toList());
     }
 
     @Test
@@ -49,8 +49,7 @@ class JsonlScorerTest {
             assertEquals(c.accuracy(), r0.get("accuracy").doubleValue(), 0.0);
             assertEquals(c.total(), r0.get("total").doubleValue(), 0.0);
             assertEquals(c.advantage(), r0.get("advantage").doubleValue(), 0.0);
-            assertEquals(List.of("format", "look", "accuracy", "total", "advantage"),
-                    iterable(r0.fieldNames()));
+            assertEquals(List.of("format", "look", "accuracy", "total", "advantage"), iterable(r0.fieldNames()));
         }
         assertEquals(List.of("id", "zero_variance", "rewards"), iterable(o.fieldNames()));
     }
@@ -63,38 +62,46 @@ class JsonlScorerTest {
 
     @Test
     void malformedLinesAreNumberedAndSkippedInOrder() {
-        String input = String.join("\n",
-                GOOD.replace("\"a\"", "\"first\""),                                  // 1 ok
-                "{not json",                                                         // 2
-                "",                                                                  // 3 blank: silent
+        String input = String.join(
+                "\n",
+                GOOD.replace("\"a\"", "\"first\""), // 1 ok
+                "{not json", // 2
+                "", // 3 blank: silent
                 "{\"id\": \"x\", \"width\": 0, \"height\": 1, \"gt\": [], \"completions\": [\"c\"]}", // 4
                 "{\"id\": \"x\", \"width\": 1, \"height\": 1, \"gt\": [[1,2,3]], \"completions\": [\"c\"]}", // 5
                 "{\"id\": \"x\", \"width\": 1, \"height\": 1, \"gt\": [], \"completions\": []}", // 6
                 "{\"width\": 1, \"height\": 1, \"gt\": [], \"completions\": [\"c\"]}", // 7 missing id
-                "   \t ",                                                             // 8 blank
-                GOOD.replace("\"a\"", "\"second\""),                                  // 9 ok
+                "   \t ", // 8 blank
+                GOOD.replace("\"a\"", "\"second\""), // 9 ok
                 "{\"id\": 5, \"width\": 1, \"height\": 1, \"gt\": [], \"completions\": [\"c\"]}", // 10
                 "{\"id\": \"x\", \"width\": 1, \"height\": 1, \"gt\": [[1,2,3,\"4\"]], \"completions\": [\"c\"]}", // 11
                 "{\"id\": \"x\", \"width\": 1, \"height\": 1, \"gt\": [], \"completions\": [\"c\", 3]}", // 12
-                "[1, 2]",                                                            // 13
+                "[1, 2]", // 13
                 "{\"id\": \"x\", \"width\": 1e400, \"height\": 1, \"gt\": [], \"completions\": [\"c\"]}", // 14
                 "{\"id\": \"x\", \"width\": 1, \"height\": 1, \"gt\": [], \"completions\": [\"c\"]} trailing", // 15
                 "{\"id\": \"x\", \"width\": 1, \"height\": 1, \"gt\": [], \"ignore\": [[0,0]], \"completions\": [\"c\"]}", // 16
                 "{\"id\": \"third\", \"width\": 1, \"height\": 1, \"gt\": [], \"ignore\": null, \"completions\": [\"c\"]}" // 17 ok
-        );
+                );
         Run r = run(input);
         assertEquals(new JsonlScorer.Summary(3, 12), r.summary());
-        assertEquals(List.of("first", "second", "third"),
-                r.out().stream().map(l -> {
-                    try {
-                        return JSON.readTree(l).get("id").textValue();
-                    } catch (Exception e) {
-                        throw new AssertionError(e);
-                    }
-                }).toList());
-        List<String> numbers = r.err().stream().map(l -> l.substring(0, l.indexOf(':'))).toList();
-        assertEquals(List.of("line 2", "line 4", "line 5", "line 6", "line 7", "line 10", "line 11", "line 12",
-                "line 13", "line 14", "line 15", "line 16"), numbers);
+        assertEquals(
+                List.of("first", "second", "third"),
+                r.out().stream()
+                        .map(l -> {
+                            try {
+                                return JSON.readTree(l).get("id").textValue();
+                            } catch (Exception e) {
+                                throw new AssertionError(e);
+                            }
+                        })
+                        .toList());
+        List<String> numbers =
+                r.err().stream().map(l -> l.substring(0, l.indexOf(':'))).toList();
+        assertEquals(
+                List.of(
+                        "line 2", "line 4", "line 5", "line 6", "line 7", "line 10", "line 11", "line 12", "line 13",
+                        "line 14", "line 15", "line 16"),
+                numbers);
         assertTrue(r.err().get(1).contains("width"), r.err().get(1));
         assertTrue(r.err().get(2).contains("gt[0]"), r.err().get(2));
         assertTrue(r.err().get(3).contains("completions"), r.err().get(3));

@@ -35,17 +35,19 @@ class LookRewardTest {
     void twoDisagreeingAnswersMakeTwoUncertainRegions() {
         // K1 = {A} and K2 = {B}, each f = 1/2 → u = 4·½·½ = 1. Completion 1 looks at K1 only:
         // coverage = 1/2, precision = 1/1, r = 2·½·1/(½+1) = 2/3. Completion 2 does not look: 0.
-        double[] r = LookReward.of(group(c("[[0,0,10,10]]", "[[0,0,10,10]]"), c("", "[[50,50,60,60]]")),
-                W, H, RewardConfig.defaults());
+        double[] r = LookReward.of(
+                group(c("[[0,0,10,10]]", "[[0,0,10,10]]"), c("", "[[50,50,60,60]]")), W, H, RewardConfig.defaults());
         assertEquals(2.0 / 3.0, r[0], 1e-15);
         assertEquals(0.0, r[1]);
     }
 
     @Test
     void lookingAtEveryUncertainRegionAndNothingElseIsOne() {
-        double[] r = LookReward.of(group(
-                c("[[0,0,10,10],[50,50,60,60]]", "[[0,0,10,10]]"), c("[[49,49,61,61]]", "[[50,50,60,60]]")),
-                W, H, RewardConfig.defaults());
+        double[] r = LookReward.of(
+                group(c("[[0,0,10,10],[50,50,60,60]]", "[[0,0,10,10]]"), c("[[49,49,61,61]]", "[[50,50,60,60]]")),
+                W,
+                H,
+                RewardConfig.defaults());
         assertEquals(1.0, r[0]);
         assertEquals(2.0 * 0.5 * 1.0 / 1.5, r[1], 1e-15); // covers K2 only: coverage ½, precision 1
     }
@@ -53,17 +55,19 @@ class LookRewardTest {
     @Test
     void aLookOutsideTheUncertainRegionsLowersPrecision() {
         // covers K1 and K2 (coverage 1) with 2 of 3 look boxes (precision 2/3): r = 2·1·⅔/(1+⅔) = 0.8
-        double[] r = LookReward.of(group(
-                c("[[0,0,10,10],[50,50,60,60],[80,0,90,10]]", "[[0,0,10,10]]"), c("", "[[50,50,60,60]]")),
-                W, H, RewardConfig.defaults());
+        double[] r = LookReward.of(
+                group(c("[[0,0,10,10],[50,50,60,60],[80,0,90,10]]", "[[0,0,10,10]]"), c("", "[[50,50,60,60]]")),
+                W,
+                H,
+                RewardConfig.defaults());
         assertEquals(0.8, r[0], 1e-15);
     }
 
     @Test
     void whenTheGroupAgreesThereIsNothingToLookAt() {
         // One cluster, f = 1 → 4f(1−f) = 0, spread 0: U is empty. No look → 1, any look → 0.
-        double[] r = LookReward.of(group(c("", "[[0,0,10,10]]"), c("[[0,0,10,10]]", "[[0,0,10,10]]")),
-                W, H, RewardConfig.defaults());
+        double[] r = LookReward.of(
+                group(c("", "[[0,0,10,10]]"), c("[[0,0,10,10]]", "[[0,0,10,10]]")), W, H, RewardConfig.defaults());
         assertArrayEquals(new double[] {1.0, 0.0}, r);
     }
 
@@ -106,10 +110,21 @@ class LookRewardTest {
     @Test
     void coverageNeedsHalfTheMeanBox() {
         // K1 mean [0,0,10,10]; look [5,0,15,10] holds exactly half of it → covers; [5.5,0,15,10] does not.
-        assertEquals(2.0 / 3.0, LookReward.of(group(c("[[5,0,15,10]]", "[[0,0,10,10]]"), c("", "[[50,50,60,60]]")),
-                W, H, RewardConfig.defaults())[0], 1e-15);
-        assertEquals(0.0, LookReward.of(group(c("[[5.5,0,15,10]]", "[[0,0,10,10]]"), c("", "[[50,50,60,60]]")),
-                W, H, RewardConfig.defaults())[0]);
+        assertEquals(
+                2.0 / 3.0,
+                LookReward.of(
+                        group(c("[[5,0,15,10]]", "[[0,0,10,10]]"), c("", "[[50,50,60,60]]")),
+                        W,
+                        H,
+                        RewardConfig.defaults())[0],
+                1e-15);
+        assertEquals(
+                0.0,
+                LookReward.of(
+                        group(c("[[5.5,0,15,10]]", "[[0,0,10,10]]"), c("", "[[50,50,60,60]]")),
+                        W,
+                        H,
+                        RewardConfig.defaults())[0]);
     }
 
     @Test
@@ -178,8 +193,8 @@ class LookRewardTest {
     void coverageWeighsRegionsByUncertainty() {
         // G = 4: K1 = [0,0,10,10] in 2 completions (u = 1), K2 = [50,50,60,60] in 1 (u = 0.75).
         // Completion 4 looks at K2 only: coverage 0.75/1.75, precision 1.
-        List<ParsedCompletion> g = group(c("", "[[0,0,10,10]]"), c("", "[[0,0,10,10]]"), c("", "[[50,50,60,60]]"),
-                c("[[50,50,60,60]]", ""));
+        List<ParsedCompletion> g = group(
+                c("", "[[0,0,10,10]]"), c("", "[[0,0,10,10]]"), c("", "[[50,50,60,60]]"), c("[[50,50,60,60]]", ""));
         double coverage = 0.75 / 1.75;
         assertEquals(2 * coverage / (coverage + 1), LookReward.of(g, W, H, RewardConfig.defaults())[3], 1e-15);
     }

@@ -132,8 +132,8 @@ class MatchingTest {
         return best;
     }
 
-    private static void search(List<Box> preds, List<Box> gt, double tau, int i, boolean[] used, double sum,
-                               int pairs, double[] best) {
+    private static void search(
+            List<Box> preds, List<Box> gt, double tau, int i, boolean[] used, double sum, int pairs, double[] best) {
         if (i == preds.size()) {
             best[0] = Math.max(best[0], sum);
             best[1] = Math.max(best[1], pairs);

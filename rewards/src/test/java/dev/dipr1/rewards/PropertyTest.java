@@ -15,8 +15,14 @@ class PropertyTest {
     static final int TRIALS = 400;
 
     /** A random group: an image, GT, ignore regions and G completions, most of them noisy copies of the GT. */
-    record Scene(double w, double h, List<Box> gt, List<Box> ignore, List<List<Box>> looks, List<List<Box>> answers,
-                 List<Boolean> broken) {
+    record Scene(
+            double w,
+            double h,
+            List<Box> gt,
+            List<Box> ignore,
+            List<List<Box>> looks,
+            List<List<Box>> answers,
+            List<Boolean> broken) {
 
         GroupInput input(double dx, double dy, double s) {
             List<String> texts = new ArrayList<>();
@@ -39,7 +45,8 @@ class PropertyTest {
     static Box randomBox(Random rnd, int w, int h) {
         int x = rnd.nextInt(w - 2);
         int y = rnd.nextInt(h - 2);
-        return new Box(x, y, x + 1 + rnd.nextInt(Math.min(40, w - x - 1)), y + 1 + rnd.nextInt(Math.min(40, h - y - 1)));
+        return new Box(
+                x, y, x + 1 + rnd.nextInt(Math.min(40, w - x - 1)), y + 1 + rnd.nextInt(Math.min(40, h - y - 1)));
     }
 
     static Box jitter(Box b, Random rnd, int px, int w, int h) {
@@ -79,8 +86,10 @@ class PropertyTest {
             Collections.shuffle(answer, rnd);
             List<Box> look = new ArrayList<>();
             for (int k = rnd.nextInt(4); k > 0; k--) {
-                look.add(rnd.nextBoolean() || answer.isEmpty() ? randomBox(rnd, w, h)
-                        : jitter(answer.get(rnd.nextInt(answer.size())), rnd, 3, w, h));
+                look.add(
+                        rnd.nextBoolean() || answer.isEmpty()
+                                ? randomBox(rnd, w, h)
+                                : jitter(answer.get(rnd.nextInt(answer.size())), rnd, 3, w, h));
             }
             if (rnd.nextInt(10) == 0) {
                 look.add(new Box(0, 0, w, h)); // whole image: too large to count

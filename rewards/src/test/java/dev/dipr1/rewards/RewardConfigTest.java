@@ -23,8 +23,21 @@ class RewardConfigTest {
     void withLambdaChangesOnlyTheRewardWeights() {
         RewardConfig d = RewardConfig.defaults();
         RewardConfig w = d.withLambda(1.0, 0.5, 2.0);
-        assertEquals(new RewardConfig(d.iouThreshold(), d.soft(), d.weightPrecision(), d.weightRecall(), d.clusterIou(),
-                d.uncertaintyThreshold(), d.maxLookAreaFraction(), 1.0, 0.5, 2.0, d.epsilon(), d.scaleByStd()), w);
+        assertEquals(
+                new RewardConfig(
+                        d.iouThreshold(),
+                        d.soft(),
+                        d.weightPrecision(),
+                        d.weightRecall(),
+                        d.clusterIou(),
+                        d.uncertaintyThreshold(),
+                        d.maxLookAreaFraction(),
+                        1.0,
+                        0.5,
+                        2.0,
+                        d.epsilon(),
+                        d.scaleByStd()),
+                w);
         assertNotEquals(d.stableHash(), w.stableHash());
         assertThrows(IllegalArgumentException.class, () -> d.withLambda(Double.NaN, 1, 1));
     }
@@ -37,15 +50,25 @@ class RewardConfigTest {
 
     @Test
     void thresholdsMustBeInTheUnitInterval() {
-        assertRejected("iou_threshold", "(0, 1]",
+        assertRejected(
+                "iou_threshold",
+                "(0, 1]",
                 () -> new RewardConfig(0, true, 0.5, 0.5, 0.5, 0.5, 0.25, 1, 1, 1, 1e-4, true));
-        assertRejected("iou_threshold", "(0, 1]",
+        assertRejected(
+                "iou_threshold",
+                "(0, 1]",
                 () -> new RewardConfig(1.01, true, 0.5, 0.5, 0.5, 0.5, 0.25, 1, 1, 1, 1e-4, true));
-        assertRejected("cluster_iou", "(0, 1]",
+        assertRejected(
+                "cluster_iou",
+                "(0, 1]",
                 () -> new RewardConfig(0.5, true, 0.5, 0.5, Double.NaN, 0.5, 0.25, 1, 1, 1, 1e-4, true));
-        assertRejected("uncertainty_threshold", "(0, 1]",
+        assertRejected(
+                "uncertainty_threshold",
+                "(0, 1]",
                 () -> new RewardConfig(0.5, true, 0.5, 0.5, 0.5, -0.1, 0.25, 1, 1, 1, 1e-4, true));
-        assertRejected("max_look_area_fraction", "(0, 1]",
+        assertRejected(
+                "max_look_area_fraction",
+                "(0, 1]",
                 () -> new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 2, 1, 1, 1, 1e-4, true));
         // 1 itself is allowed
         new RewardConfig(1, true, 0.5, 0.5, 1, 1, 1, 1, 1, 1, 1e-4, true);
@@ -53,9 +76,13 @@ class RewardConfigTest {
 
     @Test
     void weightsMustBeNonNegativeAndSumToOne() {
-        assertRejected("weight_precision", ">= 0",
+        assertRejected(
+                "weight_precision",
+                ">= 0",
                 () -> new RewardConfig(0.5, true, -0.5, 1.5, 0.5, 0.5, 0.25, 1, 1, 1, 1e-4, true));
-        assertRejected("weight_precision + weight_recall", "1",
+        assertRejected(
+                "weight_precision + weight_recall",
+                "1",
                 () -> new RewardConfig(0.5, true, 0.5, 0.6, 0.5, 0.5, 0.25, 1, 1, 1, 1e-4, true));
         new RewardConfig(0.5, true, 0.3, 0.7 + 5e-10, 0.5, 0.5, 0.25, 1, 1, 1, 1e-4, true); // within 1e-9
         new RewardConfig(0.5, true, 1, 0, 0.5, 0.5, 0.25, 1, 1, 1, 1e-4, true);
@@ -63,62 +90,87 @@ class RewardConfigTest {
 
     @Test
     void lambdasMustBeNonNegative() {
-        assertRejected("lambda_format", ">= 0",
+        assertRejected(
+                "lambda_format",
+                ">= 0",
                 () -> new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, -1, 1, 1, 1e-4, true));
-        assertRejected("lambda_look", ">= 0",
-                () -> new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, 1, Double.POSITIVE_INFINITY, 1, 1e-4, true));
-        assertRejected("lambda_accuracy", ">= 0",
+        assertRejected(
+                "lambda_look",
+                ">= 0",
+                () -> new RewardConfig(
+                        0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, 1, Double.POSITIVE_INFINITY, 1, 1e-4, true));
+        assertRejected(
+                "lambda_accuracy",
+                ">= 0",
                 () -> new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, 1, 1, -0.1, 1e-4, true));
         new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, 0, 0, 0, 1e-4, true);
     }
 
     @Test
     void epsilonMustBePositive() {
-        assertRejected("epsilon", "> 0",
-                () -> new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, 1, 1, 1, 0, true));
+        assertRejected("epsilon", "> 0", () -> new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, 1, 1, 1, 0, true));
     }
 
     @Test
     void epsilonHasAnUpperBound() {
-        assertRejected("epsilon", "<= 1.0",
-                () -> new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, 1, 1, 1, 1.5, true));
-        assertRejected("epsilon", "> 0",
+        assertRejected(
+                "epsilon", "<= 1.0", () -> new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, 1, 1, 1, 1.5, true));
+        assertRejected(
+                "epsilon",
+                "> 0",
                 () -> new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, 1, 1, 1, Double.NaN, true));
-        assertRejected("epsilon", "default 1.0E-4",
+        assertRejected(
+                "epsilon",
+                "default 1.0E-4",
                 () -> new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, 1, 1, 1, Double.POSITIVE_INFINITY, true));
         new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, 1, 1, 1, RewardConfig.MAX_EPSILON, true);
     }
 
     @Test
     void weightsAreAtMostOneAndLambdasFinite() {
-        assertRejected("weight_recall", "<= 1",
+        assertRejected(
+                "weight_recall",
+                "<= 1",
                 () -> new RewardConfig(0.5, true, 0, 1.5, 0.5, 0.5, 0.25, 1, 1, 1, 1e-4, true));
-        assertRejected("weight_precision", "<= 1",
+        assertRejected(
+                "weight_precision",
+                "<= 1",
                 () -> new RewardConfig(0.5, true, Double.NaN, 0.5, 0.5, 0.5, 0.25, 1, 1, 1, 1e-4, true));
-        assertRejected("lambda_format", "finite",
+        assertRejected(
+                "lambda_format",
+                "finite",
                 () -> new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, Double.NaN, 1, 1, 1e-4, true));
-        assertRejected("lambda_accuracy", "finite",
+        assertRejected(
+                "lambda_accuracy",
+                "finite",
                 () -> new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, 1, 1, Double.MAX_VALUE * 2, 1e-4, true));
     }
 
     @Test
     void messagesSayWhatToChange() {
-        assertRejected("change cluster_iou", "consensus cluster",
+        assertRejected(
+                "change cluster_iou",
+                "consensus cluster",
                 () -> new RewardConfig(0.5, true, 0.5, 0.5, 0, 0.5, 0.25, 1, 1, 1, 1e-4, true));
-        assertRejected("change weight_precision or weight_recall", "sum to 1",
+        assertRejected(
+                "change weight_precision or weight_recall",
+                "sum to 1",
                 () -> new RewardConfig(0.5, true, 0.5, 0.5 + 1e-8, 0.5, 0.5, 0.25, 1, 1, 1, 1e-4, true));
     }
 
     @Test
     void jsonTextIsPinned() { // written into every scored group: it must not change
-        assertEquals("{\"reward_version\":1,\"iou_threshold\":0.5,\"soft\":true,\"weight_precision\":0.5,"
-                + "\"weight_recall\":0.5,\"cluster_iou\":0.5,\"uncertainty_threshold\":0.5,"
-                + "\"max_look_area_fraction\":0.25,\"lambda_format\":1.0,\"lambda_look\":1.0,\"lambda_accuracy\":1.0,"
-                + "\"epsilon\":1.0E-4,\"scale_by_std\":true}", D.toJson());
-        assertEquals("{\"reward_version\":1,\"iou_threshold\":1.0E-7,\"soft\":true,\"weight_precision\":1.0,"
-                + "\"weight_recall\":0.0,\"cluster_iou\":1.0,\"uncertainty_threshold\":1.0,"
-                + "\"max_look_area_fraction\":1.0,\"lambda_format\":1.0E22,\"lambda_look\":123456.789,"
-                + "\"lambda_accuracy\":0.0,\"epsilon\":1.0,\"scale_by_std\":true}",
+        assertEquals(
+                "{\"reward_version\":1,\"iou_threshold\":0.5,\"soft\":true,\"weight_precision\":0.5,"
+                        + "\"weight_recall\":0.5,\"cluster_iou\":0.5,\"uncertainty_threshold\":0.5,"
+                        + "\"max_look_area_fraction\":0.25,\"lambda_format\":1.0,\"lambda_look\":1.0,\"lambda_accuracy\":1.0,"
+                        + "\"epsilon\":1.0E-4,\"scale_by_std\":true}",
+                D.toJson());
+        assertEquals(
+                "{\"reward_version\":1,\"iou_threshold\":1.0E-7,\"soft\":true,\"weight_precision\":1.0,"
+                        + "\"weight_recall\":0.0,\"cluster_iou\":1.0,\"uncertainty_threshold\":1.0,"
+                        + "\"max_look_area_fraction\":1.0,\"lambda_format\":1.0E22,\"lambda_look\":123456.789,"
+                        + "\"lambda_accuracy\":0.0,\"epsilon\":1.0,\"scale_by_std\":true}",
                 new RewardConfig(1e-7, true, 1, 0, 1, 1, 1, 1e22, 123456.789, 0, 1.0, true).toJson());
     }
 
@@ -127,10 +179,12 @@ class RewardConfigTest {
         assertEquals(64, D.stableHash().length());
         assertEquals(DEFAULT_HASH, D.stableHash()); // pinned: must never change for reward version 1
         assertEquals(RewardConfig.defaults().stableHash(), D.stableHash());
-        assertEquals("dipr1-rewards;reward_version=1;iou_threshold=0x1.0p-1;soft=true;weight_precision=0x1.0p-1;"
-                + "weight_recall=0x1.0p-1;cluster_iou=0x1.0p-1;uncertainty_threshold=0x1.0p-1;"
-                + "max_look_area_fraction=0x1.0p-2;lambda_format=0x1.0p0;lambda_look=0x1.0p0;lambda_accuracy=0x1.0p0;"
-                + "epsilon=0x1.a36e2eb1c432dp-14;scale_by_std=true", D.canonical());
+        assertEquals(
+                "dipr1-rewards;reward_version=1;iou_threshold=0x1.0p-1;soft=true;weight_precision=0x1.0p-1;"
+                        + "weight_recall=0x1.0p-1;cluster_iou=0x1.0p-1;uncertainty_threshold=0x1.0p-1;"
+                        + "max_look_area_fraction=0x1.0p-2;lambda_format=0x1.0p0;lambda_look=0x1.0p0;lambda_accuracy=0x1.0p0;"
+                        + "epsilon=0x1.a36e2eb1c432dp-14;scale_by_std=true",
+                D.canonical());
     }
 
     static final String DEFAULT_HASH = "77c271fddea4f50321f9d900347edf5df58957f31f9b0e9ffad0f0908317e301";

@@ -47,15 +47,19 @@ class ScoringBenchmarkTest {
     void aPerfectAndATruncatedCompletionScoreAsTheSpecSays() {
         List<Box> gt = List.of(new Box(10, 10, 50, 50), new Box(100, 100, 200, 150));
         String perfect = Completions.canonical("two boxes", "", "[[10,10,50,50],[100,100,200,150]]");
-        GroupInput in = new GroupInput("known", 640, 480, gt, List.of(),
-                List.of(perfect, perfect.substring(0, perfect.length() - 1)));
+        GroupInput in = new GroupInput(
+                "known", 640, 480, gt, List.of(), List.of(perfect, perfect.substring(0, perfect.length() - 1)));
 
         GroupScore s = GroupScorer.score(in, RewardConfig.defaults());
 
         // §2/§3: the perfect one is well formed and matches every GT box with IoU 1; the cut one has
         // no </answer>. §4: each answer box opens a cluster with f = 1/2, u = 1: uncertain regions the
         // empty look block does not cover. §5: totals 2 and 0, mean 1, std √2.
-        assertEquals(new CompletionScore(1, 0, 1, 2, 1 / (Math.sqrt(2) + 1e-4), false, 0), s.completions().get(0));
-        assertEquals(new CompletionScore(0, 0, 0, 0, -1 / (Math.sqrt(2) + 1e-4), false, 0), s.completions().get(1));
+        assertEquals(
+                new CompletionScore(1, 0, 1, 2, 1 / (Math.sqrt(2) + 1e-4), false, 0),
+                s.completions().get(0));
+        assertEquals(
+                new CompletionScore(0, 0, 0, 0, -1 / (Math.sqrt(2) + 1e-4), false, 0),
+                s.completions().get(1));
     }
 }

@@ -56,8 +56,15 @@ class StrictJsonTest {
 
     @Test
     void fractionsAndExponentsAreCorrectlyRounded() throws IOException {
-        for (String s : new String[] {"0.1", "-0.0", "1e-400", "2.2250738585072014E-308", "4.9e-324", "1e23",
-            "3.14159265358979323846264338327950288"}) {
+        for (String s : new String[] {
+            "0.1",
+            "-0.0",
+            "1e-400",
+            "2.2250738585072014E-308",
+            "4.9e-324",
+            "1e23",
+            "3.14159265358979323846264338327950288"
+        }) {
             assertEquals(Double.doubleToRawLongBits(Double.parseDouble(s)), Double.doubleToRawLongBits(read(s)), s);
         }
     }

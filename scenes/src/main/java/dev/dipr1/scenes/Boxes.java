@@ -18,21 +18,18 @@ final class Boxes {
             throw new IllegalArgumentException("missing \"" + key + "\"");
         }
         if (!node.isArray() || node.size() != 4) {
-            throw new IllegalArgumentException(
-                    "\"" + key + "\" must be [x, y, w, h] (4 numbers), was " + node);
+            throw new IllegalArgumentException("\"" + key + "\" must be [x, y, w, h] (4 numbers), was " + node);
         }
         double[] v = new double[4];
         for (int i = 0; i < 4; i++) {
             JsonNode n = node.get(i);
             if (!n.isNumber() || !Double.isFinite(n.asDouble())) {
-                throw new IllegalArgumentException(
-                        "\"" + key + "\" must be [x, y, w, h] (4 numbers), was " + node);
+                throw new IllegalArgumentException("\"" + key + "\" must be [x, y, w, h] (4 numbers), was " + node);
             }
             v[i] = n.asDouble();
         }
         if (v[2] < 0 || v[3] < 0) {
-            throw new IllegalArgumentException(
-                    "\"" + key + "\" has a negative width or height: " + node);
+            throw new IllegalArgumentException("\"" + key + "\" has a negative width or height: " + node);
         }
         return PixelBox.fromXywh(v[0], v[1], v[2], v[3]);
     }

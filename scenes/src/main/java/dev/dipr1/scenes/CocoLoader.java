@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,8 +50,10 @@ public final class CocoLoader {
         try {
             root = MAPPER.readTree(json.toFile());
         } catch (JsonProcessingException e) {
-            String at = e.getLocation() == null ? "JSON"
-                    : "line " + e.getLocation().getLineNr() + " column " + e.getLocation().getColumnNr();
+            String at = e.getLocation() == null
+                    ? "JSON"
+                    : "line " + e.getLocation().getLineNr() + " column "
+                            + e.getLocation().getColumnNr();
             throw new AnnotationFormatException(json, at, "not valid JSON: " + e.getOriginalMessage(), e);
         }
         if (root == null || !root.isObject()) {
@@ -81,30 +82,35 @@ public final class CocoLoader {
                 throw new AnnotationFormatException(json, where, "duplicate image id");
             }
             if (!sceneIds.add(sceneId)) {
-                throw new AnnotationFormatException(json, where,
-                        "another image has the same file name stem '" + sceneId + "'");
+                throw new AnnotationFormatException(
+                        json, where, "another image has the same file name stem '" + sceneId + "'");
             }
-            images.put(imageId, new ImageEntry(imageId, fileName.asText(), sceneId,
-                    Boxes.optionalSize(json, where, img, "width"), Boxes.optionalSize(json, where, img, "height"),
-                    new ArrayList<>()));
+            images.put(
+                    imageId,
+                    new ImageEntry(
+                            imageId,
+                            fileName.asText(),
+                            sceneId,
+                            Boxes.optionalSize(json, where, img, "width"),
+                            Boxes.optionalSize(json, where, img, "height"),
+                            new ArrayList<>()));
         }
 
         // People, attached to their image.
-        JsonNode annotations = root.has("annotations") ? array(json, root, "annotations")
-                : MAPPER.createArrayNode();
+        JsonNode annotations = root.has("annotations") ? array(json, root, "annotations") : MAPPER.createArrayNode();
         int skipped = 0;
         for (int i = 0; i < annotations.size(); i++) {
             JsonNode ann = annotations.get(i);
             String where = ann.isObject() && isId(ann.get("id"))
-                    ? "annotation " + ann.get("id").asText() : "annotations[" + i + "]";
+                    ? "annotation " + ann.get("id").asText()
+                    : "annotations[" + i + "]";
             if (!ann.isObject()) {
                 throw new AnnotationFormatException(json, where, "expected an object");
             }
             JsonNode category = ann.get("category_id");
             if (category != null && !category.isNull()) {
                 if (!isId(category)) {
-                    throw new AnnotationFormatException(json, where,
-                            "\"category_id\" must be an id, was " + category);
+                    throw new AnnotationFormatException(json, where, "\"category_id\" must be an id, was " + category);
                 }
                 if (!personCategories.contains(category.asText())) {
                     skipped++;
@@ -117,15 +123,13 @@ public final class CocoLoader {
             }
             ImageEntry image = images.get(imageId.asText());
             if (image == null) {
-                throw new AnnotationFormatException(json, where,
-                        "\"image_id\" " + imageId.asText() + " is not in \"images\"");
+                throw new AnnotationFormatException(
+                        json, where, "\"image_id\" " + imageId.asText() + " is not in \"images\"");
             }
             try {
                 PixelBox full = Boxes.xywh(ann.get("bbox"), "bbox");
-                PixelBox visible = ann.hasNonNull("vis_bbox") ? Boxes.xywh(ann.get("vis_bbox"), "vis_bbox")
-                        : full;
-                boolean ignored = Boxes.flag(ann, "iscrowd", "\"iscrowd\"")
-                        || Boxes.flag(ann, "ignore", "\"ignore\"");
+                PixelBox visible = ann.hasNonNull("vis_bbox") ? Boxes.xywh(ann.get("vis_bbox"), "vis_bbox") : full;
+                boolean ignored = Boxes.flag(ann, "iscrowd", "\"iscrowd\"") || Boxes.flag(ann, "ignore", "\"ignore\"");
                 double visibility = visibility(ann, full, visible);
                 image.persons.add(new Person(full, visible, visibility, ignored));
             } catch (IllegalArgumentException e) {
@@ -148,19 +152,22 @@ public final class CocoLoader {
             BufferedImage image = Images.readRgb(file);
             if ((entry.width != null && entry.width != image.getWidth())
                     || (entry.height != null && entry.height != image.getHeight())) {
-                throw new AnnotationFormatException(json, "image " + entry.imageId, "declares "
-                        + entry.width + "x" + entry.height + " but " + file + " is "
-                        + image.getWidth() + "x" + image.getHeight());
+                throw new AnnotationFormatException(
+                        json,
+                        "image " + entry.imageId,
+                        "declares "
+                                + entry.width + "x" + entry.height + " but " + file + " is "
+                                + image.getWidth() + "x" + image.getHeight());
             }
-            scenes.add(new Scene(entry.sceneId, image.getWidth(), image.getHeight(), image,
-                    List.copyOf(entry.persons)));
+            scenes.add(
+                    new Scene(entry.sceneId, image.getWidth(), image.getHeight(), image, List.copyOf(entry.persons)));
         }
         LOG.debug("{}: {} scenes, {} missing images", json, scenes.size(), missing);
         return new LoadResult(scenes, missing);
     }
 
-    private record ImageEntry(String imageId, String fileName, String sceneId, Integer width,
-            Integer height, List<Person> persons) {}
+    private record ImageEntry(
+            String imageId, String fileName, String sceneId, Integer width, Integer height, List<Person> persons) {}
 
     /** Ids of the person categories: by name, else {@code 1}. */
     private static Set<String> personCategories(Path json, JsonNode root) throws AnnotationFormatException {
@@ -195,7 +202,8 @@ public final class CocoLoader {
     }
 
     private static boolean isId(JsonNode n) {
-        return n != null && (n.isIntegralNumber() || (n.isTextual() && !n.asText().isBlank()));
+        return n != null
+                && (n.isIntegralNumber() || (n.isTextual() && !n.asText().isBlank()));
     }
 
     private static JsonNode array(Path json, JsonNode root, String key) throws AnnotationFormatException {

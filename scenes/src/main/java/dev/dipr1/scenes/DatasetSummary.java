@@ -20,8 +20,13 @@ public record DatasetSummary(Path dir, Path annotations, int images, int persons
 
     @Override
     public String toString() {
-        return String.format(java.util.Locale.ROOT,
-                "%d images, %d persons (%d counted, %d ignored) in %s", images, persons, counted(),
-                ignored, dir);
+        return String.format(
+                java.util.Locale.ROOT,
+                "%d images, %d persons (%d counted, %d ignored) in %s",
+                images,
+                persons,
+                counted(),
+                ignored,
+                dir);
     }
 }

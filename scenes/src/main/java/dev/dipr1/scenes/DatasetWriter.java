@@ -36,8 +36,8 @@ public final class DatasetWriter {
         Set<String> ids = new HashSet<>();
         for (Scene s : scenes) {
             if (!SAFE_ID.matcher(s.id()).matches()) {
-                throw new IllegalArgumentException("scene id '" + s.id()
-                        + "' cannot be a file name: use letters, digits and . _ , -");
+                throw new IllegalArgumentException(
+                        "scene id '" + s.id() + "' cannot be a file name: use letters, digits and . _ , -");
             }
             if (!ids.add(s.id())) {
                 throw new IllegalArgumentException("duplicate scene id '" + s.id() + "'");

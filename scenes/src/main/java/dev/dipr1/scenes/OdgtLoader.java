@@ -47,8 +47,7 @@ public final class OdgtLoader {
 
     /** Reads a dataset written by {@link DatasetWriter}: {@code dir/annotations.odgt} and {@code dir/images/}. */
     public static LoadResult loadDataset(Path datasetDir) throws IOException {
-        return load(datasetDir.resolve(DatasetWriter.ANNOTATIONS_FILE),
-                datasetDir.resolve(DatasetWriter.IMAGES_DIR));
+        return load(datasetDir.resolve(DatasetWriter.ANNOTATIONS_FILE), datasetDir.resolve(DatasetWriter.IMAGES_DIR));
     }
 
     public static LoadResult load(Path odgtFile, Path imageDir) throws IOException {
@@ -65,25 +64,26 @@ public final class OdgtLoader {
                 }
                 Entry entry = parseLine(odgtFile, lineNo, text);
                 if (!ids.add(entry.id)) {
-                    throw AnnotationFormatException.atLine(odgtFile, lineNo,
-                            "duplicate ID '" + entry.id + "'", null);
+                    throw AnnotationFormatException.atLine(odgtFile, lineNo, "duplicate ID '" + entry.id + "'", null);
                 }
                 Optional<Path> imageFile = Images.findById(imageDir, entry.id);
                 if (imageFile.isEmpty()) {
-                    LOG.warn("{}:{}: no image {}/{}.png or .jpg: skipped", odgtFile, lineNo, imageDir,
-                            entry.id);
+                    LOG.warn("{}:{}: no image {}/{}.png or .jpg: skipped", odgtFile, lineNo, imageDir, entry.id);
                     missing++;
                     continue;
                 }
                 BufferedImage image = Images.readRgb(imageFile.get());
                 if ((entry.width != null && entry.width != image.getWidth())
                         || (entry.height != null && entry.height != image.getHeight())) {
-                    throw AnnotationFormatException.atLine(odgtFile, lineNo, "declares "
-                            + entry.width + "x" + entry.height + " but " + imageFile.get() + " is "
-                            + image.getWidth() + "x" + image.getHeight(), null);
+                    throw AnnotationFormatException.atLine(
+                            odgtFile,
+                            lineNo,
+                            "declares "
+                                    + entry.width + "x" + entry.height + " but " + imageFile.get() + " is "
+                                    + image.getWidth() + "x" + image.getHeight(),
+                            null);
                 }
-                scenes.add(new Scene(entry.id, image.getWidth(), image.getHeight(), image,
-                        List.copyOf(entry.persons)));
+                scenes.add(new Scene(entry.id, image.getWidth(), image.getHeight(), image, List.copyOf(entry.persons)));
             }
         }
         LOG.debug("{}: {} scenes, {} missing images", odgtFile, scenes.size(), missing);
@@ -98,14 +98,14 @@ public final class OdgtLoader {
         try {
             line = MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
-            throw AnnotationFormatException.atLine(file, lineNo,
-                    "not valid JSON: " + e.getOriginalMessage(), e);
+            throw AnnotationFormatException.atLine(file, lineNo, "not valid JSON: " + e.getOriginalMessage(), e);
         }
         if (line == null || !line.isObject()) {
             throw AnnotationFormatException.atLine(file, lineNo, "expected a JSON object", null);
         }
         JsonNode idNode = line.get("ID");
-        if (idNode == null || !(idNode.isTextual() || idNode.isIntegralNumber())
+        if (idNode == null
+                || !(idNode.isTextual() || idNode.isIntegralNumber())
                 || idNode.asText().isBlank()) {
             throw AnnotationFormatException.atLine(file, lineNo, "missing or empty \"ID\"", null);
         }
@@ -114,8 +114,7 @@ public final class OdgtLoader {
         Integer height = Boxes.optionalSize(file, "line " + lineNo, line, "height");
         JsonNode boxes = line.get("gtboxes");
         if (boxes == null || !boxes.isArray()) {
-            throw AnnotationFormatException.atLine(file, lineNo,
-                    "ID " + id + ": missing \"gtboxes\" array", null);
+            throw AnnotationFormatException.atLine(file, lineNo, "ID " + id + ": missing \"gtboxes\" array", null);
         }
         List<Person> persons = new ArrayList<>(boxes.size());
         for (int i = 0; i < boxes.size(); i++) {
@@ -143,8 +142,8 @@ public final class OdgtLoader {
             JsonNode vis = extra.get("visibility");
             if (vis != null && !vis.isNull()) {
                 if (!vis.isNumber() || !(vis.asDouble() >= 0 && vis.asDouble() <= 1)) {
-                    throw AnnotationFormatException.atLine(file, lineNo,
-                            where + "extra.visibility must be a number in [0, 1], was " + vis, null);
+                    throw AnnotationFormatException.atLine(
+                            file, lineNo, where + "extra.visibility must be a number in [0, 1], was " + vis, null);
                 }
                 visibility = vis.asDouble();
             } else {

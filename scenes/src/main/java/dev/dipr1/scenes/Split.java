@@ -23,7 +23,6 @@ public enum Split {
                 return s;
             }
         }
-        throw new IllegalArgumentException(
-                "unknown split '" + label + "': use one of train, in-domain, ood");
+        throw new IllegalArgumentException("unknown split '" + label + "': use one of train, in-domain, ood");
     }
 }

@@ -1,7 +1,6 @@
 package dev.dipr1.scenes;
 
 import dev.dipr1.common.Seeds;
-
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.util.ArrayList;
@@ -66,10 +65,12 @@ public final class SyntheticScenes {
 
     /** Owner of a pixel in the index buffer: background, or a pole (persons use their index). */
     private static final int BACKGROUND = -1;
+
     private static final int POLE = -2;
 
     /** Part codes in a shape's mask. */
     private static final byte HEAD = 1;
+
     private static final byte TORSO = 2;
     private static final byte ARMS = 3;
     private static final byte LEGS = 4;
@@ -77,6 +78,7 @@ public final class SyntheticScenes {
 
     /** Share of people who stand in a group, and the spread of a group (sd of x, in heights). */
     private static final double GROUP_PROBABILITY = 0.5;
+
     private static final double GROUP_SPREAD = 0.6;
     /**
      * The camera looks down on the scene: the horizon is near the top, so the heads of farther
@@ -84,9 +86,11 @@ public final class SyntheticScenes {
      * everyone behind it completely).
      */
     private static final double HORIZON_LO = 0;
+
     private static final double HORIZON_HI = 6;
     /** Torso width (fraction of height, plus up to 0.08) and how far the arms reach out. */
     private static final double TORSO_WIDTH = 0.24;
+
     private static final double ARM_OUT = 0.12;
 
     private static final double[][] SKIN = {
@@ -129,8 +133,8 @@ public final class SyntheticScenes {
     public static List<Scene> generate(Split split, long seed, int fromIndex, int count) {
         if (count < 0 || fromIndex < 0 || (long) fromIndex + count > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(
-                    "need fromIndex >= 0, count >= 0 and fromIndex + count <= 2^31-1, was fromIndex="
-                            + fromIndex + " count=" + count);
+                    "need fromIndex >= 0, count >= 0 and fromIndex + count <= 2^31-1, was fromIndex=" + fromIndex
+                            + " count=" + count);
         }
         List<Scene> scenes = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -282,8 +286,10 @@ public final class SyntheticScenes {
                 double cx;
                 if (rng.chance(GROUP_PROBABILITY)) {
                     int g = rng.intBetween(0, groups - 1);
-                    h = clampInt((int) Math.round(groupHeight[g] + heightSpread * rng.gaussian()),
-                            p.minHeight(), p.maxHeight());
+                    h = clampInt(
+                            (int) Math.round(groupHeight[g] + heightSpread * rng.gaussian()),
+                            p.minHeight(),
+                            p.maxHeight());
                     cx = groupX[g] + (GROUP_SPREAD * h + 2) * rng.gaussian();
                 } else {
                     h = rng.intBetween(p.minHeight(), p.maxHeight());
@@ -325,8 +331,14 @@ public final class SyntheticScenes {
             double shoulderL = torsoX - torsoW / 2 + armW / 2;
             double shoulderR = torsoX + torsoW / 2 - armW / 2;
 
-            Shape s = new Shape(index, foot, order, (int) Math.floor(cx - 0.5 * h) - 1, top,
-                    (int) Math.ceil(cx + 0.5 * h) + 2, foot);
+            Shape s = new Shape(
+                    index,
+                    foot,
+                    order,
+                    (int) Math.floor(cx - 0.5 * h) - 1,
+                    top,
+                    (int) Math.ceil(cx + 0.5 * h) + 2,
+                    foot);
             for (int j = 0; j < s.h; j++) {
                 double py = s.y0 + j + 0.5;
                 for (int i = 0; i < s.w; i++) {
@@ -338,10 +350,23 @@ public final class SyntheticScenes {
                         part = HEAD;
                     } else if (py >= shoulderY && py < hipY && Math.abs(px - torsoX) <= torsoW / 2) {
                         part = TORSO;
-                    } else if (arms && (onSegment(px, py, shoulderL, shoulderY, shoulderL - armOutL,
-                                    shoulderY + armLen, armW / 2)
-                            || onSegment(px, py, shoulderR, shoulderY, shoulderR + armOutR,
-                                    shoulderY + armLen, armW / 2))) {
+                    } else if (arms
+                            && (onSegment(
+                                            px,
+                                            py,
+                                            shoulderL,
+                                            shoulderY,
+                                            shoulderL - armOutL,
+                                            shoulderY + armLen,
+                                            armW / 2)
+                                    || onSegment(
+                                            px,
+                                            py,
+                                            shoulderR,
+                                            shoulderY,
+                                            shoulderR + armOutR,
+                                            shoulderY + armLen,
+                                            armW / 2))) {
                         part = ARMS;
                     } else if (py >= hipY) {
                         double t = (py - hipY) / (foot - hipY);
@@ -379,8 +404,8 @@ public final class SyntheticScenes {
             double r = Math.max(1.0, height * rng.uniform(0.07, 0.1));
             double lampX = x + width / 2.0;
             double lampY = top + r;
-            Shape s = new Shape(POLE, foot, order, (int) Math.floor(lampX - r) - 1, top,
-                    (int) Math.ceil(lampX + r) + 2, foot);
+            Shape s = new Shape(
+                    POLE, foot, order, (int) Math.floor(lampX - r) - 1, top, (int) Math.ceil(lampX + r) + 2, foot);
             double standTop = lamp ? lampY + 0.5 * r : top;
             for (int j = 0; j < s.h; j++) {
                 double py = s.y0 + j + 0.5;
@@ -398,8 +423,11 @@ public final class SyntheticScenes {
                 }
             }
             double grey = rng.uniform(0.1, 0.5);
-            double[] stand = {clamp(grey + 0.05 * rng.gaussian()), clamp(grey + 0.05 * rng.gaussian()),
-                clamp(grey + 0.05 * rng.gaussian())};
+            double[] stand = {
+                clamp(grey + 0.05 * rng.gaussian()),
+                clamp(grey + 0.05 * rng.gaussian()),
+                clamp(grey + 0.05 * rng.gaussian())
+            };
             double[] bulb = rng.chance(0.5)
                     ? new double[] {rng.uniform(0.8, 1.0), rng.uniform(0.75, 0.95), rng.uniform(0.4, 0.8)}
                     : randomColour(0.1, 0.9);
@@ -452,9 +480,7 @@ public final class SyntheticScenes {
                 }
             }
             PixelBox full = new PixelBox(fx1, fy1, fx2 + 1, fy2 + 1);
-            PixelBox vbox = visible > 0
-                    ? new PixelBox(vx1, vy1, vx2 + 1, vy2 + 1)
-                    : new PixelBox(fx1, fy1, fx1, fy1);
+            PixelBox vbox = visible > 0 ? new PixelBox(vx1, vy1, vx2 + 1, vy2 + 1) : new PixelBox(fx1, fy1, fx1, fy1);
             double visibility = alone == 0 ? 0.0 : visible / (double) alone;
             return new Person(full, vbox, visibility, isIgnored(visibility, full));
         }
@@ -491,8 +517,8 @@ public final class SyntheticScenes {
     }
 
     /** Whether (px, py) lies within {@code halfWidth} of the segment (ax, ay)–(bx, by). */
-    private static boolean onSegment(double px, double py, double ax, double ay, double bx, double by,
-            double halfWidth) {
+    private static boolean onSegment(
+            double px, double py, double ax, double ay, double bx, double by, double halfWidth) {
         double vx = bx - ax;
         double vy = by - ay;
         double t = ((px - ax) * vx + (py - ay) * vy) / (vx * vx + vy * vy);

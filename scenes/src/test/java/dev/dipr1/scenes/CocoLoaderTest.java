@@ -54,7 +54,9 @@ class CocoLoaderTest {
         LoadResult r = CocoLoader.load(json(JSON), dir);
 
         assertEquals(1, r.missingImages());
-        assertEquals(List.of("f_000001", "f_000002", "empty"), r.scenes().stream().map(Scene::id).toList());
+        assertEquals(
+                List.of("f_000001", "f_000002", "empty"),
+                r.scenes().stream().map(Scene::id).toList());
 
         Scene first = r.scenes().get(0);
         assertEquals(80, first.width());
@@ -87,7 +89,8 @@ class CocoLoaderTest {
                  "annotations": [{"id": 1, "image_id": 7, "category_id": 1, "bbox": [1, 1, 4, 8]},
                                  {"id": 2, "image_id": 7, "category_id": 3, "bbox": [1, 1, 4, 8]}]}
                 """;
-        assertEquals(1, CocoLoader.load(json(json), dir).scenes().get(0).persons().size());
+        assertEquals(
+                1, CocoLoader.load(json(json), dir).scenes().get(0).persons().size());
     }
 
     @Test
@@ -101,12 +104,18 @@ class CocoLoaderTest {
 
     @Test
     void otherErrorsNameWhatIsWrong() throws IOException {
-        assertError(JSON.replace("\"image_id\": 2, \"category_id\": 1, \"bbox\": [20", "\"image_id\": 99, \"category_id\": 1, \"bbox\": [20"),
-                "annotation 14", "99");
-        assertError(JSON.replace("\"file_name\": \"f_000002.jpg\"", "\"name\": \"f_000002.jpg\""), "image 2", "file_name");
+        assertError(
+                JSON.replace(
+                        "\"image_id\": 2, \"category_id\": 1, \"bbox\": [20",
+                        "\"image_id\": 99, \"category_id\": 1, \"bbox\": [20"),
+                "annotation 14",
+                "99");
+        assertError(
+                JSON.replace("\"file_name\": \"f_000002.jpg\"", "\"name\": \"f_000002.jpg\""), "image 2", "file_name");
         assertError(JSON.replace("\"iscrowd\": 1", "\"iscrowd\": 5"), "annotation 11", "iscrowd");
         assertError(JSON.replace("\"vis_ratio\": 0.8", "\"vis_ratio\": 2"), "annotation 14", "vis_ratio");
-        assertError(JSON.replace("\"width\": 80, \"height\": 60}", "\"width\": 81, \"height\": 60}"), "image 1", "81x60");
+        assertError(
+                JSON.replace("\"width\": 80, \"height\": 60}", "\"width\": 81, \"height\": 60}"), "image 1", "81x60");
         assertError("{\"images\": [", "line", "not valid JSON");
         assertError("{\"annotations\": []}", "top level", "images");
     }
@@ -124,7 +133,9 @@ class CocoLoaderTest {
     }
 
     private void image(String name, String format, int w, int h) throws IOException {
-        assertTrue(ImageIO.write(new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB), format,
+        assertTrue(ImageIO.write(
+                new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB),
+                format,
                 dir.resolve(name).toFile()));
     }
 }

@@ -56,19 +56,26 @@ class OdgtTest {
 
     @Test
     void writesTheDocumentedLineFormat() throws IOException {
-        Scene scene = new Scene("x", 64, 64, new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB), List.of(
-                new Person(new PixelBox(1, 2, 11, 22), new PixelBox(1, 2, 11, 12), 0.5, false),
-                new Person(new PixelBox(30, 5, 38, 25), new PixelBox(30, 5, 32, 9), 0.125, true)));
-        assertEquals("{\"ID\":\"x\",\"width\":64,\"height\":64,\"gtboxes\":["
-                + "{\"tag\":\"person\",\"fbox\":[1,2,10,20],\"vbox\":[1,2,10,10],\"extra\":{\"ignore\":0,\"visibility\":0.5}},"
-                + "{\"tag\":\"person\",\"fbox\":[30,5,8,20],\"vbox\":[30,5,2,4],\"extra\":{\"ignore\":1,\"visibility\":0.125}}]}",
+        Scene scene = new Scene(
+                "x",
+                64,
+                64,
+                new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB),
+                List.of(
+                        new Person(new PixelBox(1, 2, 11, 22), new PixelBox(1, 2, 11, 12), 0.5, false),
+                        new Person(new PixelBox(30, 5, 38, 25), new PixelBox(30, 5, 32, 9), 0.125, true)));
+        assertEquals(
+                "{\"ID\":\"x\",\"width\":64,\"height\":64,\"gtboxes\":["
+                        + "{\"tag\":\"person\",\"fbox\":[1,2,10,20],\"vbox\":[1,2,10,10],\"extra\":{\"ignore\":0,\"visibility\":0.5}},"
+                        + "{\"tag\":\"person\",\"fbox\":[30,5,8,20],\"vbox\":[30,5,2,4],\"extra\":{\"ignore\":1,\"visibility\":0.125}}]}",
                 OdgtWriter.toLine(scene));
     }
 
     @Test
     void readsCrowdHumanStyleLines() throws IOException {
         // CrowdHuman: no width/height, hbox and head_attr, tag "mask" for ignore regions, jpg images.
-        Path odgt = write("ch.odgt",
+        Path odgt = write(
+                "ch.odgt",
                 "{\"ID\": \"273271,c9db000d5146c15\", \"gtboxes\": ["
                         + "{\"tag\": \"person\", \"hbox\": [5, 2, 4, 4], \"head_attr\": {\"ignore\": 0},"
                         + " \"fbox\": [4, 2, 10, 30], \"vbox\": [4, 2, 10, 15], \"extra\": {\"box_id\": 0, \"occ\": 1}},"
@@ -95,26 +102,27 @@ class OdgtTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "{not json                                                   | not valid JSON",
-        "[1, 2]                                                      | expected a JSON object",
-        "{\"gtboxes\": []}                                           | ID",
-        "{\"ID\": \"b\"}                                             | gtboxes",
-        "{\"ID\": \"b\", \"gtboxes\": [{\"tag\": \"person\"}]}       | fbox",
-        "{\"ID\": \"b\", \"gtboxes\": [{\"fbox\": [1, 2, 3]}]}       | fbox",
-        "{\"ID\": \"b\", \"gtboxes\": [{\"fbox\": [1, 2, -3, 4]}]}   | negative",
-        "{\"ID\": \"b\", \"gtboxes\": [{\"fbox\": [1, 2, 3, \"4\"]}]} | fbox",
-        "{\"ID\": \"b\", \"width\": -4, \"gtboxes\": []}             | width",
-        "{\"ID\": \"b\", \"gtboxes\": [{\"fbox\": [1,2,3,4], \"extra\": {\"ignore\": 2}}]} | ignore",
-        "{\"ID\": \"b\", \"gtboxes\": [{\"fbox\": [1,2,3,4], \"extra\": {\"visibility\": 1.5}}]} | visibility",
-        "{\"ID\": \"a\", \"gtboxes\": []}                            | duplicate ID",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{not json                                                   | not valid JSON",
+                "[1, 2]                                                      | expected a JSON object",
+                "{\"gtboxes\": []}                                           | ID",
+                "{\"ID\": \"b\"}                                             | gtboxes",
+                "{\"ID\": \"b\", \"gtboxes\": [{\"tag\": \"person\"}]}       | fbox",
+                "{\"ID\": \"b\", \"gtboxes\": [{\"fbox\": [1, 2, 3]}]}       | fbox",
+                "{\"ID\": \"b\", \"gtboxes\": [{\"fbox\": [1, 2, -3, 4]}]}   | negative",
+                "{\"ID\": \"b\", \"gtboxes\": [{\"fbox\": [1, 2, 3, \"4\"]}]} | fbox",
+                "{\"ID\": \"b\", \"width\": -4, \"gtboxes\": []}             | width",
+                "{\"ID\": \"b\", \"gtboxes\": [{\"fbox\": [1,2,3,4], \"extra\": {\"ignore\": 2}}]} | ignore",
+                "{\"ID\": \"b\", \"gtboxes\": [{\"fbox\": [1,2,3,4], \"extra\": {\"visibility\": 1.5}}]} | visibility",
+                "{\"ID\": \"a\", \"gtboxes\": []}                            | duplicate ID",
+            })
     void malformedLineNamesFileAndLine(String badLine, String problem) throws IOException {
         Path odgt = write("bad.odgt", GOOD + "\n\n" + badLine.strip() + "\n" + GOOD.replace("\"a\"", "\"c\""));
         image("a.png", "png", 64, 64);
 
-        AnnotationFormatException e = assertThrows(AnnotationFormatException.class,
-                () -> OdgtLoader.load(odgt, dir));
+        AnnotationFormatException e = assertThrows(AnnotationFormatException.class, () -> OdgtLoader.load(odgt, dir));
 
         assertTrue(e.getMessage().contains("bad.odgt"), e.getMessage());
         assertTrue(e.getMessage().contains("line 3"), e.getMessage());
@@ -133,8 +141,9 @@ class OdgtTest {
 
     @Test
     void missingImageIsSkippedAndCounted() throws IOException {
-        Path odgt = write("m.odgt", String.join("\n",
-                GOOD, GOOD.replace("\"a\"", "\"gone\""), GOOD.replace("\"a\"", "\"b\""), ""));
+        Path odgt = write(
+                "m.odgt",
+                String.join("\n", GOOD, GOOD.replace("\"a\"", "\"gone\""), GOOD.replace("\"a\"", "\"b\""), ""));
         image("a.png", "png", 64, 64);
         image("b.jpg", "jpg", 64, 64);
 
@@ -155,10 +164,13 @@ class OdgtTest {
     @Test
     void writerRejectsIdsThatAreNotFileNames() {
         BufferedImage img = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> DatasetWriter.write(dir, List.of(new Scene("../x", 8, 8, img, List.of()))));
-        assertThrows(IllegalArgumentException.class, () -> DatasetWriter.write(dir,
-                List.of(new Scene("x", 8, 8, img, List.of()), new Scene("x", 8, 8, img, List.of()))));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> DatasetWriter.write(
+                        dir, List.of(new Scene("x", 8, 8, img, List.of()), new Scene("x", 8, 8, img, List.of()))));
     }
 
     private Path write(String name, String content) throws IOException {

@@ -34,9 +34,12 @@ class SyntheticScenesTest {
         inDomain = SyntheticScenes.generate(Split.IN_DOMAIN, 7, 0, N);
         ood = SyntheticScenes.generate(Split.OOD, 7, 0, N);
         Stats s = Stats.of(train);
-        LOG.info("generation {} ms/image; train: {} people/image counted, {} annotated, {} of counted >10% occluded",
-                String.format("%.3f", (t1 - t0) / 1e6 / N), String.format("%.2f", s.countedPerImage),
-                String.format("%.2f", s.annotatedPerImage), String.format("%.3f", s.occludedFraction));
+        LOG.info(
+                "generation {} ms/image; train: {} people/image counted, {} annotated, {} of counted >10% occluded",
+                String.format("%.3f", (t1 - t0) / 1e6 / N),
+                String.format("%.2f", s.countedPerImage),
+                String.format("%.2f", s.annotatedPerImage),
+                String.format("%.3f", s.occludedFraction));
     }
 
     @Test
@@ -46,7 +49,9 @@ class SyntheticScenesTest {
         assertEquals(a.id(), b.id());
         assertArrayEquals(pixels(a), pixels(b));
         assertEquals(a.persons(), b.persons());
-        assertEquals(train.get(17).persons(), SyntheticScenes.generate(Split.TRAIN, 7, 17).persons());
+        assertEquals(
+                train.get(17).persons(),
+                SyntheticScenes.generate(Split.TRAIN, 7, 17).persons());
     }
 
     @Test
@@ -62,7 +67,8 @@ class SyntheticScenesTest {
         Set<Long> seeds = new HashSet<>();
         for (Split split : Split.values()) {
             for (int i = 0; i < 20_000; i++) {
-                assertTrue(seeds.add(SyntheticScenes.imageSeed(split, 7, i)),
+                assertTrue(
+                        seeds.add(SyntheticScenes.imageSeed(split, 7, i)),
                         "seed of " + split + " #" + i + " already used");
             }
         }
@@ -79,7 +85,8 @@ class SyntheticScenesTest {
     void trainStatisticsAreInTheCalibratedBand() {
         Stats s = Stats.of(train);
         assertTrue(s.countedPerImage >= 4 && s.countedPerImage <= 8, "counted/image " + s.countedPerImage);
-        assertTrue(s.occludedFraction >= 0.25 && s.occludedFraction <= 0.75,
+        assertTrue(
+                s.occludedFraction >= 0.25 && s.occludedFraction <= 0.75,
                 "fraction of counted people >10% occluded " + s.occludedFraction);
         assertTrue(s.ignoredFraction > 0.05 && s.ignoredFraction < 0.5, "ignored " + s.ignoredFraction);
         for (Scene scene : train) {
@@ -106,7 +113,8 @@ class SyntheticScenesTest {
                     }
                     assertTrue(f.x1() >= 0 && f.y1() >= 0 && f.x2() <= 64 && f.y2() <= 64, scene.id() + " " + p);
                     assertTrue(f.x2() > f.x1() && f.y2() > f.y1(), scene.id() + " " + p);
-                    assertTrue(v.x1() >= f.x1() && v.y1() >= f.y1() && v.x2() <= f.x2() && v.y2() <= f.y2(),
+                    assertTrue(
+                            v.x1() >= f.x1() && v.y1() >= f.y1() && v.x2() <= f.x2() && v.y2() <= f.y2(),
                             scene.id() + ": visible box outside full box " + p);
                     assertTrue(p.visibility() >= 0 && p.visibility() <= 1, scene.id() + " " + p);
                     assertEquals(p.visibility() < 0.35 || f.height() < 8, p.ignored(), scene.id() + " " + p);
@@ -114,7 +122,9 @@ class SyntheticScenesTest {
                         assertTrue(v.area() > 0, scene.id() + " " + p);
                     }
                 }
-                assertEquals(scene.persons().stream().filter(p -> !p.ignored()).count(), scene.boxes().size());
+                assertEquals(
+                        scene.persons().stream().filter(p -> !p.ignored()).count(),
+                        scene.boxes().size());
             }
         }
     }
@@ -131,7 +141,8 @@ class SyntheticScenesTest {
     void oodIsDenserSmallerAndLowerContrast() {
         Stats a = Stats.of(train);
         Stats o = Stats.of(ood);
-        assertTrue(o.annotatedPerImage > a.annotatedPerImage + 1.5,
+        assertTrue(
+                o.annotatedPerImage > a.annotatedPerImage + 1.5,
                 "ood " + o.annotatedPerImage + " vs train " + a.annotatedPerImage + " people/image");
         assertTrue(o.meanHeight < a.meanHeight - 3, "ood " + o.meanHeight + " vs train " + a.meanHeight + " px");
         for (Scene s : ood) {
@@ -139,8 +150,7 @@ class SyntheticScenesTest {
             assertTrue(n >= 4 && n <= 14, s.id() + ": " + n + " people");
             s.persons().forEach(p -> assertTrue(p.full().height() <= 32, s.id() + " " + p));
         }
-        assertTrue(o.pixelSpread < a.pixelSpread,
-                "ood pixel spread " + o.pixelSpread + " vs train " + a.pixelSpread);
+        assertTrue(o.pixelSpread < a.pixelSpread, "ood pixel spread " + o.pixelSpread + " vs train " + a.pixelSpread);
     }
 
     @Test
@@ -156,8 +166,13 @@ class SyntheticScenesTest {
     }
 
     /** Summary statistics over a sample of scenes. */
-    record Stats(double annotatedPerImage, double countedPerImage, double ignoredFraction,
-            double occludedFraction, double meanHeight, double pixelSpread) {
+    record Stats(
+            double annotatedPerImage,
+            double countedPerImage,
+            double ignoredFraction,
+            double occludedFraction,
+            double meanHeight,
+            double pixelSpread) {
 
         static Stats of(List<Scene> scenes) {
             int annotated = 0;
@@ -179,9 +194,13 @@ class SyntheticScenesTest {
                 spread += meanAbsoluteDeviationFromRowMean(s);
             }
             int n = scenes.size();
-            return new Stats(annotated / (double) n, counted / (double) n,
-                    (annotated - counted) / (double) annotated, occluded / (double) counted,
-                    heights / annotated, spread / n);
+            return new Stats(
+                    annotated / (double) n,
+                    counted / (double) n,
+                    (annotated - counted) / (double) annotated,
+                    occluded / (double) counted,
+                    heights / annotated,
+                    spread / n);
         }
 
         /** How far pixels stray from their row's mean (the background is a vertical gradient). */

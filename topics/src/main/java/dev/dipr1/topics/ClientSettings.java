@@ -86,8 +86,12 @@ public final class ClientSettings {
 
     static boolean isSecret(String key) {
         String k = key.toLowerCase(Locale.ROOT);
-        return k.contains("password") || k.contains("secret") || k.contains("jaas") || k.contains("token")
-                || k.endsWith(".key") || k.contains("credentials");
+        return k.contains("password")
+                || k.contains("secret")
+                || k.contains("jaas")
+                || k.contains("token")
+                || k.endsWith(".key")
+                || k.contains("credentials");
     }
 
     @Override

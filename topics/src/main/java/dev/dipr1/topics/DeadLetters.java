@@ -18,16 +18,31 @@ public final class DeadLetters {
      * Sends a consumed record that cannot be processed to the dead-letter topic and waits for the
      * broker's acknowledgement, so the caller may commit past it.
      */
-    public static void publish(org.apache.kafka.clients.producer.Producer<String, byte[]> producer,
-            Topic<String, DeadLetter> deadLetters, org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> r,
-            String stage, String reason, Throwable error, long nowMs) {
-        DeadLetter d = of(r.topic(), r.partition(), r.offset(), r.timestamp(),
-                r.key() == null ? null : r.key().getBytes(java.nio.charset.StandardCharsets.UTF_8), r.value(), stage,
-                reason, error, nowMs);
+    public static void publish(
+            org.apache.kafka.clients.producer.Producer<String, byte[]> producer,
+            Topic<String, DeadLetter> deadLetters,
+            org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> r,
+            String stage,
+            String reason,
+            Throwable error,
+            long nowMs) {
+        DeadLetter d = of(
+                r.topic(),
+                r.partition(),
+                r.offset(),
+                r.timestamp(),
+                r.key() == null ? null : r.key().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                r.value(),
+                stage,
+                reason,
+                error,
+                nowMs);
         String key = key(r.topic(), r.partition(), r.offset());
         try {
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(deadLetters.name(), key,
-                    deadLetters.valueSerde().serializer().serialize(deadLetters.name(), d)))
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                            deadLetters.name(),
+                            key,
+                            deadLetters.valueSerde().serializer().serialize(deadLetters.name(), d)))
                     .get(60, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -37,8 +52,17 @@ public final class DeadLetters {
         }
     }
 
-    public static DeadLetter of(String topic, int partition, long offset, long timestampMs, byte[] key,
-            byte[] value, String stage, String reason, Throwable error, long nowMs) {
+    public static DeadLetter of(
+            String topic,
+            int partition,
+            long offset,
+            long timestampMs,
+            byte[] key,
+            byte[] value,
+            String stage,
+            String reason,
+            Throwable error,
+            long nowMs) {
         return DeadLetter.newBuilder()
                 .setSourceTopic(topic)
                 .setSourcePartition(partition)

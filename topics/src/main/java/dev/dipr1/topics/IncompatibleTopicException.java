@@ -12,8 +12,9 @@ public final class IncompatibleTopicException extends RuntimeException {
 
     public IncompatibleTopicException(List<TopicAdmin.TopicStatus> topics) {
         super(topics.stream()
-                .map(t -> "topic " + t.name() + " exists with incompatible settings: " + String.join("; ", t.differences()))
-                .collect(Collectors.joining("\n"))
+                        .map(t -> "topic " + t.name() + " exists with incompatible settings: "
+                                + String.join("; ", t.differences()))
+                        .collect(Collectors.joining("\n"))
                 + "\nDelete or rename these topics, or choose another prefix with --topic-prefix.");
         this.topics = List.copyOf(topics);
     }

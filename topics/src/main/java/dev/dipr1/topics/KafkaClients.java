@@ -22,28 +22,29 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class KafkaClients {
 
-    private KafkaClients() {
-    }
+    private KafkaClients() {}
 
     /** A producer for one catalog topic, serialising with the topic's own serdes. */
-    public static <K, V> KafkaProducer<K, V> producer(ClientSettings kafka, Topic<K, V> topic, String clientId,
-            Map<String, Object> overrides) {
-        return new KafkaProducer<>(producerConfig(kafka, clientId, overrides), topic.keySerde().serializer(),
+    public static <K, V> KafkaProducer<K, V> producer(
+            ClientSettings kafka, Topic<K, V> topic, String clientId, Map<String, Object> overrides) {
+        return new KafkaProducer<>(
+                producerConfig(kafka, clientId, overrides),
+                topic.keySerde().serializer(),
                 topic.valueSerde().serializer());
     }
 
     /** A producer of already-encoded values (e.g. one that writes to several topics, dead letters included). */
-    public static KafkaProducer<String, byte[]> rawProducer(ClientSettings kafka, String clientId,
-            Map<String, Object> overrides) {
-        return new KafkaProducer<>(producerConfig(kafka, clientId, overrides), new StringSerializer(),
-                new ByteArraySerializer());
+    public static KafkaProducer<String, byte[]> rawProducer(
+            ClientSettings kafka, String clientId, Map<String, Object> overrides) {
+        return new KafkaProducer<>(
+                producerConfig(kafka, clientId, overrides), new StringSerializer(), new ByteArraySerializer());
     }
 
     /** A consumer whose values arrive as the bytes on the wire, decoded (or dead-lettered) by the caller. */
-    public static KafkaConsumer<String, byte[]> rawConsumer(ClientSettings kafka, String clientId,
-            Map<String, Object> overrides) {
-        return new KafkaConsumer<>(consumerConfig(kafka, clientId, overrides), new StringDeserializer(),
-                new ByteArrayDeserializer());
+    public static KafkaConsumer<String, byte[]> rawConsumer(
+            ClientSettings kafka, String clientId, Map<String, Object> overrides) {
+        return new KafkaConsumer<>(
+                consumerConfig(kafka, clientId, overrides), new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     static Map<String, Object> producerConfig(ClientSettings kafka, String clientId, Map<String, Object> overrides) {
@@ -59,7 +60,9 @@ public final class KafkaClients {
         Map<String, Object> c = new HashMap<>(kafka.asMap());
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase(Locale.ROOT));
+        c.put(
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                IsolationLevel.READ_COMMITTED.toString().toLowerCase(Locale.ROOT));
         c.putAll(overrides);
         return c;
     }

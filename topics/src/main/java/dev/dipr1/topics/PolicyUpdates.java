@@ -28,8 +28,9 @@ public final class PolicyUpdates {
      * @param inlineLimit larger checkpoints are written to {@code dir} and referenced by URI
      * @param dir where large checkpoints go (a volume the generators can read)
      */
-    public static PolicyUpdate create(byte[] checkpoint, String format, long version, long step, int inlineLimit,
-            Path dir, long nowMs) throws IOException {
+    public static PolicyUpdate create(
+            byte[] checkpoint, String format, long version, long step, int inlineLimit, Path dir, long nowMs)
+            throws IOException {
         String sha = sha256(checkpoint);
         PolicyUpdate.Builder b = PolicyUpdate.newBuilder()
                 .setVersion(version)

@@ -43,14 +43,29 @@ public final class TopicAdmin {
     }
 
     /** What was found or done for one topic. */
-    public record TopicStatus(String name, State state, int partitions, String cleanupPolicy, String retentionMs,
+    public record TopicStatus(
+            String name,
+            State state,
+            int partitions,
+            String cleanupPolicy,
+            String retentionMs,
             List<String> differences) {
 
-        public enum State { CREATED, EXISTS, INCOMPATIBLE, MISSING }
+        public enum State {
+            CREATED,
+            EXISTS,
+            INCOMPATIBLE,
+            MISSING
+        }
 
         public String describe() {
-            return String.format("%-28s %-12s partitions=%d cleanup.policy=%s retention.ms=%s%s", name, state,
-                    partitions, cleanupPolicy, retentionMs,
+            return String.format(
+                    "%-28s %-12s partitions=%d cleanup.policy=%s retention.ms=%s%s",
+                    name,
+                    state,
+                    partitions,
+                    cleanupPolicy,
+                    retentionMs,
                     differences.isEmpty() ? "" : "  differs: " + String.join("; ", differences));
         }
     }
@@ -79,7 +94,9 @@ public final class TopicAdmin {
         }
         Set<String> created = toCreate.stream().map(NewTopic::name).collect(Collectors.toSet());
         List<TopicStatus> statuses = describe(topics, created);
-        List<TopicStatus> bad = statuses.stream().filter(s -> s.state() == TopicStatus.State.INCOMPATIBLE).toList();
+        List<TopicStatus> bad = statuses.stream()
+                .filter(s -> s.state() == TopicStatus.State.INCOMPATIBLE)
+                .toList();
         if (!bad.isEmpty()) {
             throw new IncompatibleTopicException(bad);
         }
@@ -93,14 +110,20 @@ public final class TopicAdmin {
 
     private List<TopicStatus> describe(Collection<Topic<?, ?>> topics, Set<String> created) {
         Set<String> existing = listNames();
-        List<String> present = topics.stream().map(Topic::name).filter(existing::contains).toList();
+        List<String> present =
+                topics.stream().map(Topic::name).filter(existing::contains).toList();
         Map<String, TopicDescription> descriptions;
         Map<ConfigResource, Config> configs;
         try {
-            descriptions = await(admin.describeTopics(present).allTopicNames().toCompletionStage().toCompletableFuture());
+            descriptions = await(admin.describeTopics(present)
+                    .allTopicNames()
+                    .toCompletionStage()
+                    .toCompletableFuture());
             List<ConfigResource> resources = present.stream()
-                    .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
-            configs = await(admin.describeConfigs(resources).all().toCompletionStage().toCompletableFuture());
+                    .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n))
+                    .toList();
+            configs = await(
+                    admin.describeConfigs(resources).all().toCompletionStage().toCompletableFuture());
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot describe topics " + present + ": " + e.getCause(), e);
         }
@@ -119,14 +142,16 @@ public final class TopicAdmin {
                 differences.add("partitions " + partitions + " (catalog: " + t.partitions() + ")");
             }
             if (!t.cleanupPolicy().config().equals(cleanup)) {
-                differences.add("cleanup.policy " + cleanup + " (catalog: " + t.cleanupPolicy().config() + ")");
+                differences.add("cleanup.policy " + cleanup + " (catalog: "
+                        + t.cleanupPolicy().config() + ")");
             }
             String wantRetention = t.configs().get(TopicConfig.RETENTION_MS_CONFIG);
             if (wantRetention != null && !wantRetention.equals(retention)) {
                 // Retention is a soft difference: reported, not fatal.
                 LOG.warn("topic {} has retention.ms={} (catalog: {})", t.name(), retention, wantRetention);
             }
-            TopicStatus.State state = !differences.isEmpty() ? TopicStatus.State.INCOMPATIBLE
+            TopicStatus.State state = !differences.isEmpty()
+                    ? TopicStatus.State.INCOMPATIBLE
                     : created.contains(t.name()) ? TopicStatus.State.CREATED : TopicStatus.State.EXISTS;
             out.add(new TopicStatus(t.name(), state, partitions, cleanup, retention, differences));
         }
@@ -153,8 +178,10 @@ public final class TopicAdmin {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while talking to Kafka", e);
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka did not answer within " + TIMEOUT_S
-                    + " s: check --bootstrap-servers and that the broker is up", e);
+            throw new IllegalStateException(
+                    "Kafka did not answer within " + TIMEOUT_S
+                            + " s: check --bootstrap-servers and that the broker is up",
+                    e);
         }
     }
 }

@@ -37,25 +37,31 @@ public final class TopicCatalog {
 
     private TopicCatalog(String prefix) {
         if (prefix == null || !prefix.matches("[a-zA-Z0-9._-]*")) {
-            throw new IllegalArgumentException("topic prefix '" + prefix
-                    + "' may only hold letters, digits, '.', '_' and '-'");
+            throw new IllegalArgumentException(
+                    "topic prefix '" + prefix + "' may only hold letters, digits, '.', '_' and '-'");
         }
         this.prefix = prefix;
         // Prompts are work items: shared by the generators' consumer group, kept a week.
         prompts = new Topic<>(prefix + "prompts", KEYS, Serdes.PROMPT_TASK, 4, CleanupPolicy.DELETE, WEEK_MS, -1);
         // Annotations are a table (latest per sample id): compacted, read as a GlobalKTable.
-        annotations = new Topic<>(prefix + "annotations", KEYS, Serdes.GROUND_TRUTH, 1, CleanupPolicy.COMPACT,
-                UNLIMITED, -1);
+        annotations =
+                new Topic<>(prefix + "annotations", KEYS, Serdes.GROUND_TRUTH, 1, CleanupPolicy.COMPACT, UNLIMITED, -1);
         // Rollouts are kept forever so old rollouts can be re-scored with new rewards (replay).
-        rollouts = new Topic<>(prefix + "rollouts", KEYS, Serdes.ROLLOUT_GROUP, 4, CleanupPolicy.DELETE,
-                UNLIMITED, 8 * 1024 * 1024);
-        advantages = new Topic<>(prefix + "advantages", KEYS, Serdes.SCORED_GROUP, 2, CleanupPolicy.DELETE,
-                MONTH_MS, 8 * 1024 * 1024);
+        rollouts = new Topic<>(
+                prefix + "rollouts", KEYS, Serdes.ROLLOUT_GROUP, 4, CleanupPolicy.DELETE, UNLIMITED, 8 * 1024 * 1024);
+        advantages = new Topic<>(
+                prefix + "advantages", KEYS, Serdes.SCORED_GROUP, 2, CleanupPolicy.DELETE, MONTH_MS, 8 * 1024 * 1024);
         // The policy is a single key whose newest value matters: compacted.
-        policy = new Topic<>(prefix + "policy", KEYS, Serdes.POLICY_UPDATE, 1, CleanupPolicy.COMPACT, UNLIMITED,
+        policy = new Topic<>(
+                prefix + "policy",
+                KEYS,
+                Serdes.POLICY_UPDATE,
+                1,
+                CleanupPolicy.COMPACT,
+                UNLIMITED,
                 POLICY_MAX_MESSAGE_BYTES);
-        deadLetters = new Topic<>(prefix + "dead-letters", KEYS, Serdes.DEAD_LETTER, 1, CleanupPolicy.DELETE,
-                MONTH_MS, 16 * 1024 * 1024);
+        deadLetters = new Topic<>(
+                prefix + "dead-letters", KEYS, Serdes.DEAD_LETTER, 1, CleanupPolicy.DELETE, MONTH_MS, 16 * 1024 * 1024);
     }
 
     public static TopicCatalog withPrefix(String prefix) {

@@ -16,10 +16,12 @@ class ClientSettingsTest {
     @Test
     void fileAndEnvironmentSettingsReachTheClientsWithEnvironmentWinning(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("client.properties");
-        Files.writeString(file, "security.protocol=SASL_SSL\nsasl.mechanism=PLAIN\n"
-                + "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"a\" password=\"s3cret\";\n");
-        ClientSettings s = ClientSettings.of("h:9092", file, Map.of(
-                "DIPR1_KAFKA_SASL_MECHANISM", "SCRAM-SHA-256", "HOME", "/root"));
+        Files.writeString(
+                file,
+                "security.protocol=SASL_SSL\nsasl.mechanism=PLAIN\n"
+                        + "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"a\" password=\"s3cret\";\n");
+        ClientSettings s = ClientSettings.of(
+                "h:9092", file, Map.of("DIPR1_KAFKA_SASL_MECHANISM", "SCRAM-SHA-256", "HOME", "/root"));
         Map<String, Object> m = s.asMap();
         assertEquals("h:9092", m.get("bootstrap.servers"));
         assertEquals("SASL_SSL", m.get("security.protocol"));
@@ -30,7 +32,8 @@ class ClientSettingsTest {
     @Test
     void secretsNeverAppearInTheRedactedView(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("client.properties");
-        Files.writeString(file, "ssl.truststore.password=hunter2\nsasl.jaas.config=x password=\"s3cret\";\nssl.key.password=k\n");
+        Files.writeString(
+                file, "ssl.truststore.password=hunter2\nsasl.jaas.config=x password=\"s3cret\";\nssl.key.password=k\n");
         ClientSettings s = ClientSettings.of("h:9092", file, Map.of());
         String shown = s.redacted().toString() + s;
         assertFalse(shown.contains("hunter2"), shown);

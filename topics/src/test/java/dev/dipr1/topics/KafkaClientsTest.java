@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class KafkaClientsTest {
 
-    private final ClientSettings kafka = ClientSettings.of("h:9092", (Path) null,
-            Map.of("DIPR1_KAFKA_SECURITY_PROTOCOL", "SASL_SSL"));
+    private final ClientSettings kafka =
+            ClientSettings.of("h:9092", (Path) null, Map.of("DIPR1_KAFKA_SECURITY_PROTOCOL", "SASL_SSL"));
 
     @Test
     void producersAreIdempotentWithAllAcksAndKeepSecuritySettings() {
@@ -34,7 +34,9 @@ class KafkaClientsTest {
 
     @Test
     void theCallersOverridesWin() {
-        Map<String, Object> c = KafkaClients.consumerConfig(kafka, "x",
+        Map<String, Object> c = KafkaClients.consumerConfig(
+                kafka,
+                "x",
                 Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, true));
         assertEquals(1, c.get(ConsumerConfig.MAX_POLL_RECORDS_CONFIG));
         assertEquals(true, c.get(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG));

@@ -36,17 +36,19 @@ class RecordRoundTripIT {
         roundTrip(settings, catalog.deadLetters(), SampleRecords.deadLetter());
     }
 
-    private static <V extends SpecificRecordBase> void roundTrip(ClientSettings settings, Topic<String, V> topic,
-            V record) throws Exception {
-        try (KafkaProducer<String, V> producer = new KafkaProducer<>(settings.asMap(),
-                topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+    private static <V extends SpecificRecordBase> void roundTrip(
+            ClientSettings settings, Topic<String, V> topic, V record) throws Exception {
+        try (KafkaProducer<String, V> producer = new KafkaProducer<>(
+                settings.asMap(),
+                topic.keySerde().serializer(),
+                topic.valueSerde().serializer())) {
             producer.send(new ProducerRecord<>(topic.name(), "k", record)).get(30, TimeUnit.SECONDS);
         }
         Map<String, Object> c = new java.util.HashMap<>(settings.asMap());
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.GROUP_ID_CONFIG, "rt-" + topic.name());
-        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(c, topic.keySerde().deserializer(),
-                topic.valueSerde().deserializer())) {
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(
+                c, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
             consumer.subscribe(List.of(topic.name()));
             List<V> got = new ArrayList<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

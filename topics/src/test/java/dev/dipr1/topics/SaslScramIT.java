@@ -27,7 +27,8 @@ class SaslScramIT {
         broker = EmbeddedKafkaBroker.builder()
                 .optSaslScram("admin", "admin-secret")
                 .optScramCredential("SCRAM-SHA-256=[name=alice,password=alice-secret]")
-                .build().start();
+                .build()
+                .start();
     }
 
     @AfterAll
@@ -37,11 +38,12 @@ class SaslScramIT {
 
     @Test
     void authenticatedClientCreatesTheTopics(@TempDir Path dir) throws Exception {
-        ClientSettings settings = ClientSettings.of(broker.bootstrapServers(), properties(dir, "alice-secret"), Map.of());
+        ClientSettings settings =
+                ClientSettings.of(broker.bootstrapServers(), properties(dir, "alice-secret"), Map.of());
         assertFalse(settings.toString().contains("alice-secret"), "secrets never printed: " + settings);
         try (Admin admin = Admin.create(settings.asMap())) {
-            List<TopicAdmin.TopicStatus> created = new TopicAdmin(admin, (short) 1).ensure(
-                    TopicCatalog.withPrefix("sasl.").all());
+            List<TopicAdmin.TopicStatus> created = new TopicAdmin(admin, (short) 1)
+                    .ensure(TopicCatalog.withPrefix("sasl.").all());
             assertEquals(6, created.size());
         }
     }
@@ -53,8 +55,10 @@ class SaslScramIT {
         config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         try (Admin admin = Admin.create(config)) {
-            IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> new TopicAdmin(admin, (short) 1).ensure(TopicCatalog.withPrefix("sasl-bad.").all()));
+            IllegalStateException e = assertThrows(
+                    IllegalStateException.class,
+                    () -> new TopicAdmin(admin, (short) 1)
+                            .ensure(TopicCatalog.withPrefix("sasl-bad.").all()));
             assertTrue(e.getMessage().contains("Authentication failed"), e.getMessage());
             assertFalse(e.getMessage().contains("wrong\""), "the password is not echoed");
         }
@@ -62,20 +66,29 @@ class SaslScramIT {
 
     @Test
     void environmentVariablesCarryTheSameSettings() {
-        ClientSettings settings = ClientSettings.of(broker.bootstrapServers(), null, Map.of(
-                "DIPR1_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
-                "DIPR1_KAFKA_SASL_MECHANISM", "SCRAM-SHA-256",
-                "DIPR1_KAFKA_SASL_JAAS_CONFIG", jaas("alice-secret")));
+        ClientSettings settings = ClientSettings.of(
+                broker.bootstrapServers(),
+                null,
+                Map.of(
+                        "DIPR1_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
+                        "DIPR1_KAFKA_SASL_MECHANISM", "SCRAM-SHA-256",
+                        "DIPR1_KAFKA_SASL_JAAS_CONFIG", jaas("alice-secret")));
         try (Admin admin = Admin.create(settings.asMap())) {
-            assertEquals(6, new TopicAdmin(admin, (short) 1).ensure(TopicCatalog.withPrefix("sasl-env.").all()).size());
+            assertEquals(
+                    6,
+                    new TopicAdmin(admin, (short) 1)
+                            .ensure(TopicCatalog.withPrefix("sasl-env.").all())
+                            .size());
         }
         assertTrue(settings.redacted().get("sasl.jaas.config").equals("[hidden]"));
     }
 
     private static Path properties(Path dir, String password) throws Exception {
         Path f = dir.resolve("client.properties");
-        Files.writeString(f, "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-256\nsasl.jaas.config="
-                + jaas(password).replace("\\", "\\\\") + "\n");
+        Files.writeString(
+                f,
+                "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-256\nsasl.jaas.config="
+                        + jaas(password).replace("\\", "\\\\") + "\n");
         return f;
     }
 

@@ -19,17 +19,24 @@ class TopicAdminIT {
     @Test
     void createsMissingTopicsOnceAndThenFindsThem() {
         TopicCatalog catalog = TopicCatalog.withPrefix("admin-it.");
-        try (Admin admin = Admin.create(ClientSettings.of(KafkaTestCluster.bootstrapServers()).asMap())) {
+        try (Admin admin = Admin.create(
+                ClientSettings.of(KafkaTestCluster.bootstrapServers()).asMap())) {
             TopicAdmin topics = new TopicAdmin(admin, (short) 1);
             List<TopicStatus> first = topics.ensure(catalog.all());
             assertTrue(first.stream().allMatch(s -> s.state() == State.CREATED), first.toString());
             List<TopicStatus> second = topics.ensure(catalog.all());
             assertTrue(second.stream().allMatch(s -> s.state() == State.EXISTS), second.toString());
-            TopicStatus rollouts = second.stream().filter(s -> s.name().equals("admin-it.rollouts")).findFirst().orElseThrow();
+            TopicStatus rollouts = second.stream()
+                    .filter(s -> s.name().equals("admin-it.rollouts"))
+                    .findFirst()
+                    .orElseThrow();
             assertEquals(catalog.rollouts().partitions(), rollouts.partitions());
             assertEquals("delete", rollouts.cleanupPolicy());
             assertEquals("-1", rollouts.retentionMs());
-            TopicStatus policy = second.stream().filter(s -> s.name().equals("admin-it.policy")).findFirst().orElseThrow();
+            TopicStatus policy = second.stream()
+                    .filter(s -> s.name().equals("admin-it.policy"))
+                    .findFirst()
+                    .orElseThrow();
             assertEquals("compact", policy.cleanupPolicy());
         }
     }
@@ -37,12 +44,15 @@ class TopicAdminIT {
     @Test
     void existingTopicWithOtherSettingsIsReportedNotChanged() throws Exception {
         TopicCatalog catalog = TopicCatalog.withPrefix("admin-bad.");
-        try (Admin admin = Admin.create(ClientSettings.of(KafkaTestCluster.bootstrapServers()).asMap())) {
+        try (Admin admin = Admin.create(
+                ClientSettings.of(KafkaTestCluster.bootstrapServers()).asMap())) {
             admin.createTopics(List.of(new NewTopic("admin-bad.annotations", 3, (short) 1)
-                    .configs(Map.of("cleanup.policy", "delete")))).all().get(30, TimeUnit.SECONDS);
+                            .configs(Map.of("cleanup.policy", "delete"))))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
             TopicAdmin topics = new TopicAdmin(admin, (short) 1);
-            IncompatibleTopicException e = assertThrows(IncompatibleTopicException.class,
-                    () -> topics.ensure(catalog.all()));
+            IncompatibleTopicException e =
+                    assertThrows(IncompatibleTopicException.class, () -> topics.ensure(catalog.all()));
             assertTrue(e.getMessage().contains("admin-bad.annotations"), e.getMessage());
             assertTrue(e.getMessage().contains("partitions 3 (catalog: 1)"), e.getMessage());
             assertTrue(e.getMessage().contains("cleanup.policy delete (catalog: compact)"), e.getMessage());

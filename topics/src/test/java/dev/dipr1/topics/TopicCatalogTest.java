@@ -13,9 +13,17 @@ class TopicCatalogTest {
 
     @Test
     void defaultNamesCarryThePrefix() {
-        List<String> names = TopicCatalog.defaults().all().stream().map(Topic::name).toList();
-        assertEquals(List.of("dipr1.prompts", "dipr1.annotations", "dipr1.rollouts", "dipr1.advantages",
-                "dipr1.policy", "dipr1.dead-letters"), names);
+        List<String> names =
+                TopicCatalog.defaults().all().stream().map(Topic::name).toList();
+        assertEquals(
+                List.of(
+                        "dipr1.prompts",
+                        "dipr1.annotations",
+                        "dipr1.rollouts",
+                        "dipr1.advantages",
+                        "dipr1.policy",
+                        "dipr1.dead-letters"),
+                names);
     }
 
     @Test

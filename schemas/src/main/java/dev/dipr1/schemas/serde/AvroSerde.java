@@ -65,21 +65,40 @@ public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T> {
     /** Decodes bytes read from the given coordinates; failures name them. */
     public T decode(byte[] bytes, String topic, int partition, long offset) {
         if (bytes == null || bytes.length == 0) {
-            throw new UndecodableRecordException(UndecodableRecordException.Kind.EMPTY, topic, partition, offset,
-                    "empty value where a " + type.getSimpleName() + " was expected", null);
+            throw new UndecodableRecordException(
+                    UndecodableRecordException.Kind.EMPTY,
+                    topic,
+                    partition,
+                    offset,
+                    "empty value where a " + type.getSimpleName() + " was expected",
+                    null);
         }
         try {
             return decoder.decode(bytes);
         } catch (BadHeaderException e) {
-            throw new UndecodableRecordException(UndecodableRecordException.Kind.WRONG_MARKER, topic, partition,
-                    offset, "not Avro single-object encoding (" + e.getMessage() + ")", e);
+            throw new UndecodableRecordException(
+                    UndecodableRecordException.Kind.WRONG_MARKER,
+                    topic,
+                    partition,
+                    offset,
+                    "not Avro single-object encoding (" + e.getMessage() + ")",
+                    e);
         } catch (MissingSchemaException e) {
-            throw new UndecodableRecordException(UndecodableRecordException.Kind.UNKNOWN_FINGERPRINT, topic,
-                    partition, offset, "no released " + type.getSimpleName() + " schema has this fingerprint ("
-                            + e.getMessage() + ")", e);
+            throw new UndecodableRecordException(
+                    UndecodableRecordException.Kind.UNKNOWN_FINGERPRINT,
+                    topic,
+                    partition,
+                    offset,
+                    "no released " + type.getSimpleName() + " schema has this fingerprint (" + e.getMessage() + ")",
+                    e);
         } catch (IOException | RuntimeException e) {
-            throw new UndecodableRecordException(UndecodableRecordException.Kind.CORRUPT_BODY, topic, partition,
-                    offset, "corrupt or truncated " + type.getSimpleName() + " body (" + e + ")", e);
+            throw new UndecodableRecordException(
+                    UndecodableRecordException.Kind.CORRUPT_BODY,
+                    topic,
+                    partition,
+                    offset,
+                    "corrupt or truncated " + type.getSimpleName() + " body (" + e + ")",
+                    e);
         }
     }
 

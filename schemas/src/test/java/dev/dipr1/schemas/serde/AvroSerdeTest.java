@@ -41,13 +41,16 @@ class AvroSerdeTest {
         byte[] bytes = Serdes.PROMPT_TASK.encode(task);
         assertEquals((byte) 0xC3, bytes[0]);
         assertEquals((byte) 0x01, bytes[1]);
-        long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        long fingerprint =
+                ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
         assertEquals(SchemaNormalization.parsingFingerprint64(PromptTask.getClassSchema()), fingerprint);
     }
 
     @Test
     void recordWrittenWithReleasedV1SchemaIsReadByCurrentReader() throws Exception {
-        Schema v1 = ReleasedSchemas.instance().versionsOf(PromptTask.getClassSchema().getFullName()).get(0);
+        Schema v1 = ReleasedSchemas.instance()
+                .versionsOf(PromptTask.getClassSchema().getFullName())
+                .get(0);
         assertTrue(v1.getField("image") == null, "v1 has no inline image");
         GenericRecord old = new GenericData.Record(v1);
         old.put("sample_id", "old-1");
@@ -73,8 +76,8 @@ class AvroSerdeTest {
     void wrongMarkerGivesTypedErrorWithCoordinates() {
         byte[] bytes = Serdes.PROMPT_TASK.encode(SampleRecords.promptTask("s-1"));
         bytes[0] = 0x00;
-        UndecodableRecordException e = assertThrows(UndecodableRecordException.class,
-                () -> Serdes.PROMPT_TASK.decode(bytes, "dipr1.prompts", 3, 42));
+        UndecodableRecordException e = assertThrows(
+                UndecodableRecordException.class, () -> Serdes.PROMPT_TASK.decode(bytes, "dipr1.prompts", 3, 42));
         assertEquals(Kind.WRONG_MARKER, e.kind());
         assertEquals("dipr1.prompts", e.topic());
         assertEquals(3, e.partition());
@@ -86,16 +89,16 @@ class AvroSerdeTest {
     void unknownFingerprintGivesTypedError() {
         byte[] bytes = Serdes.PROMPT_TASK.encode(SampleRecords.promptTask("s-1"));
         bytes[5] ^= 0x5A;
-        UndecodableRecordException e = assertThrows(UndecodableRecordException.class,
-                () -> Serdes.PROMPT_TASK.decode(bytes, "dipr1.prompts", 0, 1));
+        UndecodableRecordException e = assertThrows(
+                UndecodableRecordException.class, () -> Serdes.PROMPT_TASK.decode(bytes, "dipr1.prompts", 0, 1));
         assertEquals(Kind.UNKNOWN_FINGERPRINT, e.kind());
     }
 
     @Test
     void recordOfAnotherTypeIsAnUnknownFingerprint() {
         byte[] bytes = Serdes.GROUND_TRUTH.encode(SampleRecords.groundTruth("s-1"));
-        UndecodableRecordException e = assertThrows(UndecodableRecordException.class,
-                () -> Serdes.PROMPT_TASK.decode(bytes, "dipr1.prompts", 0, 1));
+        UndecodableRecordException e = assertThrows(
+                UndecodableRecordException.class, () -> Serdes.PROMPT_TASK.decode(bytes, "dipr1.prompts", 0, 1));
         assertEquals(Kind.UNKNOWN_FINGERPRINT, e.kind());
     }
 
@@ -103,15 +106,16 @@ class AvroSerdeTest {
     void truncatedBodyGivesTypedError() {
         byte[] bytes = Serdes.ROLLOUT_GROUP.encode(SampleRecords.rolloutGroup("g", "s"));
         byte[] cut = Arrays.copyOf(bytes, bytes.length / 2);
-        UndecodableRecordException e = assertThrows(UndecodableRecordException.class,
-                () -> Serdes.ROLLOUT_GROUP.decode(cut, "dipr1.rollouts", 1, 2));
+        UndecodableRecordException e = assertThrows(
+                UndecodableRecordException.class, () -> Serdes.ROLLOUT_GROUP.decode(cut, "dipr1.rollouts", 1, 2));
         assertEquals(Kind.CORRUPT_BODY, e.kind());
         assertEquals(2, e.offset());
     }
 
     @Test
     void emptyBytesGiveTypedError() {
-        UndecodableRecordException e = assertThrows(UndecodableRecordException.class,
+        UndecodableRecordException e = assertThrows(
+                UndecodableRecordException.class,
                 () -> Serdes.DEAD_LETTER.decode(new byte[0], "dipr1.dead-letters", 0, 0));
         assertEquals(Kind.EMPTY, e.kind());
     }
@@ -119,7 +123,8 @@ class AvroSerdeTest {
     @Test
     void coordinatesCanBeAddedLater() {
         byte[] bytes = {1, 2, 3};
-        UndecodableRecordException e = assertThrows(UndecodableRecordException.class,
+        UndecodableRecordException e = assertThrows(
+                UndecodableRecordException.class,
                 () -> Serdes.PROMPT_TASK.deserializer().deserialize("dipr1.prompts", bytes));
         assertEquals(-1, e.partition());
         UndecodableRecordException located = e.at("dipr1.prompts", 4, 5);
@@ -144,8 +149,10 @@ class AvroSerdeTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(0xC3);
         out.write(0x01);
-        out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN)
-                .putLong(SchemaNormalization.parsingFingerprint64(schema)).array());
+        out.write(ByteBuffer.allocate(8)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(SchemaNormalization.parsingFingerprint64(schema))
+                .array());
         BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
         new GenericDatumWriter<GenericRecord>(schema).write(record, enc);
         enc.flush();
