@@ -1,7 +1,6 @@
 package dev.dipr1.demo;
 
 import dev.dipr1.generator.PolicyWatcher;
-import dev.dipr1.generator.PromptFeeder;
 import dev.dipr1.policy.Policy;
 import dev.dipr1.schemas.PolicyUpdate;
 import dev.dipr1.topics.PolicyUpdates;
@@ -55,15 +54,7 @@ public final class ProcessRlLoop {
             for (int i = 0; i < c.generators(); i++) {
                 start(components, jvm, work, "generator-" + i, args.generator(c.sft(), c.generator(i)));
             }
-            PromptFeeder.publish(
-                    c.client(),
-                    c.catalog(),
-                    "synthetic-seed" + c.seed(),
-                    "train",
-                    c.prompts(),
-                    1,
-                    c.seed(),
-                    System.currentTimeMillis());
+            c.feedPrompts();
             long deadline = start + budget.toNanos();
             while (System.nanoTime() < deadline) {
                 Thread.sleep(1000);

@@ -54,10 +54,22 @@ public final class RlLoop {
             Path workDir,
             RewardConfig rewards) {
 
-        /** The settings of generator {@code i}: its id, G, temperature, top-p 1, 91 tokens, seed + i. */
+        /** The settings of generator {@code i}: its id, G, temperature, the default top-p and length, seed + i. */
         public GeneratorSettings generator(int i) {
             return new GeneratorSettings(
-                    catalog.prefix() + "gen-" + i, groupSize, temperature, 1f, 91, seed + i, maxGroupsPerVersion);
+                    catalog.prefix() + "gen-" + i,
+                    groupSize,
+                    temperature,
+                    GeneratorSettings.DEFAULT_TOP_P,
+                    GeneratorSettings.DEFAULT_MAX_TOKENS,
+                    seed + i,
+                    maxGroupsPerVersion);
+        }
+
+        /** Feeds the run's prompts (one epoch) and their annotations. */
+        void feedPrompts() {
+            PromptFeeder.publish(
+                    client, catalog, "synthetic-seed" + seed, "train", prompts, 1, seed, System.currentTimeMillis());
         }
     }
 
@@ -133,15 +145,7 @@ public final class RlLoop {
                     generators.add(g);
                     components.startThread("generator-" + i, g::run, g::stop);
                 }
-                PromptFeeder.publish(
-                        c.client(),
-                        c.catalog(),
-                        "synthetic-seed" + c.seed(),
-                        "train",
-                        c.prompts(),
-                        1,
-                        c.seed(),
-                        System.currentTimeMillis());
+                c.feedPrompts();
                 watch(c, components, learner, generators, start + budget.toNanos(), maxSteps, progress, start);
             } finally {
                 generators.forEach(GeneratorService::close);
