@@ -10,6 +10,7 @@ import dev.dipr1.schemas.GroundTruth;
 import dev.dipr1.schemas.RolloutGroup;
 import dev.dipr1.schemas.ScoredGroup;
 import dev.dipr1.topics.ClientSettings;
+import dev.dipr1.topics.KafkaClients;
 import dev.dipr1.topics.Topic;
 import dev.dipr1.topics.TopicAdmin;
 import dev.dipr1.topics.TopicCatalog;
@@ -18,7 +19,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -27,6 +27,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,21 +73,21 @@ public final class TopologyBenchmark {
         RewardTopology.Topics topics =
                 new RewardTopology.Topics(catalog.rollouts(), catalog.annotations(), out, catalog.deadLetters());
         RewardStreamSettings settings = RewardStreamSettings.defaults(RewardConfig.defaults());
-        Map<String, Object> c = new HashMap<>(kafka.asMap());
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-reader-" + mode);
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        Map<String, Object> c = Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "bench-reader-" + mode,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                2000);
         try (RewardStreamService service = new RewardStreamService(
                         RewardTopology.build(topics, settings, scorer, new RewardStatistics(new SimpleMeterRegistry())),
                         kafka,
                         catalog.prefix() + "app-" + mode,
                         Files.createTempDirectory("bench-state"),
                         mode);
-                KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                        c,
-                        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+                KafkaConsumer<String, byte[]> consumer =
+                        KafkaClients.rawConsumer(kafka, catalog.prefix() + "bench-reader-" + mode, c)) {
             consumer.subscribe(List.of(out.name()));
             service.start();
             long first = -1;
@@ -94,7 +95,7 @@ public final class TopologyBenchmark {
             int seen = 0;
             long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
             while (seen < groups && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                     if (first < 0) {
                         first = System.nanoTime();
                     }
@@ -113,17 +114,12 @@ public final class TopologyBenchmark {
     }
 
     private static void publish(ClientSettings kafka, TopicCatalog catalog, List<GroupInput> inputs) throws Exception {
-        Map<String, Object> p = new HashMap<>(kafka.asMap());
-        p.put("linger.ms", 20);
-        p.put("max.request.size", 16 * 1024 * 1024);
-        try (KafkaProducer<String, GroundTruth> ann = new KafkaProducer<>(
-                        p,
-                        catalog.annotations().keySerde().serializer(),
-                        catalog.annotations().valueSerde().serializer());
-                KafkaProducer<String, RolloutGroup> roll = new KafkaProducer<>(
-                        p,
-                        catalog.rollouts().keySerde().serializer(),
-                        catalog.rollouts().valueSerde().serializer())) {
+        Map<String, Object> p =
+                Map.of(ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024);
+        try (KafkaProducer<String, GroundTruth> ann =
+                        KafkaClients.producer(kafka, catalog.annotations(), catalog.prefix() + "bench-annotations", p);
+                KafkaProducer<String, RolloutGroup> roll =
+                        KafkaClients.producer(kafka, catalog.rollouts(), catalog.prefix() + "bench-rollouts", p)) {
             for (int i = 0; i < inputs.size(); i++) {
                 GroupInput in = inputs.get(i);
                 String sample = "bench-" + i;
