@@ -15,6 +15,9 @@ import java.util.List;
  * far-to-near into a canvas and an index buffer of who owns each pixel, then noise; the ground truth (full and
  * visible boxes, visibility) comes from that index buffer. Split from {@link SyntheticScenes}, which keeps the
  * public contract (splits, seeds, the ignore rule); the drawing order and every random draw are unchanged.
+ *
+ * <p>At ~400 lines it is one cohesive thing: every method draws into the same canvas and owner buffer in a fixed
+ * order of random draws, so splitting it would spread one sequence of draws over several classes.
  */
 final class ScenePainter {
     /** Owner of a pixel in the index buffer: background, or a pole (persons use their index). */
