@@ -20,8 +20,9 @@ public final class DivergedStepException extends IllegalStateException {
     public DivergedStepException(long step, GrpoStep.Result result, List<String> groupIds, float learningRate) {
         super("GRPO step " + step + " gave a non-finite result: policy loss " + result.policyLoss() + ", kl "
                 + result.kl() + ", grad norm " + result.gradNorm() + " at lr " + learningRate + ", on the groups "
-                + groupIds + ", which had passed validation (finite rewards and advantages, tokens inside the"
-                + " vocabulary, finite behaviour log-probs). Nothing of this step was checkpointed or published: a"
+                + groupIds + ", which had passed validation (finite rewards, bounded advantages, tokens inside"
+                + " the vocabulary, behaviour log-probs in [" + ScoredGroupValidator.MIN_BEHAVIOUR_LOG_PROB
+                + ", 0]). Nothing of this step was checkpointed or published: a"
                 + " restart resumes from the last checkpoint and takes this step again on the same groups.");
     }
 }

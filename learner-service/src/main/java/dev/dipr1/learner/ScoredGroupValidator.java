@@ -20,17 +20,30 @@ import javax.imageio.stream.ImageInputStream;
 
 /**
  * Decides whether a decoded scored group is something the learner can train on, before it goes
- * near a batch: every number finite, one score per completion in index order, token ids inside the
- * policy's vocabulary and completions no longer than its sequence allows, one finite log-prob ≤ 0
- * per token, a sampling temperature > 0, a policy version not newer than the learner's, and an
- * inline PNG of the policy's input size that decodes. A group that fails is the record's fault
- * (dead-lettered); a group that passes can only fail a step through the learner's own state.
+ * near a batch: every number finite, advantages within ±{@value #MAX_ABS_ADVANTAGE}, one score per
+ * completion in index order, token ids inside the policy's vocabulary and completions no longer than
+ * its sequence allows, one log-prob in [{@value #MIN_BEHAVIOUR_LOG_PROB}, 0] per token, a sampling
+ * temperature > 0, a policy version not newer than the learner's, and an inline PNG of the policy's
+ * input size that decodes. A group that fails is the record's fault (dead-lettered); a group that
+ * passes can only fail a step through the learner's own state.
  *
  * @param vocabSize token ids must be in {@code [0, vocabSize)}
  * @param maxCompletionTokens the longest completion the policy can score after its prompt
  * @param imageSize images must be {@code imageSize × imageSize}
  */
 public record ScoredGroupValidator(int vocabSize, int maxCompletionTokens, int imageSize) {
+
+    /**
+     * The GRPO ratio is exp(log-prob − behaviour log-prob) in float32: with this floor it stays below
+     * e^50, far from overflow. A sampled token of probability below e^−50 ≈ 2e−22 does not happen.
+     */
+    public static final float MIN_BEHAVIOUR_LOG_PROB = -50f;
+
+    /**
+     * Group-normalised advantages are at most √G in size, or the reward range without std scaling
+     * (rewards.md §5); with this cap ratio × advantage summed over a batch stays finite in float32.
+     */
+    public static final double MAX_ABS_ADVANTAGE = 1e4;
 
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
@@ -74,12 +87,19 @@ public record ScoredGroupValidator(int vocabSize, int maxCompletionTokens, int i
                     .or(() -> finite("score " + i + " look", s.getLook()))
                     .or(() -> finite("score " + i + " accuracy", s.getAccuracy()))
                     .or(() -> finite("score " + i + " total", s.getTotal()))
-                    .or(() -> finite("score " + i + " advantage", s.getAdvantage()));
+                    .or(() -> finite("score " + i + " advantage", s.getAdvantage()))
+                    .or(() -> advantageInRange(i, s.getAdvantage()));
             if (p.isPresent()) {
                 return p;
             }
         }
         return Optional.empty();
+    }
+
+    private static Optional<String> advantageInRange(int i, double advantage) {
+        return Math.abs(advantage) <= MAX_ABS_ADVANTAGE
+                ? Optional.empty()
+                : Optional.of("score " + i + " advantage " + advantage + " is outside ±" + MAX_ABS_ADVANTAGE);
     }
 
     private static Optional<String> finite(String what, double value) {
@@ -108,9 +128,9 @@ public record ScoredGroupValidator(int vocabSize, int maxCompletionTokens, int i
             }
             for (int t = 0; t < lps.size(); t++) {
                 float lp = lps.get(t);
-                if (!Float.isFinite(lp) || lp > 0) {
-                    return Optional.of(
-                            "completion " + i + " behaviour log-prob " + t + " is " + lp + ", not a finite value ≤ 0");
+                if (!(lp >= MIN_BEHAVIOUR_LOG_PROB && lp <= 0)) {
+                    return Optional.of("completion " + i + " behaviour log-prob " + t + " is " + lp + ", not in ["
+                            + MIN_BEHAVIOUR_LOG_PROB + ", 0]");
                 }
             }
         }

@@ -270,6 +270,42 @@ class LearnerServiceOnMocksTest {
     }
 
     @Test
+    void groupsWhoseFiniteNumbersWouldOverflowTheFloatLossAreDeadLetteredNotFatal(@TempDir Path dir) throws Exception {
+        // Given an advantage that is finite as a double but not as a float, and a behaviour log-prob of -1e30
+        ScoredGroup hugeAdvantage = ScoredGroup.newBuilder(good("huge-advantage"))
+                .setScores(List.of(
+                        dev.dipr1.schemas.CompletionScore.newBuilder(
+                                        good("x").getScores().get(0))
+                                .setAdvantage(1e300)
+                                .build(),
+                        good("x").getScores().get(1)))
+                .build();
+        ScoredGroup g = good("tiny-log-prob");
+        List<dev.dipr1.schemas.Completion> cs = new ArrayList<>(g.getRollout().getCompletions());
+        cs.set(
+                1,
+                dev.dipr1.schemas.Completion.newBuilder(cs.get(1))
+                        .setBehaviourLogprobs(List.of(-1e30f, -1f))
+                        .build());
+        ScoredGroup tinyLogProb = ScoredGroup.newBuilder(g)
+                .setRollout(dev.dipr1.schemas.RolloutGroup.newBuilder(g.getRollout())
+                        .setCompletions(cs)
+                        .build())
+                .build();
+        LearnerSettings s = settings(dir, 1, 1, 2);
+        PolicyWatchingProducer producer = new PolicyWatchingProducer(u -> {});
+        // When the learner reads them between good groups, Then it trains on the good ones and dead-letters these
+        assertEquals(
+                null, run(consumerOf(encoded(List.of(good("a"), hugeAdvantage, tinyLogProb, good("b")))), producer, s));
+        assertEquals(
+                List.of(1L, 2L),
+                producer.deadLetters().stream()
+                        .map(d -> (long) d.getSourceOffset())
+                        .toList());
+        assertEquals(2, LearnerCheckpoint.load(s.checkpointPath()).step());
+    }
+
+    @Test
     void aDivergedStepSaysWhatWasSeenWithoutBlamingTheRecordsOrTheLearningRate() {
         String m = new DivergedStepException(
                         6, new GrpoStep.Result(Double.NaN, 0.0553, 0.1, 3.5), List.of("a", "b"), 1e-4f)

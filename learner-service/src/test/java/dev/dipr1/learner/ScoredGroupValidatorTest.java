@@ -95,6 +95,15 @@ class ScoredGroupValidatorTest {
     }
 
     @Test
+    void advantagesBeyondTheCapAreRejectedEvenWhenFiniteAsDoubles() {
+        assertRejected(withScore(valid(), 0, s -> s.setAdvantage(1e300)), "score 0 advantage 1.0E300", "outside");
+        assertRejected(withScore(valid(), 2, s -> s.setAdvantage(-2e4)), "score 2 advantage -20000.0");
+        assertEquals(
+                Optional.empty(),
+                problem(withScore(valid(), 0, s -> s.setAdvantage(ScoredGroupValidator.MAX_ABS_ADVANTAGE))));
+    }
+
+    @Test
     void fewerOrMoreScoresThanCompletionsAreRejected() {
         ScoredGroup g = valid();
         ScoredGroup fewer =
@@ -143,6 +152,13 @@ class ScoredGroupValidatorTest {
                 "log-prob 0 is -Infinity");
         assertRejected(
                 withCompletion(valid(), 0, c -> c.setBehaviourLogprobs(List.of(-1f, 0.5f, -1f))), "log-prob 1 is 0.5");
+        assertRejected(
+                withCompletion(valid(), 0, c -> c.setBehaviourLogprobs(List.of(-1f, -1e30f, -1f))),
+                "log-prob 1 is -1.0E30",
+                "not in [-50.0, 0]");
+        assertEquals(
+                Optional.empty(),
+                problem(withCompletion(valid(), 0, c -> c.setBehaviourLogprobs(List.of(-50f, -49.9f, 0f)))));
     }
 
     @Test
