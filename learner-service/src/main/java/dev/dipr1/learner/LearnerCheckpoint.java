@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.zip.CRC32;
 
 /**
@@ -19,18 +20,67 @@ import java.util.zip.CRC32;
  * step, policy version, the next offset to read per partition of the advantages topic, and the
  * ids of recently applied groups (a redone prompt can reach the learner twice). Written
  * atomically: a temporary file, fsync, then rename.
+ *
+ * @param versionStep the step whose weights were cut as policy version {@code policyVersion}, or
+ *     {@link #UNKNOWN_STEP}; when it equals {@code step}, {@code policy} holds exactly that version's
+ *     bytes, and the checkpoint was written before their publish (which a crash may have prevented)
  */
 public record LearnerCheckpoint(
         byte[] policy,
         byte[] optimizer,
         long step,
         long policyVersion,
+        long versionStep,
         String topic,
         Map<Integer, Long> nextOffsets,
         List<String> recentGroupIds) {
 
+    /** The {@code versionStep} of checkpoints that do not say (format 1, written after their publish). */
+    public static final long UNKNOWN_STEP = -1;
+
     private static final String MAGIC = "DIPR1LRN";
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
+    private static final int FORMAT_WITHOUT_VERSION_STEP = 1;
+
+    /** A checkpoint that does not say at which step its policy version was cut. */
+    public LearnerCheckpoint(
+            byte[] policy,
+            byte[] optimizer,
+            long step,
+            long policyVersion,
+            String topic,
+            Map<Integer, Long> nextOffsets,
+            List<String> recentGroupIds) {
+        this(policy, optimizer, step, policyVersion, UNKNOWN_STEP, topic, nextOffsets, recentGroupIds);
+    }
+
+    /** True when {@link #policy()} is the policy of version {@link #policyVersion()} and may never have been published. */
+    public boolean holdsUnconfirmedPublish() {
+        return versionStep == step && policyVersion > 0;
+    }
+
+    /**
+     * Deletes the temporary files a crash inside {@link #save} can leave beside {@code file}; returns
+     * how many. Only names with {@code AtomicFiles.tempPrefix(file)} and {@code .tmp} are touched.
+     */
+    public static int removeOrphanTemporaryFiles(Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        String prefix = AtomicFiles.tempPrefix(file);
+        int removed = 0;
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : files.toList()) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(prefix) && name.endsWith(".tmp") && Files.isRegularFile(p)) {
+                    Files.deleteIfExists(p);
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
 
     public void save(Path file) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -39,6 +89,7 @@ public record LearnerCheckpoint(
             out.writeInt(FORMAT);
             out.writeLong(step);
             out.writeLong(policyVersion);
+            out.writeLong(versionStep);
             out.writeUTF(topic);
             out.writeInt(nextOffsets.size());
             for (Map.Entry<Integer, Long> e : nextOffsets.entrySet()) {
@@ -76,12 +127,13 @@ public record LearnerCheckpoint(
                 throw new IOException(file + " is not a learner checkpoint");
             }
             int format = in.readInt();
-            if (format != FORMAT) {
-                throw new IOException(
-                        file + " has learner checkpoint format " + format + "; this build reads " + FORMAT);
+            if (format != FORMAT && format != FORMAT_WITHOUT_VERSION_STEP) {
+                throw new IOException(file + " has learner checkpoint format " + format + "; this build reads "
+                        + FORMAT_WITHOUT_VERSION_STEP + " and " + FORMAT);
             }
             long step = in.readLong();
             long version = in.readLong();
+            long versionStep = format == FORMAT ? in.readLong() : UNKNOWN_STEP;
             String topic = in.readUTF();
             int n = in.readInt();
             Map<Integer, Long> offsets = new LinkedHashMap<>();
@@ -95,7 +147,7 @@ public record LearnerCheckpoint(
             }
             byte[] policy = in.readNBytes(in.readInt());
             byte[] optimizer = in.readNBytes(in.readInt());
-            return new LearnerCheckpoint(policy, optimizer, step, version, topic, offsets, ids);
+            return new LearnerCheckpoint(policy, optimizer, step, version, versionStep, topic, offsets, ids);
         }
     }
 }

@@ -20,16 +20,18 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -39,16 +41,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The GRPO learner service: Kafka in, Kafka out, and the pure pieces in between. It reads scored
- * groups, lets {@link GroupFilter} drop duplicate, stale and zero-variance ones, builds a
+ * groups, dead-letters those {@link ScoredGroupValidator} rejects, lets {@link GroupFilter} drop
+ * duplicate, stale and zero-variance ones, builds a
  * {@link BatchTensors} per B groups and takes a {@link GrpoStep} on it, publishes a policy update
  * every K steps, and checkpoints weights, optimiser, step, version and consumed offsets together
  * so that a restart neither skips nor repeats a group. It reads partitions by assignment, not by
  * group membership: the learner is one process, and its checkpoint, not the broker, owns its
- * position.
+ * position; an offset of the checkpoint that the topic no longer holds stops it with the partition,
+ * the offset and what to do, never a silent jump.
  *
- * <p>At ~380 lines it is one cohesive thing: the consume–step–publish–checkpoint loop and its lifecycle
- * (start positions, stop, await), which share the consumed offsets, step and version and must change together;
- * the maths lives in the pieces above.
+ * <p>A new policy version is checkpointed before it is published, so one version number never
+ * carries two weight sets (see {@link #cutVersionAndCheckpoint}).
+ *
+ * <p>At ~490 lines it is one cohesive thing: the consume–validate–step–checkpoint–publish loop and its
+ * lifecycle (start positions, re-publish after a crash, stop, await), which share the consumed offsets, step and
+ * version and must change together; the maths and the rules live in the pieces above.
  */
 public final class LearnerService implements AutoCloseable {
 
@@ -62,9 +69,10 @@ public final class LearnerService implements AutoCloseable {
     private final GrpoStep grpoStep;
     private final RecentGroupIds recentIds = new RecentGroupIds(RecentGroupIds.DEFAULT_CAPACITY);
     private final GroupFilter filter;
+    private final ScoredGroupValidator validator;
     private final LearnerMetrics metrics;
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final KafkaProducer<String, byte[]> producer;
+    private final Consumer<String, byte[]> consumer;
+    private final Producer<String, byte[]> producer;
     private final LongSupplier clock;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -76,6 +84,11 @@ public final class LearnerService implements AutoCloseable {
 
     private long step;
     private long version;
+    /** The step whose weights are {@code version}. */
+    private long versionStep = LearnerCheckpoint.UNKNOWN_STEP;
+    /** The checkpointed policy of {@code version} when its publish may not have happened before a crash. */
+    private byte[] unconfirmedPublish;
+
     private volatile boolean started;
 
     /**
@@ -97,6 +110,32 @@ public final class LearnerService implements AutoCloseable {
             MeterRegistry registry,
             LongSupplier clock)
             throws IOException {
+        this(
+                newConsumer(kafka, catalog),
+                newProducer(kafka, catalog),
+                catalog,
+                advantagesTopic,
+                initial,
+                reference,
+                settings,
+                registry,
+                clock);
+    }
+
+    /** The learner on given clients (tests pass Kafka's mock clients); it closes them. */
+    LearnerService(
+            Consumer<String, byte[]> consumer,
+            Producer<String, byte[]> producer,
+            TopicCatalog catalog,
+            String advantagesTopic,
+            Policy initial,
+            Policy reference,
+            LearnerSettings settings,
+            MeterRegistry registry,
+            LongSupplier clock)
+            throws IOException {
+        this.consumer = consumer;
+        this.producer = producer;
         this.catalog = catalog;
         this.advantagesTopic = advantagesTopic;
         this.settings = settings;
@@ -106,23 +145,46 @@ public final class LearnerService implements AutoCloseable {
         this.grpoStep = new GrpoStep(
                 initial, reference, optimizer, settings.innerIterations(), settings.learningRate(), settings.loss());
         this.filter = new GroupFilter(settings.maxStaleness(), settings.skipZeroVariance(), recentIds);
+        this.validator = ScoredGroupValidator.forPolicy(initial);
         this.version = initial.version();
-        restoreIfCheckpointed();
-        this.consumer = newConsumer(kafka, catalog);
-        this.producer = newProducer(kafka, catalog);
         this.metrics = new LearnerMetrics(registry);
+        try {
+            removeOrphanTemporaryFiles();
+            restoreIfCheckpointed();
+        } catch (IOException | RuntimeException e) {
+            consumer.close(CloseOptions.timeout(Duration.ZERO));
+            producer.close(Duration.ZERO);
+            throw e;
+        }
     }
 
-    private static KafkaConsumer<String, byte[]> newConsumer(ClientSettings kafka, TopicCatalog catalog) {
+    private static Consumer<String, byte[]> newConsumer(ClientSettings kafka, TopicCatalog catalog) {
         return KafkaClients.rawConsumer(
-                kafka, catalog.prefix() + "learner", Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 64));
+                kafka,
+                catalog.prefix() + "learner",
+                Map.of(
+                        ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                        64,
+                        // every position is set explicitly; one the topic lacks must fail, not jump (run() explains)
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "none"));
     }
 
-    private static KafkaProducer<String, byte[]> newProducer(ClientSettings kafka, TopicCatalog catalog) {
+    private static Producer<String, byte[]> newProducer(ClientSettings kafka, TopicCatalog catalog) {
         return KafkaClients.rawProducer(
                 kafka,
                 catalog.prefix() + "learner-producer",
                 Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 32 * 1024 * 1024));
+    }
+
+    private void removeOrphanTemporaryFiles() throws IOException {
+        if (settings.checkpointPath() == null) {
+            return;
+        }
+        int removed = LearnerCheckpoint.removeOrphanTemporaryFiles(settings.checkpointPath());
+        if (removed > 0) {
+            LOG.info("removed {} temporary file(s) a crash left beside {}", removed, settings.checkpointPath());
+        }
     }
 
     private void restoreIfCheckpointed() throws IOException {
@@ -141,7 +203,11 @@ public final class LearnerService implements AutoCloseable {
         optimizer.restore(ck.optimizer());
         step = ck.step();
         version = ck.policyVersion();
+        versionStep = ck.versionStep();
         policy.setVersion(version);
+        if (ck.holdsUnconfirmedPublish()) {
+            unconfirmedPublish = ck.policy();
+        }
         nextOffsets.putAll(ck.nextOffsets());
         recentIds.rememberAll(ck.recentGroupIds());
         LOG.info(
@@ -172,6 +238,7 @@ public final class LearnerService implements AutoCloseable {
                 }
             }
             positioned.countDown();
+            republishUnconfirmed();
             LOG.info(
                     "learner reading {} from step {} (policy v{}), B={} groups, K={}, max staleness {}",
                     advantagesTopic,
@@ -181,7 +248,7 @@ public final class LearnerService implements AutoCloseable {
                     settings.publishEvery(),
                     settings.maxStaleness());
             while (running.get() && !done()) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<String, byte[]> r : poll()) {
                     if (!running.get() || done()) {
                         break; // the rest is read again after a restart: its offsets were not checkpointed
                     }
@@ -200,6 +267,42 @@ public final class LearnerService implements AutoCloseable {
         }
     }
 
+    private Iterable<ConsumerRecord<String, byte[]>> poll() {
+        try {
+            return consumer.poll(Duration.ofMillis(200));
+        } catch (OffsetOutOfRangeException e) {
+            throw new IllegalStateException(OffsetsOutOfRange.message(
+                    e.offsetOutOfRangePartitions(), settings.checkpointPath(), this::heldOffsets));
+        }
+    }
+
+    /** The offsets a partition holds now, as "first..last", for the message of an out-of-range offset. */
+    private String heldOffsets(TopicPartition tp) {
+        try {
+            long first = consumer.beginningOffsets(List.of(tp)).get(tp);
+            long end = consumer.endOffsets(List.of(tp)).get(tp);
+            return first == end ? "no records (next offset " + end + ")" : "offsets " + first + ".." + (end - 1);
+        } catch (RuntimeException e) {
+            return "offsets unknown (" + e.getMessage() + ")";
+        }
+    }
+
+    /**
+     * A checkpoint written for a new version just before its publish: the crash may have come
+     * between the two, so the version is published again with the checkpoint's bytes. If it had
+     * gone out, generators see the same version twice with identical bytes and ignore the second
+     * (they apply only newer versions); re-sending is simpler than a second durable "published"
+     * mark, which would need its own write ordering.
+     */
+    private void republishUnconfirmed() {
+        if (unconfirmedPublish == null) {
+            return;
+        }
+        LOG.info("re-publishing policy v{} from the checkpoint: a crash may have preceded its publish", version);
+        publish(unconfirmedPublish);
+        unconfirmedPublish = null;
+    }
+
     private boolean done() {
         return settings.maxSteps() > 0 && step >= settings.maxSteps();
     }
@@ -210,7 +313,13 @@ public final class LearnerService implements AutoCloseable {
         try {
             g = Serdes.SCORED_GROUP.decode(r.value(), r.topic(), r.partition(), r.offset());
         } catch (UndecodableRecordException e) {
-            deadLetter(r, e.getMessage(), e);
+            deadLetter(r, "learner/decode", e.getMessage(), e);
+            return;
+        }
+        // before the filter, so a rejected group's id is not remembered and a corrected copy can still be applied
+        Optional<String> problem = validator.problem(g, version);
+        if (problem.isPresent()) {
+            deadLetter(r, "learner/validate", "group " + g.getGroupId() + ": " + problem.get(), null);
             return;
         }
         GroupFilter.Decision decision = filter.judge(g, version);
@@ -250,8 +359,11 @@ public final class LearnerService implements AutoCloseable {
         }
         GrpoStep.Result result = grpoStep.apply(batch);
         if (!result.finite()) {
-            throw new IllegalStateException("GRPO loss became " + result.policyLoss() + " (kl " + result.kl()
-                    + ") at step " + step + ": lower --lr");
+            throw new DivergedStepException(
+                    step + 1,
+                    result,
+                    groups.stream().map(ScoredGroup::getGroupId).toList(),
+                    settings.learningRate());
         }
         step++;
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -260,21 +372,35 @@ public final class LearnerService implements AutoCloseable {
         history.add(s);
         metrics.stepTaken(s);
         stepListener.accept(s);
-        if (step % settings.publishEvery() == 0) {
-            publish();
+        cutVersionAndCheckpoint();
+    }
+
+    /**
+     * Every K steps a new version: its weights are checkpointed first, then published. A crash
+     * between the two leaves a checkpoint whose version may be unpublished, and the restart
+     * publishes it with the checkpoint's bytes ({@link #republishUnconfirmed}); publishing first
+     * would let a restart from the older checkpoint train other weights under the same number.
+     */
+    private void cutVersionAndCheckpoint() {
+        boolean newVersion = step % settings.publishEvery() == 0;
+        if (newVersion) {
+            version++;
+            versionStep = step;
+            policy.setVersion(version);
         }
-        // every publish is checkpointed too: a restart never publishes a version number twice
-        if (step % settings.checkpointEvery() == 0 || step % settings.publishEvery() == 0 || done()) {
-            checkpoint();
+        if (newVersion || step % settings.checkpointEvery() == 0 || done()) {
+            byte[] weights = policy.toBytes();
+            checkpoint(weights);
+            if (newVersion) {
+                publish(weights);
+            }
         }
     }
 
-    private void publish() {
-        version++;
-        policy.setVersion(version);
+    private void publish(byte[] weights) {
         try {
             PolicyUpdate u = PolicyUpdates.create(
-                    policy.toBytes(),
+                    weights,
                     Policy.MAGIC + "/" + Policy.FORMAT_VERSION,
                     version,
                     step,
@@ -297,16 +423,17 @@ public final class LearnerService implements AutoCloseable {
         }
     }
 
-    private void checkpoint() {
+    private void checkpoint(byte[] weights) {
         if (settings.checkpointPath() == null) {
             return;
         }
         try {
             new LearnerCheckpoint(
-                            policy.toBytes(),
+                            weights,
                             optimizer.stateBytes(),
                             step,
                             version,
+                            versionStep,
                             advantagesTopic,
                             new TreeMap<>(nextOffsets),
                             recentIds.toList())
@@ -316,9 +443,9 @@ public final class LearnerService implements AutoCloseable {
         }
     }
 
-    private void deadLetter(ConsumerRecord<String, byte[]> r, String reason, Throwable e) {
+    private void deadLetter(ConsumerRecord<String, byte[]> r, String stage, String reason, Throwable e) {
         LOG.warn("dead-lettered {}: {}", DeadLetters.key(r.topic(), r.partition(), r.offset()), reason);
-        DeadLetters.publish(producer, catalog.deadLetters(), r, "learner/decode", reason, e, clock.getAsLong());
+        DeadLetters.publish(producer, catalog.deadLetters(), r, stage, reason, e, clock.getAsLong());
     }
 
     /** Called after every step, on the learner's thread. */

@@ -2,9 +2,11 @@ package dev.dipr1.learner;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dipr1.common.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,5 +50,38 @@ class LearnerCheckpointTest {
         Files.write(f, bytes);
         IOException e = assertThrows(IOException.class, () -> LearnerCheckpoint.load(f));
         assertTrue(e.getMessage().contains("corrupt"), e.getMessage());
+    }
+
+    @Test
+    void remembersTheStepItsVersionWasCutAt(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("learner.ckpt");
+        new LearnerCheckpoint(new byte[] {1}, new byte[] {2}, 7, 3, 7, "t", Map.of(), List.of()).save(f);
+        LearnerCheckpoint atPublish = LearnerCheckpoint.load(f);
+        assertEquals(7, atPublish.versionStep());
+        assertTrue(atPublish.holdsUnconfirmedPublish(), "written at the publish of v3, before it");
+        new LearnerCheckpoint(new byte[] {1}, new byte[] {2}, 8, 3, 7, "t", Map.of(), List.of()).save(f);
+        assertFalse(LearnerCheckpoint.load(f).holdsUnconfirmedPublish(), "v3 went out before step 8");
+        new LearnerCheckpoint(new byte[] {1}, new byte[] {2}, 0, 0, 0, "t", Map.of(), List.of()).save(f);
+        assertFalse(LearnerCheckpoint.load(f).holdsUnconfirmedPublish(), "v0 is the initial policy");
+    }
+
+    @Test
+    void orphanTemporaryFilesOfACrashedSaveAreRemovedAndNothingElse(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("learner.ckpt");
+        new LearnerCheckpoint(new byte[] {1}, new byte[] {2}, 1, 1, "t", Map.of(), List.of()).save(f);
+        Path orphan1 = dir.resolve(AtomicFiles.tempPrefix(f) + "0b1e5c2a.tmp");
+        Path orphan2 = dir.resolve(AtomicFiles.tempPrefix(f) + "77.tmp");
+        Path other = dir.resolve(AtomicFiles.tempPrefix(dir.resolve("policy.ckpt")) + "1.tmp");
+        Path notTmp = dir.resolve(AtomicFiles.tempPrefix(f) + "notes");
+        for (Path p : List.of(orphan1, orphan2, other, notTmp)) {
+            Files.write(p, new byte[] {9});
+        }
+        assertEquals(2, LearnerCheckpoint.removeOrphanTemporaryFiles(f));
+        assertFalse(Files.exists(orphan1));
+        assertFalse(Files.exists(orphan2));
+        assertTrue(Files.exists(f), "the checkpoint itself stays");
+        assertTrue(Files.exists(other), "another file's temporary stays");
+        assertTrue(Files.exists(notTmp));
+        assertEquals(0, LearnerCheckpoint.removeOrphanTemporaryFiles(dir.resolve("missing/learner.ckpt")));
     }
 }

@@ -1,5 +1,6 @@
 package dev.dipr1.learner;
 
+import dev.dipr1.policy.PolicyConfig;
 import dev.dipr1.scenes.PngImages;
 import dev.dipr1.schemas.Completion;
 import dev.dipr1.schemas.CompletionScore;
@@ -24,6 +25,35 @@ final class ScoredGroups {
     }
 
     private ScoredGroups() {}
+
+    /** A valid group of two completions at policy version 0 that the tiny test policy can train on. */
+    static ScoredGroup trainable(String id) {
+        return withSquareImage(
+                group(
+                        id,
+                        0,
+                        1.0,
+                        0,
+                        Sample.of(new int[] {9, 10, 11}, new float[] {-1f, -2f, -1.5f}, 0.7),
+                        Sample.of(new int[] {9, 2}, new float[] {-1f, -0.5f}, -0.7)),
+                PolicyConfig.tiny().imageSize());
+    }
+
+    /** {@code g} with a {@code side × side} PNG of one colour instead of its image. */
+    static ScoredGroup withSquareImage(ScoredGroup g, int side) {
+        BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < side; y++) {
+            for (int x = 0; x < side; x++) {
+                image.setRGB(x, y, 0x336699);
+            }
+        }
+        RolloutGroup r = RolloutGroup.newBuilder(g.getRollout())
+                .setImage(ByteBuffer.wrap(PngImages.encode(image)))
+                .setWidth(side)
+                .setHeight(side)
+                .build();
+        return ScoredGroup.newBuilder(g).setRollout(r).build();
+    }
 
     static ScoredGroup group(String id, long policyVersion, double temperature, int rgb, Sample... samples) {
         List<Completion> completions = new ArrayList<>();
