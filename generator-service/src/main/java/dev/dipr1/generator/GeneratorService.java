@@ -1,7 +1,6 @@
 package dev.dipr1.generator;
 
 import dev.dipr1.policy.Policy;
-import dev.dipr1.scenes.PngImages;
 import dev.dipr1.schemas.PolicyUpdate;
 import dev.dipr1.schemas.PromptTask;
 import dev.dipr1.schemas.RolloutGroup;
@@ -14,7 +13,6 @@ import dev.dipr1.topics.TopicCatalog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Collection;
@@ -64,6 +62,7 @@ public final class GeneratorService implements AutoCloseable {
     private final GroupSampler groupSampler;
     private final VersionGate gate;
     private final CurrentPolicy policy;
+    private final PromptImages images = new PromptImages();
     private final LongSupplier clock;
     private final Counter groupsCounter;
     private final Counter tokensCounter;
@@ -182,9 +181,9 @@ public final class GeneratorService implements AutoCloseable {
             commit(r);
             return;
         }
-        BufferedImage image;
+        PromptImages.PolicyImage image;
         try {
-            image = PngImages.read(task.getImage(), task.getImageUri());
+            image = images.read(task, policy.get().config().imageSize());
         } catch (IOException | RuntimeException e) {
             deadLetter(r, "image", "cannot read the image of sample " + task.getSampleId() + ": " + e.getMessage(), e);
             commit(r);
@@ -196,11 +195,11 @@ public final class GeneratorService implements AutoCloseable {
     }
 
     /** Samples the G completions of one prompt with the current policy. */
-    RolloutGroup generate(PromptTask task, BufferedImage image) {
-        RolloutGroups.Sampled sampled = groupSampler.sample(policy.get(), task, image);
+    RolloutGroup generate(PromptTask task, PromptImages.PolicyImage image) {
+        RolloutGroups.Sampled sampled = groupSampler.sample(policy.get(), task, image.pixels());
         tokensCounter.increment(RolloutGroups.tokens(sampled.completions()));
         groupTimer.record(sampled.generationNs(), TimeUnit.NANOSECONDS);
-        return RolloutGroups.of(task, image, sampled, settings, clock.getAsLong());
+        return RolloutGroups.of(task, image.pixels(), image.resized(), sampled, settings, clock.getAsLong());
     }
 
     private void send(RolloutGroup group) {
