@@ -91,7 +91,8 @@ public final class GeneratorService implements AutoCloseable {
             LongSupplier clock) {
         this.catalog = catalog;
         this.settings = settings;
-        this.policy = new CurrentPolicy(initial);
+        WeightsFiles weightsFiles = new WeightsFiles(settings.weightsDir(), WeightsFiles.MAX_CHECKPOINT_BYTES);
+        this.policy = new CurrentPolicy(initial, CurrentPolicy.Checkpoints.from(weightsFiles));
         this.clock = clock;
         this.groupSampler = new GroupSampler(settings);
         this.gate = new VersionGate(settings.maxGroupsPerVersion(), VersionGate.MAX_WAIT, clock);
@@ -111,7 +112,12 @@ public final class GeneratorService implements AutoCloseable {
                 kafka,
                 settings.generatorId() + "-producer",
                 Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024));
-        this.policyWatcher = new PolicyWatcher(kafka, catalog.policy());
+        this.policyWatcher = new PolicyWatcher(
+                kafka,
+                catalog.policy(),
+                initial.version(),
+                new PolicyUpdateValidator(settings.maxVersionJump(), weightsFiles),
+                (r, reason, e) -> deadLetter(r, "policy", reason, e));
         this.groupsCounter = metrics.counter("generator/groups", "generator", settings.generatorId());
         this.tokensCounter = metrics.counter("generator/tokens", "generator", settings.generatorId());
         this.groupTimer = metrics.timer("generator/group_time", "generator", settings.generatorId());
@@ -230,16 +236,22 @@ public final class GeneratorService implements AutoCloseable {
 
     /** Swaps in the newest update on the policy topic if it is newer than the current policy. */
     private void applyNewestPolicy(Duration wait) {
-        Optional<PolicyUpdate> newest = policyWatcher.poll(wait);
-        if (newest.isPresent() && policy.offer(newest.get())) {
+        Optional<PolicyWatcher.Newest> newest = policyWatcher.pollNewest(wait);
+        if (newest.isEmpty()) {
+            return;
+        }
+        PolicyUpdate update = newest.get().update();
+        CurrentPolicy.Offer offer = policy.apply(update);
+        if (offer.applied()) {
             version.set(policy.version());
             gate.newVersion();
             LOG.info(
                     "generator {} now samples with policy v{} (learner step {})",
                     settings.generatorId(),
                     policy.version(),
-                    newest.get().getStep());
+                    update.getStep());
         }
+        offer.refusal().ifPresent(reason -> deadLetter(newest.get().source(), "policy", reason, null));
     }
 
     /** Rollout groups published so far. */
