@@ -1,7 +1,6 @@
 package dev.dipr1.generator;
 
 import dev.dipr1.policy.Policy;
-import dev.dipr1.scenes.PngImages;
 import dev.dipr1.schemas.PolicyUpdate;
 import dev.dipr1.schemas.PromptTask;
 import dev.dipr1.schemas.RolloutGroup;
@@ -14,7 +13,6 @@ import dev.dipr1.topics.TopicCatalog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Collection;
@@ -64,6 +62,7 @@ public final class GeneratorService implements AutoCloseable {
     private final GroupSampler groupSampler;
     private final VersionGate gate;
     private final CurrentPolicy policy;
+    private final PromptImages images = new PromptImages();
     private final LongSupplier clock;
     private final Counter groupsCounter;
     private final Counter tokensCounter;
@@ -92,7 +91,8 @@ public final class GeneratorService implements AutoCloseable {
             LongSupplier clock) {
         this.catalog = catalog;
         this.settings = settings;
-        this.policy = new CurrentPolicy(initial);
+        WeightsFiles weightsFiles = new WeightsFiles(settings.weightsDir(), WeightsFiles.MAX_CHECKPOINT_BYTES);
+        this.policy = new CurrentPolicy(initial, CurrentPolicy.Checkpoints.from(weightsFiles));
         this.clock = clock;
         this.groupSampler = new GroupSampler(settings);
         this.gate = new VersionGate(settings.maxGroupsPerVersion(), VersionGate.MAX_WAIT, clock);
@@ -112,7 +112,12 @@ public final class GeneratorService implements AutoCloseable {
                 kafka,
                 settings.generatorId() + "-producer",
                 Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024));
-        this.policyWatcher = new PolicyWatcher(kafka, catalog.policy());
+        this.policyWatcher = new PolicyWatcher(
+                kafka,
+                catalog.policy(),
+                initial.version(),
+                new PolicyUpdateValidator(settings.maxVersionJump(), weightsFiles),
+                (r, reason, e) -> deadLetter(r, "policy", reason, e));
         this.groupsCounter = metrics.counter("generator/groups", "generator", settings.generatorId());
         this.tokensCounter = metrics.counter("generator/tokens", "generator", settings.generatorId());
         this.groupTimer = metrics.timer("generator/group_time", "generator", settings.generatorId());
@@ -182,9 +187,9 @@ public final class GeneratorService implements AutoCloseable {
             commit(r);
             return;
         }
-        BufferedImage image;
+        PromptImages.PolicyImage image;
         try {
-            image = PngImages.read(task.getImage(), task.getImageUri());
+            image = images.read(task, policy.get().config().imageSize());
         } catch (IOException | RuntimeException e) {
             deadLetter(r, "image", "cannot read the image of sample " + task.getSampleId() + ": " + e.getMessage(), e);
             commit(r);
@@ -196,11 +201,11 @@ public final class GeneratorService implements AutoCloseable {
     }
 
     /** Samples the G completions of one prompt with the current policy. */
-    RolloutGroup generate(PromptTask task, BufferedImage image) {
-        RolloutGroups.Sampled sampled = groupSampler.sample(policy.get(), task, image);
+    RolloutGroup generate(PromptTask task, PromptImages.PolicyImage image) {
+        RolloutGroups.Sampled sampled = groupSampler.sample(policy.get(), task, image.pixels());
         tokensCounter.increment(RolloutGroups.tokens(sampled.completions()));
         groupTimer.record(sampled.generationNs(), TimeUnit.NANOSECONDS);
-        return RolloutGroups.of(task, image, sampled, settings, clock.getAsLong());
+        return RolloutGroups.of(task, image.pixels(), image.resized(), sampled, settings, clock.getAsLong());
     }
 
     private void send(RolloutGroup group) {
@@ -231,16 +236,22 @@ public final class GeneratorService implements AutoCloseable {
 
     /** Swaps in the newest update on the policy topic if it is newer than the current policy. */
     private void applyNewestPolicy(Duration wait) {
-        Optional<PolicyUpdate> newest = policyWatcher.poll(wait);
-        if (newest.isPresent() && policy.offer(newest.get())) {
+        Optional<PolicyWatcher.Newest> newest = policyWatcher.pollNewest(wait);
+        if (newest.isEmpty()) {
+            return;
+        }
+        PolicyUpdate update = newest.get().update();
+        CurrentPolicy.Offer offer = policy.apply(update);
+        if (offer.applied()) {
             version.set(policy.version());
             gate.newVersion();
             LOG.info(
                     "generator {} now samples with policy v{} (learner step {})",
                     settings.generatorId(),
                     policy.version(),
-                    newest.get().getStep());
+                    update.getStep());
         }
+        offer.refusal().ifPresent(reason -> deadLetter(newest.get().source(), "policy", reason, null));
     }
 
     /** Rollout groups published so far. */

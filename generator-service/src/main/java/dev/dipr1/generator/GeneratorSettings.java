@@ -1,11 +1,12 @@
 package dev.dipr1.generator;
 
 import dev.dipr1.policy.SamplingSettings;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * How a generator samples. The constructor checks every field and reports all problems at once,
+ * How a generator samples, and which policy updates it accepts. The constructor checks every field and reports all problems at once,
  * each with the option to change.
  *
  * @param generatorId id recorded in every rollout group (unique per instance)
@@ -19,6 +20,10 @@ import java.util.List;
  *     for the next version before generating more. N = B·K (the learner's batch times its publish
  *     interval) is synchronous RL; a few times that bounds how far generation runs ahead of the
  *     learner (and so the staleness of what it trains on) without making either wait often.
+ * @param weightsDir the only directory whose files a policy update's {@code weights_uri} may name
+ *     (the learner's {@code --policy-dir}); null = refuse every update that is not inline
+ * @param maxVersionJump how far ahead of the newest version seen an update may be; one further
+ *     ahead (e.g. 2^63−1) is dead-lettered, or the generator would wait for it forever
  */
 public record GeneratorSettings(
         String generatorId,
@@ -27,7 +32,9 @@ public record GeneratorSettings(
         float topP,
         int maxTokens,
         long seed,
-        int maxGroupsPerVersion) {
+        int maxGroupsPerVersion,
+        Path weightsDir,
+        long maxVersionJump) {
 
     public static final int DEFAULT_GROUP_SIZE = 8;
     public static final float DEFAULT_TEMPERATURE = 0.7f;
@@ -38,6 +45,13 @@ public record GeneratorSettings(
     public static final long DEFAULT_SEED = 1;
     /** Never wait for the learner (fully asynchronous). */
     public static final int DEFAULT_MAX_GROUPS_PER_VERSION = 0;
+    /** The learner's default {@code --policy-dir}, relative to the working directory as there. */
+    public static final Path DEFAULT_WEIGHTS_DIR = Path.of("policies");
+    /**
+     * The learner adds one per publish: a million is weeks of publishing every step, so only a
+     * corrupt or forged version gets this far ahead.
+     */
+    public static final long DEFAULT_MAX_VERSION_JUMP = 1_000_000;
 
     /** The reward stream dead-letters larger groups by default (its --max-group-size). */
     public static final int MAX_GROUP_SIZE = 64;
@@ -67,9 +81,45 @@ public record GeneratorSettings(
         if (maxGroupsPerVersion < 0) {
             errors.add("--max-groups-per-version must be 0 (never wait) or positive, was " + maxGroupsPerVersion);
         }
+        if (maxVersionJump < 1) {
+            errors.add("the largest policy version jump must be at least 1, was " + maxVersionJump);
+        }
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException("invalid generator settings: " + String.join("; ", errors));
         }
+    }
+
+    /** The given sampling options; updates by URI from {@link #DEFAULT_WEIGHTS_DIR}, the default version jump. */
+    public GeneratorSettings(
+            String generatorId,
+            int groupSize,
+            float temperature,
+            float topP,
+            int maxTokens,
+            long seed,
+            int maxGroupsPerVersion) {
+        this(
+                generatorId,
+                groupSize,
+                temperature,
+                topP,
+                maxTokens,
+                seed,
+                maxGroupsPerVersion,
+                DEFAULT_WEIGHTS_DIR,
+                DEFAULT_MAX_VERSION_JUMP);
+    }
+
+    /** These settings, accepting updates by URI only from {@code dir} (null: none). */
+    public GeneratorSettings withWeightsDir(Path dir) {
+        return new GeneratorSettings(
+                generatorId, groupSize, temperature, topP, maxTokens, seed, maxGroupsPerVersion, dir, maxVersionJump);
+    }
+
+    /** These settings with another largest version jump. */
+    public GeneratorSettings withMaxVersionJump(long jump) {
+        return new GeneratorSettings(
+                generatorId, groupSize, temperature, topP, maxTokens, seed, maxGroupsPerVersion, weightsDir, jump);
     }
 
     /** The defaults, for one generator. */

@@ -62,11 +62,27 @@ final class RolloutGroups {
     }
 
     /**
-     * The group of one prompt. The image travels inline: the task's own PNG when it has one,
-     * else {@code image} encoded, so the reward stream and the learner need no shared disk.
+     * The group of one prompt whose image the policy saw unchanged. The image travels inline: the
+     * task's own PNG when it has one, else {@code image} encoded, so the reward stream and the
+     * learner need no shared disk.
      */
     static RolloutGroup of(
             PromptTask task, BufferedImage image, Sampled sampled, GeneratorSettings settings, long createdAtMs) {
+        return of(task, image, false, sampled, settings, createdAtMs);
+    }
+
+    /**
+     * The group of one prompt, {@code image} being what the policy saw. When it was resized the
+     * group carries it, not the task's PNG: the learner recomputes log-probs on the same pixels,
+     * and width and height are the frame the completions' boxes are in.
+     */
+    static RolloutGroup of(
+            PromptTask task,
+            BufferedImage image,
+            boolean resized,
+            Sampled sampled,
+            GeneratorSettings settings,
+            long createdAtMs) {
         List<Completion> completions = new ArrayList<>(sampled.completions().size());
         for (int i = 0; i < sampled.completions().size(); i++) {
             completions.add(completion(i, sampled.completions().get(i)));
@@ -86,7 +102,10 @@ final class RolloutGroups {
                 .setTopP(settings.topP())
                 .setSeed(sampled.seed())
                 .setImageUri(task.getImageUri())
-                .setImage(task.getImage() != null ? task.getImage() : ByteBuffer.wrap(PngImages.encode(image)))
+                .setImage(
+                        task.getImage() != null && !resized
+                                ? task.getImage()
+                                : ByteBuffer.wrap(PngImages.encode(image)))
                 .setWidth(image.getWidth())
                 .setHeight(image.getHeight())
                 .setPromptTokenIds(prompt)

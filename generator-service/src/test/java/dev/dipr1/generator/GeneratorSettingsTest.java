@@ -100,4 +100,22 @@ class GeneratorSettingsTest {
         }
         assertFalse(problem(8, 0f, 1f, 16).contains("--group-size"), "valid fields are not blamed");
     }
+
+    @Test
+    void policyIntakeDefaultsToTheLearnersDirectoryAndAMillionVersions() {
+        GeneratorSettings d = GeneratorSettings.defaults("gen-1");
+        assertEquals(java.nio.file.Path.of("policies"), d.weightsDir());
+        assertEquals(GeneratorSettings.DEFAULT_MAX_VERSION_JUMP, d.maxVersionJump());
+        assertEquals(null, d.withWeightsDir(null).weightsDir(), "null: inline updates only");
+        assertEquals(7, d.withMaxVersionJump(7).maxVersionJump());
+    }
+
+    @Test
+    void aVersionJumpBelowOneIsRejected() {
+        String m = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> GeneratorSettings.defaults("g").withMaxVersionJump(0))
+                .getMessage();
+        assertTrue(m.contains("version jump"), m);
+    }
 }

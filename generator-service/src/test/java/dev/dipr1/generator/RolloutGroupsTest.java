@@ -120,6 +120,20 @@ class RolloutGroupsTest {
         assertTrue(g.getPromptTokenIds().isEmpty());
     }
 
+    @Test
+    void aResizedImageTravelsInsteadOfTheTasksOwnPng() {
+        ByteBuffer png = ByteBuffer.wrap(new byte[] {9, 8, 7});
+        BufferedImage resized = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+        resized.setRGB(10, 20, 0x00123456);
+        RolloutGroups.Sampled sampled = new RolloutGroups.Sampled(0, 1, new int[0], List.of(CUT), 0);
+
+        RolloutGroup g = RolloutGroups.of(task(png), resized, true, sampled, SETTINGS, 0);
+
+        assertArrayEquals(PngImages.encode(resized), bytes(g.getImage()), "the pixels the policy saw");
+        assertEquals(64, g.getWidth(), "the frame of the completions' boxes");
+        assertEquals(64, g.getHeight());
+    }
+
     private static byte[] bytes(ByteBuffer b) {
         byte[] out = new byte[b.remaining()];
         b.duplicate().get(out);

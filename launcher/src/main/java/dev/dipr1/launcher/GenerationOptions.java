@@ -1,6 +1,7 @@
 package dev.dipr1.launcher;
 
 import dev.dipr1.generator.GeneratorSettings;
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** Sampling options of the generators. */
@@ -30,7 +31,15 @@ final class GenerationOptions {
                     + "a few times B*K bounds staleness; 0 = never wait, the default).")
     int maxGroupsPerVersion = GeneratorSettings.DEFAULT_MAX_GROUPS_PER_VERSION;
 
+    @Option(
+            names = "--weights-dir",
+            paramLabel = "DIR",
+            description = "The only directory a policy update's weights_uri may name: the learner's --policy-dir "
+                    + "(default: ${DEFAULT-VALUE}). Updates naming other files are dead-lettered unread.")
+    Path weightsDir = GeneratorSettings.DEFAULT_WEIGHTS_DIR;
+
     GeneratorSettings settings(String id) {
-        return new GeneratorSettings(id, groupSize, temperature, topP, maxTokens, seed, maxGroupsPerVersion);
+        return new GeneratorSettings(id, groupSize, temperature, topP, maxTokens, seed, maxGroupsPerVersion)
+                .withWeightsDir(weightsDir);
     }
 }
