@@ -54,16 +54,20 @@ public final class RlLoop {
             Path workDir,
             RewardConfig rewards) {
 
-        /** The settings of generator {@code i}: its id, G, temperature, the default top-p and length, seed + i. */
+        /**
+         * The settings of generator {@code i}: its id, G, temperature, the default top-p and length, seed + i; it
+         * reads policy files only from the learner's policy directory.
+         */
         public GeneratorSettings generator(int i) {
             return new GeneratorSettings(
-                    catalog.prefix() + "gen-" + i,
-                    groupSize,
-                    temperature,
-                    GeneratorSettings.DEFAULT_TOP_P,
-                    GeneratorSettings.DEFAULT_MAX_TOKENS,
-                    seed + i,
-                    maxGroupsPerVersion);
+                            catalog.prefix() + "gen-" + i,
+                            groupSize,
+                            temperature,
+                            GeneratorSettings.DEFAULT_TOP_P,
+                            GeneratorSettings.DEFAULT_MAX_TOKENS,
+                            seed + i,
+                            maxGroupsPerVersion)
+                    .withWeightsDir(learner.policyDir());
         }
 
         /** Feeds the run's prompts (one epoch) and their annotations. */

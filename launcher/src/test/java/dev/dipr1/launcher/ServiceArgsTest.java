@@ -81,7 +81,8 @@ class ServiceArgsTest {
 
     @Test
     void generatorArgumentsCarryEverySetting() {
-        GeneratorSettings s = new GeneratorSettings("run-7.gen-2", 12, 0.93f, 0.85f, 77, 4242L, 32);
+        GeneratorSettings s = new GeneratorSettings("run-7.gen-2", 12, 0.93f, 0.85f, 77, 4242L, 32)
+                .withWeightsDir(Path.of("/tmp/run/policies"));
 
         GeneratorCommand cmd = parse(args.generator(Path.of("/tmp/run/sft.ckpt"), s));
 
