@@ -6,10 +6,12 @@ import dev.dipr1.schemas.RolloutGroup;
 import dev.dipr1.schemas.ScoredGroup;
 import dev.dipr1.schemas.serde.Serdes;
 import dev.dipr1.topics.Topic;
+import java.util.Optional;
 import org.apache.kafka.common.serialization.Serdes.ByteArraySerde;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
@@ -27,6 +29,8 @@ public final class RewardTopology {
 
     public static final String ANNOTATIONS_STORE = "annotations";
     public static final String PENDING_STORE = "pending-groups";
+    /** The sink node that writes dead letters; {@link #deadLetterTopic} finds the topic by it. */
+    static final String DEAD_LETTER_SINK = "write-dead-letters";
 
     private RewardTopology() {}
 
@@ -89,9 +93,21 @@ public final class RewardTopology {
                                         Produced.with(
                                                         topics.deadLetters().keySerde(),
                                                         topics.deadLetters().valueSerde())
-                                                .withName("write-dead-letters")),
+                                                .withName(DEAD_LETTER_SINK)),
                         "dead"));
 
         return builder.build();
+    }
+
+    /** The topic a topology built here writes its dead letters to (empty for other topologies). */
+    public static Optional<String> deadLetterTopic(Topology topology) {
+        for (TopologyDescription.Subtopology sub : topology.describe().subtopologies()) {
+            for (TopologyDescription.Node node : sub.nodes()) {
+                if (node instanceof TopologyDescription.Sink sink && node.name().equals(DEAD_LETTER_SINK)) {
+                    return Optional.ofNullable(sink.topic());
+                }
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -140,21 +140,30 @@ final class ScoreProcessor implements Processor<byte[], byte[], String, Outcome>
             it.forEachRemaining(held::add);
         }
         for (KeyValue<String, DeadLetter> kv : held) {
-            DeadLetter envelope = kv.value;
-            RolloutGroup rollout = Serdes.ROLLOUT_GROUP.decode(
-                    bytes(envelope.getRawValue()),
-                    envelope.getSourceTopic(),
-                    envelope.getSourcePartition(),
-                    envelope.getSourceOffset());
-            if (tryScore(rollout, envelope)) {
+            try {
+                retry(kv.key, kv.value, now);
+            } catch (RuntimeException e) {
+                // A punctuator has no record for the exception handler to dead-letter: do it here, once.
+                deadLetter(kv.value, "retry", "retrying the held group failed: " + e, e);
                 pending.delete(kv.key);
-            } else {
-                Duration waited =
-                        Duration.ofMillis(now - envelope.getDeadLetteredAtMs().toEpochMilli());
-                if (waited.compareTo(settings.annotationWait()) >= 0) {
-                    deadLetter(envelope, "join", noAnnotation(rollout, waited), null);
-                    pending.delete(kv.key);
-                }
+            }
+        }
+    }
+
+    private void retry(String groupId, DeadLetter envelope, long now) {
+        RolloutGroup rollout = Serdes.ROLLOUT_GROUP.decode(
+                bytes(envelope.getRawValue()),
+                envelope.getSourceTopic(),
+                envelope.getSourcePartition(),
+                envelope.getSourceOffset());
+        if (tryScore(rollout, envelope)) {
+            pending.delete(groupId);
+        } else {
+            Duration waited =
+                    Duration.ofMillis(now - envelope.getDeadLetteredAtMs().toEpochMilli());
+            if (waited.compareTo(settings.annotationWait()) >= 0) {
+                deadLetter(envelope, "join", noAnnotation(rollout, waited), null);
+                pending.delete(groupId);
             }
         }
     }
