@@ -179,6 +179,40 @@ class RewardTopologyTest {
     }
 
     @Test
+    void badAnnotationsAreDeadLetteredOnceAndGoodOnesStillJoin() {
+        TestInputTopic<String, byte[]> rawAnnotations = driver.createInputTopic(
+                CATALOG.annotations().name(), new StringSerializer(), new ByteArraySerializer());
+        byte[] junk = {(byte) 0xC3, 0x01, 9, 9, 9};
+        // Given random bytes, an annotation under another sample's key, then a good one
+        rawAnnotations.pipeInput("s9", junk, T0);
+        annotations.pipeInput("s8", truth("s1"), T0);
+        annotations.pipeInput("s1", truth("s1", new Box(10.0, 10.0, 30.0, 50.0)), T0);
+        // When the retry interval passes, twice
+        driver.advanceWallClockTime(RewardStreamSettings.DEFAULT_RETRY_INTERVAL);
+        driver.advanceWallClockTime(RewardStreamSettings.DEFAULT_RETRY_INTERVAL);
+        // Then each bad record is one dead letter with its raw bytes, coordinates and reason
+        List<DeadLetter> dead = deadLetters.readValuesToList();
+        assertEquals(2, dead.size(), dead.toString());
+        DeadLetter undecodable = dead.get(0);
+        assertEquals(CATALOG.annotations().name(), undecodable.getSourceTopic());
+        assertEquals(0L, undecodable.getSourceOffset());
+        assertEquals(AnnotationLoader.STAGE, undecodable.getStage());
+        assertEquals(java.nio.ByteBuffer.wrap(junk), undecodable.getRawValue());
+        assertEquals(java.nio.ByteBuffer.wrap("s9".getBytes(StandardCharsets.UTF_8)), undecodable.getRawKey());
+        assertTrue(undecodable.getReason().contains("undecodable"), undecodable.getReason());
+        assertEquals(1L, dead.get(1).getSourceOffset());
+        assertTrue(dead.get(1).getReason().contains("keyed s8"), dead.get(1).getReason());
+        // And the good annotation is joined
+        rollouts.pipeInput(
+                "g1",
+                Serdes.ROLLOUT_GROUP.encode(
+                        group("g1", "s1", List.of("<think>1</think><look></look><answer>[[10,10,30,50]]</answer>"))),
+                T0.plusSeconds(3));
+        assertEquals(1, advantages.readValuesToList().size());
+        assertEquals(2L, stats.deadLettered(), "counted");
+    }
+
+    @Test
     void aRecordThatAlwaysFailsIsDeadLetteredAndTheStreamGoesOn() {
         // Given a scorer with a bug that only group "bad" triggers, and the service's exception handler
         RolloutScorer dipr1 = RolloutScorer.dipr1(RewardConfig.defaults());
