@@ -3,6 +3,7 @@ package dev.dipr1.generator;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dipr1.policy.Tokenizer;
@@ -12,14 +13,20 @@ import dev.dipr1.scenes.Scene;
 import dev.dipr1.schemas.Box;
 import dev.dipr1.schemas.GroundTruth;
 import dev.dipr1.schemas.PromptTask;
+import dev.dipr1.schemas.serde.Serdes;
+import dev.dipr1.topics.TopicCatalog;
 import java.awt.image.BufferedImage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
-/** The pure parts of the feeder: epoch order, prompt and ground-truth records. */
+/** The feeder: epoch order, prompt and ground-truth records, and that every send is acknowledged. */
 class PromptFeederTest {
 
     private static Scene scene(String id, List<Person> persons) {
@@ -99,5 +106,62 @@ class PromptFeederTest {
         assertTrue(g.getBoxes().isEmpty()
                 && g.getVisibleBoxes().isEmpty()
                 && g.getIgnoreRegions().isEmpty());
+    }
+
+    @Test
+    void everySendAcknowledgedIsCounted() {
+        Broker<GroundTruth> ann = new Broker<>(Serdes.GROUND_TRUTH.serializer(), 0);
+        Broker<PromptTask> tasks = new Broker<>(Serdes.PROMPT_TASK.serializer(), 0);
+
+        PromptFeeder.Result r = publish(ann, tasks, 3, 2);
+
+        assertEquals(new PromptFeeder.Result(3, 6), r);
+        assertEquals(6, tasks.history().size());
+    }
+
+    @Test
+    void promptsKafkaDidNotAcknowledgeFailTheFeedSayingHowMany() {
+        // Given a broker that times out two of the six prompt sends
+        Broker<GroundTruth> ann = new Broker<>(Serdes.GROUND_TRUTH.serializer(), 0);
+        Broker<PromptTask> tasks = new Broker<>(Serdes.PROMPT_TASK.serializer(), 2);
+
+        // When the feeder publishes, Then it does not report success
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> publish(ann, tasks, 3, 2));
+        assertTrue(e.getMessage().startsWith("2 of 6 prompts were not acknowledged by Kafka"), e.getMessage());
+        assertTrue(e.getMessage().contains("TimeoutException"), e.getMessage());
+    }
+
+    @Test
+    void annotationsNotAcknowledgedStopTheFeedBeforeAnyPrompt() {
+        Broker<GroundTruth> ann = new Broker<>(Serdes.GROUND_TRUTH.serializer(), 1);
+        Broker<PromptTask> tasks = new Broker<>(Serdes.PROMPT_TASK.serializer(), 0);
+
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> publish(ann, tasks, 3, 1));
+        assertTrue(e.getMessage().startsWith("1 of 3 annotations were not acknowledged"), e.getMessage());
+        assertTrue(tasks.history().isEmpty(), "no prompt whose annotation may be missing");
+    }
+
+    private static PromptFeeder.Result publish(
+            Broker<GroundTruth> ann, Broker<PromptTask> tasks, int sceneCount, int epochs) {
+        return PromptFeeder.publish(
+                ann, tasks, TopicCatalog.defaults(), "synthetic", "train", scenes(sceneCount), epochs, 1, 0);
+    }
+
+    /** A producer whose flush fails the first {@code failures} pending sends, as a broker timing out would. */
+    private static final class Broker<V> extends MockProducer<String, V> {
+        private int failures;
+
+        Broker(Serializer<V> values, int failures) {
+            super(false, null, new StringSerializer(), values);
+            this.failures = failures;
+        }
+
+        @Override
+        public synchronized void flush() {
+            while (failures > 0 && errorNext(new TimeoutException("Expiring record: delivery.timeout.ms elapsed"))) {
+                failures--;
+            }
+            super.flush();
+        }
     }
 }

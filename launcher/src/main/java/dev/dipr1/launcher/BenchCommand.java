@@ -111,6 +111,7 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            FileArguments.requireFile("--checkpoint", checkpoint, FileArguments.CHECKPOINT_HINT);
             if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
                 System.setProperty("ai.djl.pytorch.num_threads", "1");
             }

@@ -102,6 +102,10 @@ final class DemoCommand implements Callable<Integer> {
 
     /** The validated plan of this run; bad options throw IllegalArgumentException saying what to change. */
     DemoPlan plan() {
+        FileArguments.requireFile(
+                "--sft-checkpoint",
+                sftCheckpoint,
+                "pass a checkpoint written by 'dipr1 sft --out FILE', or leave the option out to train one");
         DemoSettings size = quick ? DemoSettings.quick() : DemoSettings.standard();
         if (rlMinutes != null) {
             size = size.withRlMinutes(rlMinutes);

@@ -35,6 +35,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        FileArguments.requireFile("--checkpoint", checkpoint, FileArguments.CHECKPOINT_HINT);
         if (split == Split.TRAIN) {
             throw new IllegalArgumentException(
                     "--split must be in-domain or ood (train is what the model learned from)");

@@ -50,6 +50,10 @@ final class FeedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        FileArguments.requireDirectory(
+                "--dataset",
+                dataset,
+                "pass a directory holding images/ and annotations.odgt, or leave --dataset out for synthetic scenes");
         TopicsCommand.requireBootstrap(kafka);
         List<Scene> scenes;
         String name;

@@ -9,6 +9,10 @@ import picocli.CommandLine.Option;
 /** The Kafka connection options every service shares. */
 public final class KafkaOptions {
 
+    /** What to do about a --kafka-config that cannot be read. */
+    static final String KAFKA_CONFIG_HINT =
+            "pass a Java properties file of Kafka client settings, or leave --kafka-config out";
+
     @Option(
             names = "--bootstrap-servers",
             paramLabel = "HOST:PORT[,HOST:PORT]",
@@ -45,6 +49,7 @@ public final class KafkaOptions {
     }
 
     public ClientSettings settings(String bootstrap) {
+        FileArguments.requireFile("--kafka-config", kafkaConfig, KAFKA_CONFIG_HINT);
         return ClientSettings.of(bootstrap, kafkaConfig, System.getenv());
     }
 
@@ -53,6 +58,8 @@ public final class KafkaOptions {
      * {@code dataDir} (null: a temporary directory).
      */
     public KafkaConnection connect(Path dataDir) {
+        // checked before an embedded broker is started for nothing
+        FileArguments.requireFile("--kafka-config", kafkaConfig, KAFKA_CONFIG_HINT);
         return hasBootstrapServers()
                 ? KafkaConnection.external(settings())
                 : KafkaConnection.embedded(dataDir, this::settings);

@@ -82,6 +82,9 @@ final class LearnerCommand implements Callable<Integer> {
     @Override
     @SuppressWarnings("try") // the shutdown hook closes the learner early on SIGTERM; the try closes it otherwise
     public Integer call() throws Exception {
+        FileArguments.requireFile("--checkpoint", checkpoint, FileArguments.CHECKPOINT_HINT);
+        FileArguments.requireFile(
+                "--reference", reference, "pass a policy checkpoint, or leave --reference out to use --checkpoint");
         TopicsCommand.requireBootstrap(kafka);
         String topic = advantagesTopic != null
                 ? advantagesTopic

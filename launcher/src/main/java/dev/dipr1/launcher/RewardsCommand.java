@@ -7,9 +7,11 @@ import dev.dipr1.rewardstream.RewardStreamSettings;
 import dev.dipr1.topics.ClientSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,14 +82,26 @@ final class RewardsCommand implements Callable<Integer> {
                         stateDir,
                         new RewardStatistics(metrics.registry()))) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "rewards-shutdown"));
-            // a Streams instance in ERROR processes nothing more: exit with a message instead of idling
-            while (!stop.await(1, TimeUnit.SECONDS)) {
-                if (service.state() == KafkaStreams.State.ERROR) {
-                    throw new IllegalStateException("the reward stream stopped with an error (see the log above); "
-                            + "restart the service once its cause is fixed");
-                }
-            }
+            awaitStop(stop, service::state, service::failure);
         }
         return 0;
+    }
+
+    /**
+     * Returns when {@code stop} opens; throws when Streams stopped by itself first, since an instance in
+     * ERROR processes nothing more: the process exits non-zero with the reason, and an orchestrator
+     * restarts it, instead of idling.
+     */
+    static void awaitStop(
+            CountDownLatch stop, Supplier<KafkaStreams.State> state, Supplier<Optional<Throwable>> failure)
+            throws InterruptedException {
+        do {
+            KafkaStreams.State s = state.get();
+            if (s == KafkaStreams.State.ERROR || s == KafkaStreams.State.NOT_RUNNING) {
+                String cause = failure.get().map(Dipr1::rootMessage).orElse("no stream thread reported an error");
+                throw new IllegalStateException("the reward stream stopped (Kafka Streams state " + s + "): " + cause
+                        + "; restart the service once the cause is fixed (the log above has the details)");
+            }
+        } while (!stop.await(1, TimeUnit.SECONDS));
     }
 }

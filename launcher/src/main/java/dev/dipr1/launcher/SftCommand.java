@@ -66,6 +66,10 @@ final class SftCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        FileArguments.requireFile(
+                "--init",
+                init,
+                "pass a checkpoint written by 'dipr1 sft --out FILE', or leave --init out to start fresh");
         if (ifMissing && java.nio.file.Files.exists(out)) {
             System.out.println("SFT: " + out + " exists; nothing to do (--if-missing)");
             return 0;

@@ -3,13 +3,16 @@ package dev.dipr1.rewardstream;
 import dev.dipr1.topics.ClientSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,10 +23,12 @@ public final class RewardStreamService implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final CountDownLatch running = new CountDownLatch(1);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
     public RewardStreamService(
             Topology topology, ClientSettings kafka, String applicationId, Path stateDir, String instanceId) {
         Properties p = streamsConfig(kafka, applicationId, stateDir, instanceId);
+        RewardTopology.deadLetterTopic(topology).ifPresent(t -> DeadLetteringExceptionHandler.install(p, t));
         this.streams = new KafkaStreams(topology, p);
         streams.setStateListener((now, before) -> {
             LOG.info("reward stream {} ({}): {} -> {}", applicationId, instanceId, before, now);
@@ -31,10 +36,21 @@ public final class RewardStreamService implements AutoCloseable {
                 running.countDown();
             }
         });
+        ThreadReplacements replacements = new ThreadReplacements(
+                ThreadReplacements.DEFAULT_MAX_REPLACEMENTS,
+                ThreadReplacements.DEFAULT_WINDOW,
+                System::currentTimeMillis);
         streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("reward stream thread failed; replacing it", e);
-            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
-                    .REPLACE_THREAD;
+            failure.set(e);
+            StreamThreadExceptionResponse response = replacements.onThreadDeath();
+            LOG.error(
+                    "reward stream thread failed; {}",
+                    response == StreamThreadExceptionResponse.REPLACE_THREAD
+                            ? "replacing it"
+                            : "more than " + ThreadReplacements.DEFAULT_MAX_REPLACEMENTS + " times in "
+                                    + ThreadReplacements.DEFAULT_WINDOW + ": shutting down",
+                    e);
+            return response;
         });
     }
 
@@ -48,7 +64,7 @@ public final class RewardStreamService implements AutoCloseable {
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-        // Rollouts are decoded inside the topology (dead letters); this only guards the annotations table.
+        // Rollouts and annotations are read as bytes and decoded inside the topology (dead letters): a safety net.
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         p.put(StreamsConfig.producerPrefix("max.request.size"), 16 * 1024 * 1024);
         // Opt in now to what Kafka 5.0 makes the default (and silence its warning).
@@ -67,6 +83,11 @@ public final class RewardStreamService implements AutoCloseable {
 
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /** The last error that killed a stream thread, if one did. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure.get());
     }
 
     @Override

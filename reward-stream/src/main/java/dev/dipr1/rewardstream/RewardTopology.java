@@ -6,17 +6,16 @@ import dev.dipr1.schemas.RolloutGroup;
 import dev.dipr1.schemas.ScoredGroup;
 import dev.dipr1.schemas.serde.Serdes;
 import dev.dipr1.topics.Topic;
+import java.util.Optional;
 import org.apache.kafka.common.serialization.Serdes.ByteArraySerde;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -25,8 +24,13 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class RewardTopology {
 
-    public static final String ANNOTATIONS_STORE = "annotations";
+    /** Raw annotation bytes per sample id (renamed from "annotations" when its format changed). */
+    public static final String ANNOTATIONS_STORE = "annotations-raw";
+
+    public static final String ANNOTATION_DEAD_LETTERS_STORE = "dead-lettered-annotations";
     public static final String PENDING_STORE = "pending-groups";
+    /** The sink node that writes dead letters; {@link #deadLetterTopic} finds the topic by it. */
+    static final String DEAD_LETTER_SINK = "write-dead-letters";
 
     private RewardTopology() {}
 
@@ -42,15 +46,25 @@ public final class RewardTopology {
         StreamsBuilder builder = new StreamsBuilder();
         ByteArraySerde raw = new ByteArraySerde();
 
-        // Annotations: the latest GroundTruth per sample id, replicated to every instance.
-        builder.globalTable(
+        // Annotations: every record on every instance; valid ones kept as raw bytes per sample id, bad ones
+        // parked for a dead letter (see AnnotationLoader for why this is not a GlobalKTable).
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(ANNOTATIONS_STORE),
+                                org.apache.kafka.common.serialization.Serdes.String(),
+                                org.apache.kafka.common.serialization.Serdes.ByteArray())
+                        .withLoggingDisabled()
+                        .withCachingDisabled(),
                 topics.annotations().name(),
-                Consumed.with(
-                        topics.annotations().keySerde(), topics.annotations().valueSerde()),
-                Materialized.<String, GroundTruth, KeyValueStore<Bytes, byte[]>>as(ANNOTATIONS_STORE)
-                        .withKeySerde(topics.annotations().keySerde())
-                        .withValueSerde(topics.annotations().valueSerde())
-                        .withCachingDisabled());
+                Consumed.with(raw, raw).withName("read-annotations"),
+                AnnotationLoader::new);
+
+        // Parked bad annotations already dead-lettered: each goes out once for the whole application.
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(ANNOTATION_DEAD_LETTERS_STORE),
+                        org.apache.kafka.common.serialization.Serdes.String(),
+                        org.apache.kafka.common.serialization.Serdes.Long())
+                .withCachingDisabled());
 
         // Groups waiting for a late annotation, with their raw bytes and source coordinates.
         builder.addStateStore(Stores.keyValueStoreBuilder(
@@ -63,9 +77,13 @@ public final class RewardTopology {
         KStream<byte[], byte[]> rollouts =
                 builder.stream(topics.rollouts().name(), Consumed.with(raw, raw).withName("read-rollouts"));
 
-        // Decodes, joins with the annotation, scores: one outcome per group (or a dead letter).
-        KStream<String, Outcome> outcomes =
-                rollouts.process(() -> new ScoreProcessor(settings, scorer, stats), Named.as("score"), PENDING_STORE);
+        // Decodes, joins with the annotation, scores: one outcome per group (or a dead letter); also
+        // dead-letters the parked bad annotations.
+        KStream<String, Outcome> outcomes = rollouts.process(
+                () -> new ScoreProcessor(settings, scorer, stats),
+                Named.as("score"),
+                PENDING_STORE,
+                ANNOTATION_DEAD_LETTERS_STORE);
 
         // Scored groups to the advantages topic, dead letters to theirs.
         outcomes.split(Named.as("route-"))
@@ -89,9 +107,21 @@ public final class RewardTopology {
                                         Produced.with(
                                                         topics.deadLetters().keySerde(),
                                                         topics.deadLetters().valueSerde())
-                                                .withName("write-dead-letters")),
+                                                .withName(DEAD_LETTER_SINK)),
                         "dead"));
 
         return builder.build();
+    }
+
+    /** The topic a topology built here writes its dead letters to (empty for other topologies). */
+    public static Optional<String> deadLetterTopic(Topology topology) {
+        for (TopologyDescription.Subtopology sub : topology.describe().subtopologies()) {
+            for (TopologyDescription.Node node : sub.nodes()) {
+                if (node instanceof TopologyDescription.Sink sink && node.name().equals(DEAD_LETTER_SINK)) {
+                    return Optional.ofNullable(sink.topic());
+                }
+            }
+        }
+        return Optional.empty();
     }
 }

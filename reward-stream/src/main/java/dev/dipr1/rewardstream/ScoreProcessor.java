@@ -10,6 +10,7 @@ import dev.dipr1.topics.DeadLetters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -18,8 +19,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.TimestampedKeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +39,9 @@ final class ScoreProcessor implements Processor<byte[], byte[], String, Outcome>
     private final RewardStatistics stats;
 
     private ProcessorContext<String, Outcome> context;
-    private TimestampedKeyValueStore<String, GroundTruth> annotations;
+    private KeyValueStore<String, byte[]> annotations;
     private KeyValueStore<String, DeadLetter> pending;
+    private KeyValueStore<String, Long> annotationDeadLetters;
 
     ScoreProcessor(RewardStreamSettings settings, RolloutScorer scorer, RewardStatistics stats) {
         this.settings = settings;
@@ -54,7 +54,13 @@ final class ScoreProcessor implements Processor<byte[], byte[], String, Outcome>
         this.context = context;
         this.annotations = context.getStateStore(RewardTopology.ANNOTATIONS_STORE);
         this.pending = context.getStateStore(RewardTopology.PENDING_STORE);
+        this.annotationDeadLetters = context.getStateStore(RewardTopology.ANNOTATION_DEAD_LETTERS_STORE);
         context.schedule(settings.retryInterval(), PunctuationType.WALL_CLOCK_TIME, this::retryPending);
+        // Every instance parks the same bad annotations; only the task of partition 0 (one at a time) sends them.
+        if (context.taskId().partition() == 0) {
+            context.schedule(
+                    settings.retryInterval(), PunctuationType.WALL_CLOCK_TIME, this::deadLetterParkedAnnotations);
+        }
         context.schedule(
                 STATS_LOG_INTERVAL,
                 PunctuationType.WALL_CLOCK_TIME,
@@ -101,11 +107,10 @@ final class ScoreProcessor implements Processor<byte[], byte[], String, Outcome>
 
     /** Scores the group when its annotation is present; false when it is not (yet). */
     private boolean tryScore(RolloutGroup rollout, DeadLetter envelope) {
-        ValueAndTimestamp<GroundTruth> found = annotations.get(rollout.getSampleId());
-        if (found == null || found.value() == null) {
+        GroundTruth truth = annotation(rollout.getSampleId());
+        if (truth == null) {
             return false;
         }
-        GroundTruth truth = found.value();
         if (truth.getWidth() <= 0 || truth.getHeight() <= 0) {
             deadLetter(
                     envelope,
@@ -134,27 +139,75 @@ final class ScoreProcessor implements Processor<byte[], byte[], String, Outcome>
         return true;
     }
 
+    /** The annotation of a sample, or null when there is none (yet). */
+    private GroundTruth annotation(String sampleId) {
+        byte[] raw = annotations.get(sampleId);
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return Serdes.GROUND_TRUTH.decode(raw, RewardTopology.ANNOTATIONS_STORE, -1, -1L);
+        } catch (UndecodableRecordException e) {
+            return null; // the loader keeps only decodable ones; this is a parked record's key
+        }
+    }
+
+    private void deadLetterParkedAnnotations(long now) {
+        List<KeyValue<String, byte[]>> parked = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it =
+                annotations.prefixScan(AnnotationLoader.PARKED_PREFIX, new StringSerializer())) {
+            it.forEachRemaining(parked::add);
+        }
+        for (KeyValue<String, byte[]> kv : parked) {
+            if (annotationDeadLetters.get(kv.key) != null) {
+                continue;
+            }
+            DeadLetter d;
+            try {
+                d = Serdes.DEAD_LETTER.decode(kv.value, RewardTopology.ANNOTATIONS_STORE, -1, -1L);
+            } catch (UndecodableRecordException e) {
+                LOG.error("parked annotation {} cannot be read back; skipped", kv.key, e);
+                annotationDeadLetters.put(kv.key, now);
+                continue;
+            }
+            String key = DeadLetters.key(d.getSourceTopic(), d.getSourcePartition(), d.getSourceOffset());
+            stats.recordDeadLetter();
+            LOG.warn("dead-lettered {}: {}", key, d.getReason());
+            context.forward(new Record<>(key, Outcome.dead(d), d.getSourceTimestampMs()));
+            annotationDeadLetters.put(kv.key, now);
+        }
+    }
+
     private void retryPending(long now) {
         List<KeyValue<String, DeadLetter>> held = new ArrayList<>();
         try (KeyValueIterator<String, DeadLetter> it = pending.all()) {
             it.forEachRemaining(held::add);
         }
         for (KeyValue<String, DeadLetter> kv : held) {
-            DeadLetter envelope = kv.value;
-            RolloutGroup rollout = Serdes.ROLLOUT_GROUP.decode(
-                    bytes(envelope.getRawValue()),
-                    envelope.getSourceTopic(),
-                    envelope.getSourcePartition(),
-                    envelope.getSourceOffset());
-            if (tryScore(rollout, envelope)) {
+            try {
+                retry(kv.key, kv.value, now);
+            } catch (RuntimeException e) {
+                // A punctuator has no record for the exception handler to dead-letter: do it here, once.
+                deadLetter(kv.value, "retry", "retrying the held group failed: " + e, e);
                 pending.delete(kv.key);
-            } else {
-                Duration waited =
-                        Duration.ofMillis(now - envelope.getDeadLetteredAtMs().toEpochMilli());
-                if (waited.compareTo(settings.annotationWait()) >= 0) {
-                    deadLetter(envelope, "join", noAnnotation(rollout, waited), null);
-                    pending.delete(kv.key);
-                }
+            }
+        }
+    }
+
+    private void retry(String groupId, DeadLetter envelope, long now) {
+        RolloutGroup rollout = Serdes.ROLLOUT_GROUP.decode(
+                bytes(envelope.getRawValue()),
+                envelope.getSourceTopic(),
+                envelope.getSourcePartition(),
+                envelope.getSourceOffset());
+        if (tryScore(rollout, envelope)) {
+            pending.delete(groupId);
+        } else {
+            Duration waited =
+                    Duration.ofMillis(now - envelope.getDeadLetteredAtMs().toEpochMilli());
+            if (waited.compareTo(settings.annotationWait()) >= 0) {
+                deadLetter(envelope, "join", noAnnotation(rollout, waited), null);
+                pending.delete(groupId);
             }
         }
     }

@@ -28,6 +28,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /** The reward stream against a real broker. */
@@ -62,6 +64,34 @@ class RewardStreamIT {
     }
 
     @Test
+    void aBadAnnotationIsDeadLetteredOnceByTwoInstancesAndTheGoodOnesAreJoined() throws Exception {
+        TopicCatalog catalog = TopicCatalog.withPrefix("rs-bad-ann.");
+        createTopics(catalog);
+        byte[] junk = {(byte) 0xC3, 0x01, 7, 7, 7, 7};
+        try (KafkaProducer<String, byte[]> p =
+                new KafkaProducer<>(kafka.asMap(), new StringSerializer(), new ByteArraySerializer())) {
+            p.send(new ProducerRecord<>(catalog.annotations().name(), "junk", junk))
+                    .get();
+        }
+        int n = 8;
+        produce(catalog, n);
+        RewardTopology.Topics topics = topicsOf(catalog);
+        RewardStreamSettings settings = RewardStreamSettings.defaults(RewardConfig.defaults());
+        try (RewardStreamService a = service(topics, settings, "a", "rs-bad-ann-app");
+                RewardStreamService b = service(topics, settings, "b", "rs-bad-ann-app")) {
+            a.start();
+            b.start();
+            assertEquals(
+                    n, consume(catalog.advantages(), n, Duration.ofSeconds(90)).size(), "every group scored");
+            List<ConsumerRecord<String, dev.dipr1.schemas.DeadLetter>> dead =
+                    consume(catalog.deadLetters(), 1, Duration.ofSeconds(30));
+            assertEquals(1, dead.size(), "one dead letter, not one per instance: " + dead);
+            assertEquals(catalog.annotations().name() + "/0/0", dead.get(0).key());
+            assertEquals(java.nio.ByteBuffer.wrap(junk), dead.get(0).value().getRawValue());
+        }
+    }
+
+    @Test
     void replaysWithTheSameConfigWriteIdenticalValues() throws Exception {
         TopicCatalog catalog = TopicCatalog.withPrefix("rs-replay.");
         createTopics(catalog);
@@ -88,6 +118,12 @@ class RewardStreamIT {
 
     private RewardStreamService service(RewardTopology.Topics topics, RewardStreamSettings settings, String id)
             throws Exception {
+        return service(topics, settings, id, "rs-scale-app");
+    }
+
+    private RewardStreamService service(
+            RewardTopology.Topics topics, RewardStreamSettings settings, String id, String applicationId)
+            throws Exception {
         Path state = Files.createTempDirectory("rs-state-" + id);
         return new RewardStreamService(
                 RewardTopology.build(
@@ -96,7 +132,7 @@ class RewardStreamIT {
                         RolloutScorer.dipr1(settings.rewards()),
                         new RewardStatistics(new SimpleMeterRegistry())),
                 kafka,
-                "rs-scale-app",
+                applicationId,
                 state,
                 id);
     }

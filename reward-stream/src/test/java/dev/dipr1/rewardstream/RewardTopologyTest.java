@@ -178,6 +178,107 @@ class RewardTopologyTest {
         assertTrue(advantages.isEmpty());
     }
 
+    @Test
+    void badAnnotationsAreDeadLetteredOnceAndGoodOnesStillJoin() {
+        TestInputTopic<String, byte[]> rawAnnotations = driver.createInputTopic(
+                CATALOG.annotations().name(), new StringSerializer(), new ByteArraySerializer());
+        byte[] junk = {(byte) 0xC3, 0x01, 9, 9, 9};
+        // Given random bytes, an annotation under another sample's key, then a good one
+        rawAnnotations.pipeInput("s9", junk, T0);
+        annotations.pipeInput("s8", truth("s1"), T0);
+        annotations.pipeInput("s1", truth("s1", new Box(10.0, 10.0, 30.0, 50.0)), T0);
+        // When the retry interval passes, twice
+        driver.advanceWallClockTime(RewardStreamSettings.DEFAULT_RETRY_INTERVAL);
+        driver.advanceWallClockTime(RewardStreamSettings.DEFAULT_RETRY_INTERVAL);
+        // Then each bad record is one dead letter with its raw bytes, coordinates and reason
+        List<DeadLetter> dead = deadLetters.readValuesToList();
+        assertEquals(2, dead.size(), dead.toString());
+        DeadLetter undecodable = dead.get(0);
+        assertEquals(CATALOG.annotations().name(), undecodable.getSourceTopic());
+        assertEquals(0L, undecodable.getSourceOffset());
+        assertEquals(AnnotationLoader.STAGE, undecodable.getStage());
+        assertEquals(java.nio.ByteBuffer.wrap(junk), undecodable.getRawValue());
+        assertEquals(java.nio.ByteBuffer.wrap("s9".getBytes(StandardCharsets.UTF_8)), undecodable.getRawKey());
+        assertTrue(undecodable.getReason().contains("undecodable"), undecodable.getReason());
+        assertEquals(1L, dead.get(1).getSourceOffset());
+        assertTrue(dead.get(1).getReason().contains("keyed s8"), dead.get(1).getReason());
+        // And the good annotation is joined
+        rollouts.pipeInput(
+                "g1",
+                Serdes.ROLLOUT_GROUP.encode(
+                        group("g1", "s1", List.of("<think>1</think><look></look><answer>[[10,10,30,50]]</answer>"))),
+                T0.plusSeconds(3));
+        assertEquals(1, advantages.readValuesToList().size());
+        assertEquals(2L, stats.deadLettered(), "counted");
+    }
+
+    @Test
+    void aRecordThatAlwaysFailsIsDeadLetteredAndTheStreamGoesOn() {
+        // Given a scorer with a bug that only group "bad" triggers, and the service's exception handler
+        RolloutScorer dipr1 = RolloutScorer.dipr1(RewardConfig.defaults());
+        RolloutScorer buggy = (rollout, truth, source) ->
+                rollout.getGroupId().equals("bad") ? null : dipr1.score(rollout, truth, source);
+        try (TopologyTestDriver d = driverWith(buggy)) {
+            TestInputTopic<String, byte[]> in =
+                    d.createInputTopic(CATALOG.rollouts().name(), new StringSerializer(), new ByteArraySerializer());
+            d.createInputTopic(CATALOG.annotations().name(), new StringSerializer(), Serdes.GROUND_TRUTH.serializer())
+                    .pipeInput("s1", truth("s1"), T0);
+            byte[] bad = Serdes.ROLLOUT_GROUP.encode(group("bad", "s1", List.of("a", "b")));
+            // When it arrives between two good groups
+            in.pipeInput("ok-1", Serdes.ROLLOUT_GROUP.encode(group("ok-1", "s1", List.of("a", "b"))), T0);
+            in.pipeInput("bad", bad, T0.plusMillis(1));
+            in.pipeInput("ok-2", Serdes.ROLLOUT_GROUP.encode(group("ok-2", "s1", List.of("c"))), T0.plusMillis(2));
+            // Then it is a dead letter with its raw bytes and coordinates, and the good groups are scored
+            List<String> keys = new ArrayList<>();
+            d.createOutputTopic(
+                            CATALOG.advantages().name(), new StringDeserializer(), Serdes.SCORED_GROUP.deserializer())
+                    .readKeyValuesToList()
+                    .forEach(kv -> keys.add(kv.key));
+            assertEquals(List.of("ok-1", "ok-2"), keys);
+            List<DeadLetter> dead = d.createOutputTopic(
+                            CATALOG.deadLetters().name(), new StringDeserializer(), Serdes.DEAD_LETTER.deserializer())
+                    .readValuesToList();
+            assertEquals(1, dead.size());
+            assertEquals(DeadLetteringExceptionHandler.STAGE, dead.get(0).getStage());
+            assertEquals(CATALOG.rollouts().name(), dead.get(0).getSourceTopic());
+            assertEquals(1L, dead.get(0).getSourceOffset());
+            assertEquals(java.nio.ByteBuffer.wrap(bad), dead.get(0).getRawValue());
+            assertTrue(
+                    dead.get(0).getReason().contains("NullPointerException"),
+                    dead.get(0).getReason());
+        }
+    }
+
+    @Test
+    void theServiceFindsTheDeadLetterTopicOfTheTopology() {
+        RewardTopology.Topics topics = new RewardTopology.Topics(
+                CATALOG.rollouts(), CATALOG.annotations(), CATALOG.advantages(), CATALOG.deadLetters());
+        assertEquals(
+                java.util.Optional.of(CATALOG.deadLetters().name()),
+                RewardTopology.deadLetterTopic(RewardTopology.build(
+                        topics,
+                        RewardStreamSettings.defaults(RewardConfig.defaults()),
+                        RolloutScorer.dipr1(RewardConfig.defaults()),
+                        stats)));
+    }
+
+    private TopologyTestDriver driverWith(RolloutScorer scorer) {
+        RewardTopology.Topics topics = new RewardTopology.Topics(
+                CATALOG.rollouts(), CATALOG.annotations(), CATALOG.advantages(), CATALOG.deadLetters());
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "reward-topology-test-handler");
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        DeadLetteringExceptionHandler.install(p, CATALOG.deadLetters().name());
+        return new TopologyTestDriver(
+                RewardTopology.build(
+                        topics,
+                        RewardStreamSettings.defaults(RewardConfig.defaults()).withAnnotationWait(WAIT),
+                        scorer,
+                        new RewardStatistics(new SimpleMeterRegistry())),
+                p,
+                T0);
+    }
+
     static GroundTruth truth(String sampleId, Box... boxes) {
         return GroundTruth.newBuilder()
                 .setSampleId(sampleId)
