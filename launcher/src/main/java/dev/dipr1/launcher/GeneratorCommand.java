@@ -45,6 +45,7 @@ final class GeneratorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        FileArguments.requireFile("--checkpoint", checkpoint, FileArguments.CHECKPOINT_HINT);
         TopicsCommand.requireBootstrap(kafka);
         if (!device.equals("cpu") && !device.equals("gpu")) {
             throw new IllegalArgumentException("--device must be cpu or gpu, was " + device);

@@ -28,6 +28,7 @@ class MissingFileArgumentsTest {
                 "--reference|learner --bootstrap-servers " + NO_BROKER + " --checkpoint " + "%EXISTING%"
                         + " --reference " + MISSING,
                 "--checkpoint|bench async --checkpoint " + MISSING,
+                "--checkpoint|generator --bootstrap-servers " + NO_BROKER + " --checkpoint " + MISSING,
                 "--dataset|feed --bootstrap-servers " + NO_BROKER + " --dataset " + MISSING,
                 "--kafka-config|topics describe --bootstrap-servers " + NO_BROKER + " --kafka-config " + MISSING,
                 "--kafka-config|rewards --bootstrap-servers " + NO_BROKER + " --kafka-config " + MISSING,
