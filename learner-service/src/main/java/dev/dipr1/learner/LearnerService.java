@@ -226,16 +226,22 @@ public final class LearnerService implements AutoCloseable {
                     .map(pi -> new TopicPartition(pi.topic(), pi.partition()))
                     .toList();
             consumer.assign(parts);
+            List<TopicPartition> atEnd = new ArrayList<>();
             for (TopicPartition tp : parts) {
                 Long next = nextOffsets.get(tp.partition());
                 if (next != null) {
                     consumer.seek(tp, next);
                 } else if (settings.startAtEnd()) {
                     consumer.seekToEnd(List.of(tp));
-                    nextOffsets.put(tp.partition(), consumer.position(tp));
+                    atEnd.add(tp);
                 } else {
                     consumer.seekToBeginning(List.of(tp));
                 }
+            }
+            // only once every partition has a position: with auto.offset.reset=none, position() of one partition
+            // resolves all of them and fails on any still unpositioned
+            for (TopicPartition tp : atEnd) {
+                nextOffsets.put(tp.partition(), consumer.position(tp));
             }
             positioned.countDown();
             republishUnconfirmed();
