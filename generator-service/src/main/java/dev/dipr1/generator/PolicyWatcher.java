@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
  * whose update is implausible ({@link PolicyUpdateValidator}), is handed to a {@link Refusals}
  * and never becomes the newest. Not thread-safe: one per generator.
  *
- * <p>Each {@link #poll} reads up to the end of the topic (bounded by {@link #CATCH_UP}): a poll
- * with a zero wait between groups only moves a fetch response one socket buffer further, so
- * multi-megabyte updates would take dozens of groups to arrive and a backlog might never.
+ * <p>A {@link #poll} reads up to the end of the topic (bounded by {@link #CATCH_UP}) at most once per
+ * {@link #CATCH_UP_EVERY}: a poll with a zero wait between groups only moves a fetch response one
+ * socket buffer further, so multi-megabyte updates would take dozens of groups to arrive and a
+ * backlog might never.
  */
 public final class PolicyWatcher implements AutoCloseable {
 
@@ -47,6 +48,9 @@ public final class PolicyWatcher implements AutoCloseable {
     /** The longest a poll spends reading up to the end of the topic. */
     static final Duration CATCH_UP = Duration.ofSeconds(5);
 
+    /** How often a poll also reads up to the end of the topic. */
+    static final Duration CATCH_UP_EVERY = Duration.ofSeconds(1);
+
     private static final Duration CATCH_UP_POLL = Duration.ofMillis(50);
     private static final Logger LOG = LoggerFactory.getLogger(PolicyWatcher.class);
 
@@ -57,6 +61,7 @@ public final class PolicyWatcher implements AutoCloseable {
     private final Refusals refusals;
     private long newestVersion;
     private Newest newest;
+    private long lastCatchUpNanos = System.nanoTime() - CATCH_UP_EVERY.toNanos();
 
     /**
      * A watcher that accepts any version from 0 on, updates by URI from {@link
@@ -94,7 +99,9 @@ public final class PolicyWatcher implements AutoCloseable {
                 topic.name() + "-watcher",
                 Map.of(
                         ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 * 1024 * 1024,
-                        ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024));
+                        ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024,
+                        // a waiting fetch holds the connection: keep it short so endOffsets is answered soon
+                        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50));
         this.partitions = consumer.partitionsFor(topic.name(), Duration.ofSeconds(60)).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition()))
                 .toList();
@@ -110,7 +117,13 @@ public final class PolicyWatcher implements AutoCloseable {
     /** Like {@link #poll}, with the record the newest update came from. */
     Optional<Newest> pollNewest(Duration wait) {
         take(consumer.poll(wait));
-        catchUp();
+        long now = System.nanoTime();
+        // endOffsets is a round trip that may queue behind an in-flight fetch: at most once per CATCH_UP_EVERY
+        // between groups, so that following the topic costs a group a few percent, not half its time
+        if (now - lastCatchUpNanos >= CATCH_UP_EVERY.toNanos()) {
+            lastCatchUpNanos = now;
+            catchUp();
+        }
         return Optional.ofNullable(newest);
     }
 
