@@ -33,13 +33,7 @@ public interface RolloutScorer {
         return (rollout, truth, source) -> {
             List<String> texts =
                     rollout.getCompletions().stream().map(Completion::getText).toList();
-            GroupInput in = new GroupInput(
-                    rollout.getGroupId(),
-                    truth.getWidth(),
-                    truth.getHeight(),
-                    boxes(truth.getBoxes()),
-                    boxes(truth.getIgnoreRegions()),
-                    texts);
+            GroupInput in = input(rollout, truth, texts);
             GroupScore s = GroupScorer.score(in, config);
             List<CompletionScore> scores = new ArrayList<>(texts.size());
             for (int i = 0; i < texts.size(); i++) {
@@ -96,10 +90,37 @@ public interface RolloutScorer {
                 .build();
     }
 
-    private static List<Box> boxes(List<dev.dipr1.schemas.Box> in) {
+    /**
+     * The group to score, in the frame of the image the policy saw. A generator resizes a prompt image of another
+     * size to the policy's input, so its boxes are in the rollout's width × height; the ground truth (annotated on
+     * the original image) is scaled into that frame. Same size: the annotation as it is.
+     */
+    static GroupInput input(RolloutGroup rollout, GroundTruth truth, List<String> texts) {
+        int w = truth.getWidth();
+        int h = truth.getHeight();
+        double sx = 1;
+        double sy = 1;
+        if (rollout.getWidth() > 0
+                && rollout.getHeight() > 0
+                && (rollout.getWidth() != w || rollout.getHeight() != h)) {
+            sx = rollout.getWidth() / (double) w;
+            sy = rollout.getHeight() / (double) h;
+            w = rollout.getWidth();
+            h = rollout.getHeight();
+        }
+        return new GroupInput(
+                rollout.getGroupId(),
+                w,
+                h,
+                boxes(truth.getBoxes(), sx, sy),
+                boxes(truth.getIgnoreRegions(), sx, sy),
+                texts);
+    }
+
+    private static List<Box> boxes(List<dev.dipr1.schemas.Box> in, double sx, double sy) {
         List<Box> out = new ArrayList<>(in.size());
         for (dev.dipr1.schemas.Box b : in) {
-            out.add(new Box(b.getX1(), b.getY1(), b.getX2(), b.getY2()));
+            out.add(new Box(b.getX1() * sx, b.getY1() * sy, b.getX2() * sx, b.getY2() * sy));
         }
         return out;
     }
