@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -220,6 +221,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static void writeProperties(Path file, Map<String, String> props) throws IOException {
         Properties p = new Properties();
         p.putAll(props);
+        // it may hold the SASL admin password: readable and writable by the broker's user only
+        Files.deleteIfExists(file);
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(file); // not a POSIX file system
+        }
         try (OutputStream out = Files.newOutputStream(file)) {
             p.store(out, "written by dipr1 embedded broker");
         }

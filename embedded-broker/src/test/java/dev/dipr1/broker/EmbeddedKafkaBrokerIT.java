@@ -65,6 +65,21 @@ class EmbeddedKafkaBrokerIT {
     }
 
     @Test
+    void theConfigurationWithTheSaslPasswordIsReadableByItsOwnerOnly(@TempDir Path dir) throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
+                .optDataDir(dir)
+                .optSaslScram("admin", "admin-secret")
+                .build()
+                .start()) {
+            Path config = broker.dataDir().resolve("server.properties");
+            assertTrue(Files.readString(config).contains("admin-secret"), "the file this test is about");
+            assertEquals(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"),
+                    Files.getPosixFilePermissions(config));
+        }
+    }
+
+    @Test
     void aBusyPortGivesAClearError() throws Exception {
         try (EmbeddedKafkaBroker first = EmbeddedKafkaBroker.builder().build().start()) {
             int port = Integer.parseInt(first.bootstrapServers().split(":")[1]);
