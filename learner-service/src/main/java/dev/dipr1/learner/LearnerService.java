@@ -74,6 +74,7 @@ public final class LearnerService implements AutoCloseable {
     private final Consumer<String, byte[]> consumer;
     private final Producer<String, byte[]> producer;
     private final LongSupplier clock;
+    private CheckpointLock checkpointLock;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CountDownLatch finished = new CountDownLatch(1);
     private final CountDownLatch positioned = new CountDownLatch(1);
@@ -149,11 +150,15 @@ public final class LearnerService implements AutoCloseable {
         this.version = initial.version();
         this.metrics = new LearnerMetrics(registry);
         try {
+            // first: a second learner must not even clean the temporary files of the one that holds the checkpoint
+            this.checkpointLock =
+                    settings.checkpointPath() == null ? null : CheckpointLock.acquire(settings.checkpointPath());
             removeOrphanTemporaryFiles();
             restoreIfCheckpointed();
         } catch (IOException | RuntimeException e) {
             consumer.close(CloseOptions.timeout(Duration.ZERO));
             producer.close(Duration.ZERO);
+            releaseCheckpointLock();
             throw e;
         }
     }
@@ -514,5 +519,17 @@ public final class LearnerService implements AutoCloseable {
             producer.close(Duration.ofSeconds(10));
         }
         optimizer.close();
+        releaseCheckpointLock();
+    }
+
+    private void releaseCheckpointLock() {
+        if (checkpointLock == null) {
+            return;
+        }
+        try {
+            checkpointLock.close();
+        } catch (IOException e) {
+            LOG.warn("cannot release the lock of {}: {}", settings.checkpointPath(), e.toString());
+        }
     }
 }

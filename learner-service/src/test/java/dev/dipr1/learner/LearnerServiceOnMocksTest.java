@@ -152,6 +152,38 @@ class LearnerServiceOnMocksTest {
     }
 
     @Test
+    void aSecondLearnerOnTheSameCheckpointRefusesToStart(@TempDir Path dir) throws Exception {
+        LearnerSettings s = settings(dir, 1, 10, 3);
+        try (Policy init = Policy.initialise(PolicyConfig.tiny(), 1);
+                Policy ref = init.copy();
+                LearnerService first = new LearnerService(
+                        consumerOf(List.of()),
+                        new PolicyWatchingProducer(u -> {}),
+                        CATALOG,
+                        TOPIC,
+                        init.copy(),
+                        ref,
+                        s,
+                        new SimpleMeterRegistry(),
+                        () -> 0L)) {
+            IllegalStateException e = assertThrows(
+                    IllegalStateException.class,
+                    () -> new LearnerService(
+                            consumerOf(List.of()),
+                            new PolicyWatchingProducer(u -> {}),
+                            CATALOG,
+                            TOPIC,
+                            init.copy(),
+                            ref,
+                            s,
+                            new SimpleMeterRegistry(),
+                            () -> 0L));
+            assertTrue(e.getMessage().contains("another learner is using the checkpoint"), e.getMessage());
+            assertEquals(0, first.step());
+        }
+    }
+
+    @Test
     void eachPolicyVersionIsCheckpointedWithTheSameBytesBeforeItIsPublished(@TempDir Path dir) throws Exception {
         // Given a learner that publishes every step but checkpoints only every tenth
         LearnerSettings s = settings(dir, 1, 10, 3);
