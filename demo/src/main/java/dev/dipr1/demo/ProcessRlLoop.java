@@ -9,15 +9,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +34,13 @@ public final class ProcessRlLoop {
             throws Exception {
         try (Admin admin = Admin.create(c.client().asMap())) {
             new TopicAdmin(admin, (short) 1).ensure(c.catalog().all());
+            return run(c, jvm, budget, progress, admin);
         }
+    }
+
+    private static RlLoop.Result run(
+            RlLoop.Config c, ChildJvm jvm, Duration budget, Consumer<RlLoop.Status> progress, Admin admin)
+            throws Exception {
         Path work = c.workDir();
         Files.createDirectories(work);
         LearnerStatusDir learner = new LearnerStatusDir(work.resolve("learner-status"));
@@ -59,7 +60,7 @@ public final class ProcessRlLoop {
             while (System.nanoTime() < deadline) {
                 Thread.sleep(1000);
                 components.check();
-                long generated = endOffsets(c, c.catalog().rollouts().name());
+                long generated = written(admin, c.catalog().rollouts().name());
                 if (progress != null) {
                     progress.accept(new RlLoop.Status((System.nanoTime() - start) / 1e9, learner.history(), generated));
                 }
@@ -72,10 +73,10 @@ public final class ProcessRlLoop {
         return new RlLoop.Result(
                 learner.history(),
                 seconds,
-                endOffsets(c, c.catalog().rollouts().name()),
+                written(admin, c.catalog().rollouts().name()),
                 learner.counters(),
                 newestPolicy(c),
-                endOffsets(c, c.catalog().deadLetters().name()));
+                written(admin, c.catalog().deadLetters().name()));
     }
 
     private static void start(Components components, ChildJvm jvm, Path work, String name, List<String> args)
@@ -112,21 +113,10 @@ public final class ProcessRlLoop {
         }
     }
 
-    private static long endOffsets(RlLoop.Config c, String topic) throws Exception {
-        try (Admin admin = Admin.create(c.client().asMap())) {
-            int n = admin.describeTopics(List.of(topic))
-                    .allTopicNames()
-                    .get(30, TimeUnit.SECONDS)
-                    .get(topic)
-                    .partitions()
-                    .size();
-            Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
-            for (int i = 0; i < n; i++) {
-                specs.put(new TopicPartition(topic, i), OffsetSpec.latest());
-            }
-            return admin.listOffsets(specs).all().get(30, TimeUnit.SECONDS).values().stream()
-                    .mapToLong(o -> o.offset())
-                    .sum();
-        }
+    /** How many records were written to {@code topic}: the sum of its end offsets. */
+    private static long written(Admin admin, String topic) throws Exception {
+        return TopicAdmin.endOffsets(admin, topic, Duration.ofSeconds(30)).values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
     }
 }

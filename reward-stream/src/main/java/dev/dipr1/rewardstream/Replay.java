@@ -14,9 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -65,7 +63,7 @@ public final class Replay {
                 throw new IllegalArgumentException("topic " + fromTopic + " does not exist: check --from");
             }
             new TopicAdmin(admin, (short) 1).ensure(List.of(target, catalog.deadLetters()));
-            end = endOffsets(admin, fromTopic);
+            end = TopicAdmin.endOffsets(admin, fromTopic, Duration.ofSeconds(60));
         }
         long total = end.values().stream().mapToLong(Long::longValue).sum();
         LOG.info(
@@ -100,22 +98,6 @@ public final class Replay {
                 .mapToLong(RewardStatistics.Totals::groups)
                 .sum();
         return new Result(appId, total, scored, stats.deadLettered(), (System.nanoTime() - t0) / 1e9);
-    }
-
-    static Map<TopicPartition, Long> endOffsets(Admin admin, String topic)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        int partitions = admin.describeTopics(List.of(topic))
-                .allTopicNames()
-                .get(60, TimeUnit.SECONDS)
-                .get(topic)
-                .partitions()
-                .size();
-        Map<TopicPartition, OffsetSpec> specs = new java.util.HashMap<>();
-        for (int p = 0; p < partitions; p++) {
-            specs.put(new TopicPartition(topic, p), OffsetSpec.latest());
-        }
-        return admin.listOffsets(specs).all().get(60, TimeUnit.SECONDS).entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
     }
 
     /** True when the application's committed offsets reached the given end offsets on every partition. */
