@@ -97,7 +97,7 @@ public final class ProcessRlLoop {
     }
 
     private static Policy newestPolicy(RlLoop.Config c) throws IOException {
-        try (PolicyWatcher w = new PolicyWatcher(c.client(), c.catalog().policy())) {
+        try (PolicyWatcher w = new PolicyWatcher(c.client(), c.catalog().policy(), c.learner().policyDir())) {
             Optional<PolicyUpdate> newest = Optional.empty();
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (System.nanoTime() < deadline) {

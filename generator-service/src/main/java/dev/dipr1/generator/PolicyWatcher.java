@@ -5,6 +5,7 @@ import dev.dipr1.schemas.serde.UndecodableRecordException;
 import dev.dipr1.topics.ClientSettings;
 import dev.dipr1.topics.KafkaClients;
 import dev.dipr1.topics.Topic;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -64,17 +65,17 @@ public final class PolicyWatcher implements AutoCloseable {
     private long lastCatchUpNanos = System.nanoTime() - CATCH_UP_EVERY.toNanos();
 
     /**
-     * A watcher that accepts any version from 0 on, updates by URI from {@link
-     * GeneratorSettings#DEFAULT_WEIGHTS_DIR}, and logs what it refuses.
+     * A watcher that accepts any version from 0 on, updates by URI only from {@code weightsDir} (the
+     * learner's {@code --policy-dir}; null: inline updates only), and logs what it refuses.
      */
-    public PolicyWatcher(ClientSettings kafka, Topic<String, PolicyUpdate> topic) {
+    public PolicyWatcher(ClientSettings kafka, Topic<String, PolicyUpdate> topic, Path weightsDir) {
         this(
                 kafka,
                 topic,
                 -1,
                 new PolicyUpdateValidator(
                         GeneratorSettings.DEFAULT_MAX_VERSION_JUMP,
-                        new WeightsFiles(GeneratorSettings.DEFAULT_WEIGHTS_DIR, WeightsFiles.MAX_CHECKPOINT_BYTES)),
+                        new WeightsFiles(weightsDir, WeightsFiles.MAX_CHECKPOINT_BYTES)),
                 (r, reason, e) ->
                         LOG.error("ignoring policy record {}/{}/{}: {}", r.topic(), r.partition(), r.offset(), reason));
     }
