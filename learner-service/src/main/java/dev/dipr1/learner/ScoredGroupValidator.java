@@ -1,22 +1,19 @@
 package dev.dipr1.learner;
 
 import dev.dipr1.policy.Policy;
+import dev.dipr1.scenes.PngImages;
 import dev.dipr1.schemas.Completion;
 import dev.dipr1.schemas.CompletionScore;
 import dev.dipr1.schemas.RolloutGroup;
 import dev.dipr1.schemas.ScoredGroup;
-import java.io.ByteArrayInputStream;
+import java.awt.Dimension;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.zip.CRC32;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 
 /**
  * Decides whether a decoded scored group is something the learner can train on, before it goes
@@ -166,24 +163,16 @@ public record ScoredGroupValidator(int vocabSize, int maxCompletionTokens, int i
         if (chunks.isPresent()) {
             return chunks;
         }
-        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("png");
-        if (!readers.hasNext()) {
-            throw new IllegalStateException("this JVM has no PNG reader");
-        }
-        ImageReader reader = readers.next();
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-            reader.setInput(in, true, true);
-            int w = reader.getWidth(0);
-            int h = reader.getHeight(0);
-            if (w != imageSize || h != imageSize) {
-                return Optional.of("the image is " + w + "×" + h + ", the policy reads " + imageSize + "×" + imageSize);
+        try {
+            Dimension size = PngImages.size(inline, null);
+            if (size.width != imageSize || size.height != imageSize) {
+                return Optional.of("the image is " + size.width + "×" + size.height + ", the policy reads " + imageSize
+                        + "×" + imageSize);
             }
-            reader.read(0);
+            PngImages.read(inline, null);
             return Optional.empty();
         } catch (IOException | RuntimeException e) {
             return Optional.of("the image does not decode as PNG: " + e.getMessage());
-        } finally {
-            reader.dispose();
         }
     }
 
