@@ -97,7 +97,8 @@ public final class ProcessRlLoop {
     }
 
     private static Policy newestPolicy(RlLoop.Config c) throws IOException {
-        try (PolicyWatcher w = new PolicyWatcher(c.client(), c.catalog().policy(), c.learner().policyDir())) {
+        try (PolicyWatcher w =
+                new PolicyWatcher(c.client(), c.catalog().policy(), c.learner().policyDir())) {
             Optional<PolicyUpdate> newest = Optional.empty();
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (System.nanoTime() < deadline) {
