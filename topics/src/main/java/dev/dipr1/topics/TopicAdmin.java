@@ -97,6 +97,7 @@ public final class TopicAdmin {
             }
         }
         Set<String> created = toCreate.stream().map(NewTopic::name).collect(Collectors.toSet());
+        awaitListed(created);
         List<TopicStatus> statuses = describe(topics, created);
         List<TopicStatus> bad = statuses.stream()
                 .filter(s -> s.state() == TopicStatus.State.INCOMPATIBLE)
@@ -165,6 +166,26 @@ public final class TopicAdmin {
     private static String value(Config config, String key) {
         ConfigEntry e = config == null ? null : config.get(key);
         return e == null ? "-" : e.value();
+    }
+
+    /**
+     * A created topic reaches the broker's metadata a moment after createTopics returns: wait until it is listed, or
+     * it would be described as missing.
+     */
+    private void awaitListed(Set<String> names) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+        while (!listNames().containsAll(names)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("created topics " + names + " are still not listed after " + TIMEOUT_S
+                        + " s: check the broker's log");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for created topics " + names, e);
+            }
+        }
     }
 
     private Set<String> listNames() {
