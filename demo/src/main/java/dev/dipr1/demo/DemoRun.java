@@ -64,10 +64,10 @@ public final class DemoRun implements Callable<DemoReport> {
             try (Policy p = Policy.load(sft)) {
                 report.sft(evaluate(p, Split.IN_DOMAIN), evaluate(p, Split.OOD));
             }
-            double rlSeconds = runRl(connection.settings(), sft, report);
+            runRl(connection.settings(), sft, report);
             if (plan.sftMore()) {
                 Path more = dir.resolve("sft_more.ckpt");
-                jvm.run("equal-compute SFT", ServiceArgs.sft(sft, equalComputeSft(rlSeconds), more, null));
+                jvm.run("equal-compute SFT", ServiceArgs.sft(sft, equalComputeSft(), more, null));
                 try (Policy p = Policy.load(more)) {
                     report.sftMore(evaluate(p, Split.IN_DOMAIN), evaluate(p, Split.OOD));
                 }
@@ -79,18 +79,29 @@ public final class DemoRun implements Callable<DemoReport> {
         return report;
     }
 
-    /** SFT continued for as long as RL ran (one SFT step ≈ 0.3 s), at a lower learning rate, on fresh data. */
-    SftSettings equalComputeSft(double rlSeconds) {
+    /**
+     * "SFT continued": from the SFT checkpoint, {@link DemoSettings#sftMoreSteps()} steps (the RL
+     * phase's compute) at a fifth of the learning rate, on the same fixed training set as SFT and RL,
+     * keeping its last weights as RL keeps its last.
+     */
+    SftSettings equalComputeSft() {
+        SftSettings d = SftSettings.defaults();
         return new SftSettings(
-                Math.max(20, (int) (rlSeconds / 0.3)),
-                SftSettings.defaults().batchSize(),
-                2e-4f,
-                20,
-                plan.seed() + 7919,
-                rlSeconds / 60.0);
+                plan.size().sftMoreSteps(),
+                d.batchSize(),
+                d.lr() / 5,
+                Math.min(20, plan.size().sftMoreSteps() / 5),
+                plan.seed(),
+                d.maxMinutes(),
+                plan.size().trainScenes(),
+                0,
+                d.validationImages());
     }
 
-    /** The warm start of this run's size: fewer warm-up steps when the run has few steps. */
+    /**
+     * The warm start of this run's size: the calibrated settings on the run's training set, fewer
+     * warm-up steps when the run has few steps, validated about ten times.
+     */
     SftSettings warmStart() {
         SftSettings d = SftSettings.defaults();
         int steps = plan.size().sftSteps();
@@ -100,7 +111,10 @@ public final class DemoRun implements Callable<DemoReport> {
                 d.lr(),
                 Math.min(d.warmupSteps(), steps / 5),
                 plan.seed(),
-                plan.size().sftMinutes());
+                d.maxMinutes(),
+                plan.size().trainScenes(),
+                Math.max(1, Math.min(d.validateEvery(), steps / 10)),
+                Math.min(d.validationImages(), plan.size().evalImages()));
     }
 
     private void writeSplits(DemoReport report) throws IOException {
@@ -148,14 +162,14 @@ public final class DemoRun implements Callable<DemoReport> {
         return local;
     }
 
-    /** Asynchronous GRPO for the time budget; returns its wall-clock seconds. */
-    private double runRl(ClientSettings client, Path sft, DemoReport report) throws Exception {
+    /** Asynchronous GRPO for the step budget (the minutes are a safety cap). */
+    private void runRl(ClientSettings client, Path sft, DemoReport report) throws Exception {
         SamplingSettings sampling = plan.sampling();
         RlLoop.Config config = new RlLoop.Config(
                 client,
                 plan.catalog(),
                 sft,
-                plan.learner(),
+                plan.learner().withMaxSteps(plan.size().rlSteps()),
                 plan.size().generators(),
                 sampling.groupSize(),
                 sampling.temperature(),
@@ -165,16 +179,24 @@ public final class DemoRun implements Callable<DemoReport> {
                         Split.TRAIN, plan.seed(), 0, plan.size().trainScenes()),
                 plan.dir(),
                 plan.rewards());
-        long budgetS = Math.round(plan.size().rlMinutes() * 60);
+        int steps = plan.size().rlSteps();
+        Duration cap = Duration.ofSeconds(Math.round(plan.size().rlMaxMinutes() * 60));
         RlLoop.Result r;
-        try (ProgressBar bar = Progress.bar("GRPO", budgetS, "s")) {
+        try (ProgressBar bar = Progress.bar("GRPO", steps, "steps")) {
             Consumer<RlLoop.Status> onStatus = status -> {
-                bar.stepTo(Math.min(budgetS, (long) status.seconds()));
+                bar.stepTo(Math.min(steps, status.history().size()));
                 bar.setExtraMessage(statusLine(status));
             };
             r = plan.processes()
-                    ? ProcessRlLoop.run(config, jvm, Duration.ofSeconds(budgetS), onStatus)
-                    : RlLoop.run(config, Duration.ofSeconds(budgetS), 0, onStatus);
+                    ? ProcessRlLoop.run(config, jvm, cap, steps, onStatus)
+                    : RlLoop.run(config, cap, steps, onStatus);
+        }
+        if (r.history().size() < steps) {
+            LOG.warn(
+                    "RL ended after {} of {} steps (safety cap or prompts used up)",
+                    r.history().size(),
+                    steps);
+            report.note("rl_budget", "ended after " + r.history().size() + " of " + steps + " steps");
         }
         try (Policy rl = r.policy()) {
             rl.save(plan.dir().resolve("rl.ckpt"));
@@ -182,7 +204,6 @@ public final class DemoRun implements Callable<DemoReport> {
         }
         report.rlRun(r.history(), r.seconds(), r.groupsGenerated(), r.counters(), sampling.groupSize());
         report.note("dead_letters", Long.toString(r.deadLetters()));
-        return r.seconds();
     }
 
     static String statusLine(RlLoop.Status status) {

@@ -29,17 +29,21 @@ public final class ProcessRlLoop {
 
     private ProcessRlLoop() {}
 
-    /** Runs the loop until the budget is spent or every prompt has been generated; {@code progress} may be null. */
-    public static RlLoop.Result run(RlLoop.Config c, ChildJvm jvm, Duration budget, Consumer<RlLoop.Status> progress)
+    /**
+     * Runs the loop until the learner has taken {@code maxSteps} steps (0 = no step limit), the budget
+     * is spent or every prompt has been generated; {@code progress} may be null.
+     */
+    public static RlLoop.Result run(
+            RlLoop.Config c, ChildJvm jvm, Duration budget, int maxSteps, Consumer<RlLoop.Status> progress)
             throws Exception {
         try (Admin admin = Admin.create(c.client().asMap())) {
             new TopicAdmin(admin, (short) 1).ensure(c.catalog().all());
-            return run(c, jvm, budget, progress, admin);
+            return run(c, jvm, budget, maxSteps, progress, admin);
         }
     }
 
     private static RlLoop.Result run(
-            RlLoop.Config c, ChildJvm jvm, Duration budget, Consumer<RlLoop.Status> progress, Admin admin)
+            RlLoop.Config c, ChildJvm jvm, Duration budget, int maxSteps, Consumer<RlLoop.Status> progress, Admin admin)
             throws Exception {
         Path work = c.workDir();
         Files.createDirectories(work);
@@ -59,12 +63,23 @@ public final class ProcessRlLoop {
             long deadline = start + budget.toNanos();
             while (System.nanoTime() < deadline) {
                 Thread.sleep(1000);
-                components.check();
+                if (stepsDone(learner, maxSteps)) {
+                    break;
+                }
+                try {
+                    components.check();
+                } catch (IllegalStateException e) {
+                    // a learner with a step limit exits when it reaches it, maybe between two looks
+                    if (stepsDone(learner, maxSteps)) {
+                        break;
+                    }
+                    throw e;
+                }
                 long generated = written(admin, c.catalog().rollouts().name());
                 if (progress != null) {
                     progress.accept(new RlLoop.Status((System.nanoTime() - start) / 1e9, learner.history(), generated));
                 }
-                if (generated >= c.prompts().size()) {
+                if (generated >= (long) c.prompts().size() * c.promptEpochs()) {
                     break;
                 }
             }
@@ -77,6 +92,10 @@ public final class ProcessRlLoop {
                 learner.counters(),
                 newestPolicy(c),
                 written(admin, c.catalog().deadLetters().name()));
+    }
+
+    private static boolean stepsDone(LearnerStatusDir learner, int maxSteps) throws IOException {
+        return maxSteps > 0 && learner.history().size() >= maxSteps;
     }
 
     private static void start(Components components, ChildJvm jvm, Path work, String name, List<String> args)

@@ -70,10 +70,26 @@ public final class RlLoop {
                     .withWeightsDir(learner.policyDir());
         }
 
-        /** Feeds the run's prompts (one epoch) and their annotations. */
+        /** Feeds the run's prompts and their annotations, as many epochs as its step limit may need. */
         void feedPrompts() {
             PromptFeeder.publish(
-                    client, catalog, "synthetic-seed" + seed, "train", prompts, 1, seed, System.currentTimeMillis());
+                    client,
+                    catalog,
+                    "synthetic-seed" + seed,
+                    "train",
+                    prompts,
+                    promptEpochs(),
+                    seed,
+                    System.currentTimeMillis());
+        }
+
+        /**
+         * One epoch, or with a step limit enough epochs for twice the groups its steps train on (the
+         * learner drops stale and zero-variance groups), so a run ends by its steps, not by its prompts.
+         */
+        int promptEpochs() {
+            long needed = 2L * learner.maxSteps() * learner.batchGroups();
+            return (int) Math.max(1, (needed + prompts.size() - 1) / prompts.size());
         }
     }
 
@@ -208,9 +224,10 @@ public final class RlLoop {
             if (maxSteps > 0 && h.size() >= maxSteps) {
                 break;
             }
-            if (generated >= c.prompts().size()) {
+            if (generated >= (long) c.prompts().size() * c.promptEpochs()) {
                 LOG.info(
-                        "all {} prompts generated; ending RL early", c.prompts().size());
+                        "all {} prompts generated; ending RL early",
+                        (long) c.prompts().size() * c.promptEpochs());
                 break;
             }
         }

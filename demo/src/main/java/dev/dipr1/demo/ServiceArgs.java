@@ -96,6 +96,9 @@ public final class ServiceArgs {
         add(a, "--lr", s.lr());
         add(a, "--warmup", s.warmupSteps());
         add(a, "--max-minutes", s.maxMinutes());
+        add(a, "--train-scenes", s.trainScenes());
+        add(a, "--validate-every", s.validateEvery());
+        add(a, "--validation-images", s.validationImages());
         if (plot != null) {
             add(a, "--plot", plot);
         }

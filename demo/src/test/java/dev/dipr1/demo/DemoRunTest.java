@@ -36,37 +36,32 @@ class DemoRunTest {
     }
 
     @Test
-    void theWarmStartIsTheCalibratedRunResizedWithAFifthAsWarmUpAtMost() {
+    void theWarmStartIsTheCalibratedRunOnTheRunsTrainingSetResized() {
         SftSettings d = SftSettings.defaults();
         SftSettings quick = run(DemoSettings.quick(), 3).warmStart();
-        assertEquals(new SftSettings(400, d.batchSize(), d.lr(), 80, 3, 1.3), quick, "400 steps: 80 warm-up (a fifth)");
+        assertEquals(
+                new SftSettings(400, d.batchSize(), d.lr(), 80, 3, d.maxMinutes(), 600, 40, 200),
+                quick,
+                "400 steps: 80 warm-up (a fifth), ten validations on at most the evaluation size");
         SftSettings standard = run(DemoSettings.standard(), 1).warmStart();
         assertEquals(
-                new SftSettings(2200, d.batchSize(), d.lr(), d.warmupSteps(), 1, 8.0),
+                new SftSettings(2400, d.batchSize(), d.lr(), d.warmupSteps(), 1, d.maxMinutes(), 3000, 200, 500),
                 standard,
-                "2200 steps: the calibrated warm-up");
+                "the calibrated warm-up and validation");
     }
 
     @Test
-    void equalComputeSftRunsAsLongAsRlAtOneStepPerThreeTenthsOfASecond() {
-        SftSettings s = run(DemoSettings.quick(), 2).equalComputeSft(240.0);
-        assertEquals(800, s.steps());
-        assertEquals(4.0, s.maxMinutes(), 1e-12);
-        assertEquals(2 + 7919, s.seed(), "fresh data, not the warm start's");
-        assertEquals(2e-4f, s.lr());
+    void equalComputeSftTakesFourStepsPerRlStepOnTheSameTrainingSet() {
+        SftSettings s = run(DemoSettings.quick().withRl(60, 5), 2).equalComputeSft();
+        assertEquals(240, s.steps());
+        assertEquals(2, s.seed(), "the run's seed: the same training scenes");
+        assertEquals(600, s.trainScenes());
+        assertEquals(0, s.validateEvery(), "keeps its last weights, as RL does");
+        assertEquals(SftSettings.defaults().lr() / 5, s.lr());
         assertEquals(20, s.warmupSteps());
         assertEquals(SftSettings.defaults().batchSize(), s.batchSize());
-    }
-
-    @Test
-    void anRlPhaseShorterThanItsWarmUpHasNoEqualComputeBaseline() {
-        assertEquals(22, run(DemoSettings.quick(), 1).equalComputeSft(6.6).steps());
-        // The floor of 20 steps equals the 20 warm-up steps, which SftSettings rejects: as before this
-        // refactor (then in the child JVM), an RL phase under ~6.3 s cannot get the baseline.
-        IllegalArgumentException e = assertThrows(
-                IllegalArgumentException.class,
-                () -> run(DemoSettings.quick(), 1).equalComputeSft(1.0));
-        assertTrue(e.getMessage().contains("warmup"), e.getMessage());
+        assertEquals(
+                0, run(DemoSettings.quick().withRl(1, 5), 2).equalComputeSft().warmupSteps(), "4 steps: no warm-up");
     }
 
     @Test

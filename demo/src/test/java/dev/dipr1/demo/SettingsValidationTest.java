@@ -19,20 +19,19 @@ class SettingsValidationTest {
     }
 
     @Test
-    void withRlMinutesChangesOnlyTheBudget() {
+    void withRlChangesOnlyTheRlBudget() {
         DemoSettings q = DemoSettings.quick();
-        DemoSettings longer = q.withRlMinutes(2.5);
-        assertEquals(2.5, longer.rlMinutes());
-        assertEquals(
-                new DemoSettings(q.sftSteps(), q.sftMinutes(), 2.5, q.trainScenes(), q.evalImages(), q.generators()),
-                longer);
+        DemoSettings longer = q.withRl(90, 2.5);
+        assertEquals(2.5, longer.rlMaxMinutes());
+        assertEquals(new DemoSettings(q.sftSteps(), 90, 2.5, q.trainScenes(), q.evalImages(), q.generators()), longer);
+        assertEquals(90 * DemoSettings.SFT_STEPS_PER_RL_STEP, longer.sftMoreSteps());
     }
 
     @ParameterizedTest
     @ValueSource(doubles = {0, -1, 601, Double.NaN, Double.POSITIVE_INFINITY})
     void rlMinutesOutsideZeroToSixHundredSayWhichOption(double minutes) {
         IllegalArgumentException e = assertThrows(
-                IllegalArgumentException.class, () -> DemoSettings.quick().withRlMinutes(minutes));
+                IllegalArgumentException.class, () -> DemoSettings.quick().withRl(30, minutes));
         assertTrue(e.getMessage().contains("--rl-minutes") && e.getMessage().contains("(0, 600]"), e.getMessage());
     }
 
@@ -41,6 +40,9 @@ class SettingsValidationTest {
         assertThrows(IllegalArgumentException.class, () -> new DemoSettings(0, 1, 1, 10, 10, 1));
         assertThrows(IllegalArgumentException.class, () -> new DemoSettings(10, 1, 1, 0, 10, 1));
         assertThrows(IllegalArgumentException.class, () -> new DemoSettings(10, 1, 1, 10, 10_001, 1));
+        IllegalArgumentException steps =
+                assertThrows(IllegalArgumentException.class, () -> new DemoSettings(10, 0, 1, 10, 10, 1));
+        assertTrue(steps.getMessage().contains("--rl-steps"), steps.getMessage());
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> new DemoSettings(10, 1, 1, 10, 10, 17));
         assertEquals("generators must be between 1 and 16, was 17", e.getMessage());

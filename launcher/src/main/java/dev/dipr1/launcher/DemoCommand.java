@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
                     + "SFT (cached per seed), asynchronous GRPO with the three DIP-R1 rewards (generator, reward stream "
                     + "and learner running concurrently), an equal-compute SFT baseline, and evaluation of all on "
                     + "in-domain and ood. Writes report.json, report.md and plots to --out.",
-            "Default run about 20 minutes on 2 cores; --quick about 5."
+            "Budgets are in steps (the minutes are safety caps). Default run about 20 minutes on 2 cores; --quick about 5."
         })
 final class DemoCommand implements Callable<Integer> {
 
@@ -59,8 +59,29 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Where the report goes (default: runs/<timestamp>).")
     Path out;
 
-    @Option(names = "--rl-minutes", paramLabel = "M", description = "Override the RL time budget.")
+    @Option(
+            names = "--rl-steps",
+            paramLabel = "N",
+            description = "RL budget in learner steps (default: 200; --quick: 30).")
+    Integer rlSteps;
+
+    @Option(
+            names = "--rl-minutes",
+            paramLabel = "M",
+            description = "Safety cap of the RL phase in minutes (default: 15; --quick: 5).")
     Double rlMinutes;
+
+    @Option(
+            names = "--train-scenes",
+            paramLabel = "N",
+            description = "The fixed labelled training set of SFT, RL and SFT continued (default: 3000; --quick: 600).")
+    Integer trainScenes;
+
+    @Option(
+            names = "--eval-images",
+            paramLabel = "N",
+            description = "Held-out test images per split (default: 1000; --quick: 200).")
+    Integer evalImages;
 
     @Option(names = "--group-size", description = "G: completions per prompt, 2..64 (default: ${DEFAULT-VALUE}).")
     int groupSize = SamplingSettings.defaults().groupSize();
@@ -107,9 +128,11 @@ final class DemoCommand implements Callable<Integer> {
                 sftCheckpoint,
                 "pass a checkpoint written by 'dipr1 sft --out FILE', or leave the option out to train one");
         DemoSettings size = quick ? DemoSettings.quick() : DemoSettings.standard();
-        if (rlMinutes != null) {
-            size = size.withRlMinutes(rlMinutes);
-        }
+        size = size.withRl(
+                rlSteps != null ? rlSteps : size.rlSteps(), rlMinutes != null ? rlMinutes : size.rlMaxMinutes());
+        size = size.withData(
+                trainScenes != null ? trainScenes : size.trainScenes(),
+                evalImages != null ? evalImages : size.evalImages());
         SamplingSettings sampling = new SamplingSettings(groupSize, temperature);
         Path dir = out != null
                 ? out

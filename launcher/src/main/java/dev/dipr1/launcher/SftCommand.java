@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 @Command(
         name = "sft",
         mixinStandardHelpOptions = true,
-        description = "Supervised fine-tuning (teacher forcing) on synthetic train scenes: the RL starting point.")
+        description = "Supervised fine-tuning (teacher forcing) on a fixed set of synthetic train scenes, keeping the "
+                + "checkpoint that is best on a validation split of the training distribution: the RL starting point.")
 final class SftCommand implements Callable<Integer> {
 
     private static final SftSettings DEFAULTS = SftSettings.defaults();
@@ -53,8 +54,30 @@ final class SftCommand implements Callable<Integer> {
     @Option(
             names = "--max-minutes",
             paramLabel = "M",
-            description = "Stop after this many minutes (default: ${DEFAULT-VALUE}).")
+            description = "Safety cap: stop after this many minutes even before --steps (default: ${DEFAULT-VALUE}).")
     double maxMinutes = DEFAULTS.maxMinutes();
+
+    @Option(
+            names = "--train-scenes",
+            paramLabel = "N",
+            description =
+                    "The fixed labelled training set: N synthetic train scenes of --seed, visited epoch by epoch; "
+                            + "0 = a fresh scene for every sample (default: ${DEFAULT-VALUE}).")
+    int trainScenes = DEFAULTS.trainScenes();
+
+    @Option(
+            names = "--validate-every",
+            paramLabel = "N",
+            description =
+                    "Validate every N steps and keep the best checkpoint; 0 = keep the last (default: ${DEFAULT-VALUE}).")
+    int validateEvery = DEFAULTS.validateEvery();
+
+    @Option(
+            names = "--validation-images",
+            paramLabel = "N",
+            description =
+                    "Size of the validation split (training distribution, never trained on; default: ${DEFAULT-VALUE}).")
+    int validationImages = DEFAULTS.validationImages();
 
     @Option(names = "--plot", paramLabel = "PNG", description = "Loss curve (default: next to --out).")
     Path plot;
@@ -75,29 +98,43 @@ final class SftCommand implements Callable<Integer> {
             return 0;
         }
         SftSettings s = settings();
-        List<Double> losses = train(init, s, out);
+        SftTrainer.Result r = train(init, s, out);
+        List<Double> losses = r.losses();
         Path png = plot != null ? plot : out.resolveSibling(out.getFileName() + ".loss.png");
         Charts.lines(png, "SFT loss", "step", "loss (nats/token)", Map.of("loss", losses));
+        if (!r.validations().isEmpty()) {
+            Charts.lines(
+                    png.resolveSibling(png.getFileName().toString().replace(".loss.png", "") + ".validation.png"),
+                    "SFT validation F1@0.5",
+                    "validation",
+                    "F1",
+                    Map.of(
+                            "F1",
+                            r.validations().stream()
+                                    .map(SftTrainer.Validation::f1)
+                                    .toList()));
+        }
         System.out.printf(
-                "SFT: %d steps, final loss %.4f; checkpoint %s, loss curve %s%n",
-                losses.size(), losses.get(losses.size() - 1), out, png);
+                "SFT: %d steps, final loss %.4f; kept the weights of step %d; checkpoint %s, loss curve %s%n",
+                losses.size(), losses.get(losses.size() - 1), r.keptStep(), out, png);
         return 0;
     }
 
     /** The options as settings; each option not given keeps its value from {@link SftSettings#defaults()}. */
     SftSettings settings() {
-        return new SftSettings(steps, batch, lr, warmup, seed, maxMinutes);
+        return new SftSettings(
+                steps, batch, lr, warmup, seed, maxMinutes, trainScenes, validateEvery, validationImages);
     }
 
-    static List<Double> train(Path init, SftSettings s, Path out) throws Exception {
+    static SftTrainer.Result train(Path init, SftSettings s, Path out) throws Exception {
         try (Policy policy = init != null ? Policy.load(init) : Policy.initialise(PolicyConfig.defaults(), s.seed());
                 ProgressBar bar = Progress.bar("SFT", s.steps(), "steps")) {
-            List<Double> losses = SftTrainer.train(policy, s, (step, loss, elapsed) -> {
+            SftTrainer.Result r = SftTrainer.train(policy, s, (step, loss, elapsed) -> {
                 bar.stepTo(step + 1);
                 bar.setExtraMessage(String.format(" loss %.3f", loss));
             });
             policy.save(out);
-            return losses;
+            return r;
         }
     }
 }

@@ -41,6 +41,12 @@ class DemoCommandTest {
         DemoPlan plan = parse(
                         "--rl-minutes",
                         "2.5",
+                        "--rl-steps",
+                        "77",
+                        "--train-scenes",
+                        "500",
+                        "--eval-images",
+                        "300",
                         "--group-size",
                         "4",
                         "--temperature",
@@ -53,7 +59,7 @@ class DemoCommandTest {
                         "o")
                 .plan();
 
-        assertEquals(DemoSettings.standard().withRlMinutes(2.5), plan.size());
+        assertEquals(DemoSettings.standard().withRl(77, 2.5).withData(500, 300), plan.size());
         assertEquals(new SamplingSettings(4, 1.1f), plan.sampling());
         assertEquals(1.0, plan.rewards().lambdaLook(), "--lambda given: the demo's own weights do not apply");
         assertTrue(plan.processes());

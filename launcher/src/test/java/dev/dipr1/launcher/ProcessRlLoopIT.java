@@ -66,7 +66,8 @@ class ProcessRlLoopIT {
                 RewardConfig.defaults());
 
         // When
-        RlLoop.Result r = ProcessRlLoop.run(config, new ChildJvm(Dipr1.class.getName()), Duration.ofSeconds(75), null);
+        RlLoop.Result r =
+                ProcessRlLoop.run(config, new ChildJvm(Dipr1.class.getName()), Duration.ofSeconds(75), 0, null);
         r.policy().close();
 
         // Then

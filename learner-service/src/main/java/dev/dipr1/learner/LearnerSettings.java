@@ -113,6 +113,24 @@ public record LearnerSettings(
                 DEFAULT_START_AT_END);
     }
 
+    /** These settings with another step limit (0 = run until stopped). */
+    public LearnerSettings withMaxSteps(int steps) {
+        return new LearnerSettings(
+                batchGroups,
+                innerIterations,
+                learningRate,
+                loss,
+                maxStaleness,
+                skipZeroVariance,
+                publishEvery,
+                checkpointEvery,
+                checkpointPath,
+                policyDir,
+                inlineLimit,
+                steps,
+                startAtEnd);
+    }
+
     private static void require(boolean ok, String message) {
         if (!ok) {
             throw new IllegalArgumentException(message);

@@ -14,9 +14,26 @@ import java.util.List;
  * @param warmupSteps linear warm-up from 0, then cosine decay to {@code 0.1 × lr}; in [0, steps)
  * @param seed training scenes are {@code SyntheticScenes.generate(TRAIN, seed, index)} and the
  *     flips are drawn from it too
- * @param maxMinutes stop early when this wall-clock budget is spent (≤ 0: no limit); not NaN
+ * @param maxMinutes a safety cap: stop early when this wall-clock budget is spent (≤ 0: no limit); not NaN.
+ *     The schedule follows the steps alone, so a run that ends by its steps is repeatable bit for bit.
+ * @param trainScenes the fixed labelled training set: scenes {@code 0 .. trainScenes−1} of
+ *     {@code (TRAIN, seed)}, visited epoch by epoch in a seeded order (0: a fresh scene for every
+ *     sample, never repeated), 0 to {@value #MAX_TRAIN_SCENES}
+ * @param validateEvery evaluate greedily on the validation split every this many steps and at the
+ *     end, and keep the weights that score best (0: no validation, keep the last weights)
+ * @param validationImages size of the validation split, scenes of the training distribution under
+ *     {@link #VALIDATION_SEED} (never a training or test scene), 1 to {@value #MAX_VALIDATION_IMAGES}
  */
-public record SftSettings(int steps, int batchSize, float lr, int warmupSteps, long seed, double maxMinutes) {
+public record SftSettings(
+        int steps,
+        int batchSize,
+        float lr,
+        int warmupSteps,
+        long seed,
+        double maxMinutes,
+        int trainScenes,
+        int validateEvery,
+        int validationImages) {
 
     /** More steps than any run on this hardware could take; a larger number is a typo. */
     public static final int MAX_STEPS = 10_000_000;
@@ -24,6 +41,16 @@ public record SftSettings(int steps, int batchSize, float lr, int warmupSteps, l
     public static final int MAX_BATCH_SIZE = 1024;
     /** AdamW diverges far below this; a larger learning rate is a typo. */
     public static final float MAX_LR = 1f;
+    /** A training set this large no longer differs from fresh scenes every step. */
+    public static final int MAX_TRAIN_SCENES = 10_000_000;
+    /** Larger validation splits cost more than the steps they select between. */
+    public static final int MAX_VALIDATION_IMAGES = 100_000;
+    /**
+     * The validation split is scenes {@code 0 ..} of {@code (TRAIN, VALIDATION_SEED)}: the training
+     * distribution, and a seed no run trains with (training seeds are small numbers), so it shares no
+     * image with any training set or with the held-out test splits.
+     */
+    public static final long VALIDATION_SEED = 0x7A11DA7E5EEDL;
 
     /** The calibrated run's steps, sized to finish within {@link #DEFAULT_MAX_MINUTES} here. */
     public static final int DEFAULT_STEPS = 2400;
@@ -32,7 +59,17 @@ public record SftSettings(int steps, int batchSize, float lr, int warmupSteps, l
     public static final float DEFAULT_LR = 1e-3f;
     public static final int DEFAULT_WARMUP_STEPS = 200;
     public static final long DEFAULT_SEED = 1L;
-    public static final double DEFAULT_MAX_MINUTES = 9.0;
+    public static final double DEFAULT_MAX_MINUTES = 30.0;
+    /** The paper's protocol: a fixed labelled training set (issue 11), not a fresh scene per sample. */
+    public static final int DEFAULT_TRAIN_SCENES = 3000;
+
+    public static final int DEFAULT_VALIDATE_EVERY = 200;
+    public static final int DEFAULT_VALIDATION_IMAGES = 500;
+
+    /** Fresh scenes every step and no validation: the behaviour before the fixed training set. */
+    public SftSettings(int steps, int batchSize, float lr, int warmupSteps, long seed, double maxMinutes) {
+        this(steps, batchSize, lr, warmupSteps, seed, maxMinutes, 0, 0, DEFAULT_VALIDATION_IMAGES);
+    }
 
     public SftSettings {
         List<String> errors = new ArrayList<>();
@@ -51,38 +88,66 @@ public record SftSettings(int steps, int batchSize, float lr, int warmupSteps, l
         if (Double.isNaN(maxMinutes)) {
             errors.add("max_minutes is NaN: give a number of minutes, or 0 for no limit");
         }
+        if (trainScenes < 0 || trainScenes > MAX_TRAIN_SCENES) {
+            errors.add("train_scenes=" + trainScenes + " must be in [0, " + MAX_TRAIN_SCENES + "] (0: fresh scenes)");
+        }
+        if (validateEvery < 0 || validateEvery > MAX_STEPS) {
+            errors.add("validate_every=" + validateEvery + " must be in [0, " + MAX_STEPS + "] (0: no validation)");
+        }
+        if (validationImages <= 0 || validationImages > MAX_VALIDATION_IMAGES) {
+            errors.add("validation_images=" + validationImages + " must be in [1, " + MAX_VALIDATION_IMAGES + "]");
+        }
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException("invalid SFT settings: " + String.join("; ", errors));
         }
     }
 
     /**
-     * The calibrated run: AdamW at {@value #DEFAULT_LR} after {@value #DEFAULT_WARMUP_STEPS} warm-up
-     * steps, batch {@value #DEFAULT_BATCH_SIZE}, {@value #DEFAULT_STEPS} steps or
-     * {@value #DEFAULT_MAX_MINUTES} minutes.
+     * The calibrated run on the paper's protocol: AdamW at {@value #DEFAULT_LR} after
+     * {@value #DEFAULT_WARMUP_STEPS} warm-up steps, batch {@value #DEFAULT_BATCH_SIZE},
+     * {@value #DEFAULT_STEPS} steps over {@value #DEFAULT_TRAIN_SCENES} fixed training scenes, the
+     * best of the checkpoints validated every {@value #DEFAULT_VALIDATE_EVERY} steps on
+     * {@value #DEFAULT_VALIDATION_IMAGES} validation images.
      */
     public static SftSettings defaults() {
         return new SftSettings(
-                DEFAULT_STEPS, DEFAULT_BATCH_SIZE, DEFAULT_LR, DEFAULT_WARMUP_STEPS, DEFAULT_SEED, DEFAULT_MAX_MINUTES);
+                DEFAULT_STEPS,
+                DEFAULT_BATCH_SIZE,
+                DEFAULT_LR,
+                DEFAULT_WARMUP_STEPS,
+                DEFAULT_SEED,
+                DEFAULT_MAX_MINUTES,
+                DEFAULT_TRAIN_SCENES,
+                DEFAULT_VALIDATE_EVERY,
+                DEFAULT_VALIDATION_IMAGES);
     }
 
-    /** The learning rate at a step (0-based), by steps alone. */
+    /** These settings with another number of steps and warm-up steps. */
+    public SftSettings withSteps(int newSteps, int newWarmupSteps) {
+        return new SftSettings(
+                newSteps,
+                batchSize,
+                lr,
+                newWarmupSteps,
+                seed,
+                maxMinutes,
+                trainScenes,
+                validateEvery,
+                validationImages);
+    }
+
+    /** These settings with another seed. */
+    public SftSettings withSeed(long newSeed) {
+        return new SftSettings(
+                steps, batchSize, lr, warmupSteps, newSeed, maxMinutes, trainScenes, validateEvery, validationImages);
+    }
+
+    /** The learning rate at a step (0-based): linear warm-up, then cosine decay to 0.1 × lr at the last step. */
     public float learningRate(int step) {
-        return learningRate(step, 0);
-    }
-
-    /**
-     * The learning rate at a step (0-based) when {@code timeFraction} of the time budget is spent:
-     * the cosine follows whichever is further along, the steps or the clock, so a run cut short by
-     * {@code maxMinutes} still ends at the low learning rate (the price: with a time budget, runs
-     * are not bit-for-bit repeatable).
-     */
-    public float learningRate(int step, double timeFraction) {
         if (step < warmupSteps) {
             return lr * (step + 1) / warmupSteps;
         }
-        double byStep = (step - warmupSteps) / (double) Math.max(1, steps - warmupSteps - 1);
-        double progress = Math.min(1.0, Math.max(byStep, timeFraction));
+        double progress = Math.min(1.0, (step - warmupSteps) / (double) Math.max(1, steps - warmupSteps - 1));
         return (float) (lr * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * progress))));
     }
 }

@@ -35,10 +35,30 @@ class SftTrainerTest {
     void trainerRunsAndReportsProgress() {
         try (Policy p = Policy.initialise(PolicyConfig.tiny(), 9)) {
             List<Integer> seen = new ArrayList<>();
-            List<Double> losses = SftTrainer.train(
+            SftTrainer.Result r = SftTrainer.train(
                     p, new SftSettings(6, 4, 1e-3f, 2, 1L, 1.0), (step, loss, elapsed) -> seen.add(step));
-            assertEquals(6, losses.size());
+            assertEquals(6, r.losses().size());
             assertEquals(List.of(0, 1, 2, 3, 4, 5), seen);
+            assertEquals(List.of(), r.validations(), "validation is off");
+            assertEquals(6, r.keptStep());
+        }
+    }
+
+    @Test
+    void validationKeepsTheBestValidatedWeights() {
+        // lr 0.05 makes the tiny model's validation F1 move from one check to the next
+        SftSettings s = new SftSettings(12, 4, 0.05f, 1, 3L, 0, 8, 3, 16);
+        try (Policy p = Policy.initialise(PolicyConfig.tiny(), 9)) {
+            SftTrainer.Result r = SftTrainer.train(p, s, null);
+            assertEquals(
+                    List.of(3, 6, 9, 12),
+                    r.validations().stream().map(SftTrainer.Validation::step).toList());
+            SftTrainer.Validation best = r.validations().stream()
+                    .max(java.util.Comparator.comparingDouble(SftTrainer.Validation::f1))
+                    .orElseThrow();
+            assertEquals(best.step(), r.keptStep(), "the first best validation is kept");
+            EvalResult again = Evaluator.evaluate(p, SftTrainer.validationScenes(s), "validation");
+            assertEquals(best.f1(), again.f1(), 1e-12, "the policy holds the kept step's weights");
         }
     }
 
@@ -49,7 +69,6 @@ class SftTrainerTest {
         assertEquals(1e-3f, s.learningRate(199), 1e-9f);
         assertEquals(1e-4f, s.learningRate(999), 1e-8f);
         assertTrue(s.learningRate(600) < s.learningRate(300));
-        assertEquals(1e-4f, s.learningRate(300, 1.0), 1e-8f);
     }
 
     @Test
