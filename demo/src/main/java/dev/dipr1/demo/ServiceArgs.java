@@ -77,6 +77,7 @@ public final class ServiceArgs {
         add(a, "--epsilon", r.epsilon());
         flag(a, "--hard", !r.soft());
         flag(a, "--no-std-scaling", !r.scaleByStd());
+        add(a, "--accuracy", r.accuracyForm().label());
         return a;
     }
 

@@ -1,5 +1,6 @@
 package dev.dipr1.launcher;
 
+import dev.dipr1.rewards.AccuracyForm;
 import dev.dipr1.rewards.RewardConfig;
 import picocli.CommandLine.Option;
 
@@ -61,6 +62,14 @@ public final class RewardOptions {
     @Option(names = "--no-std-scaling", description = "Do not divide advantages by the group std (Dr. GRPO).")
     boolean noStdScaling;
 
+    @Option(
+            names = "--accuracy",
+            paramLabel = "FORM",
+            defaultValue = "weighted",
+            description = "Accuracy reward: weighted (rewards.md §3, w_p·precision + w_r·recall) or f1 "
+                    + "(their harmonic mean, an ablation) (default: ${DEFAULT-VALUE}).")
+    String accuracy;
+
     /** The validated configuration; a bad value throws IllegalArgumentException naming what to change. */
     public RewardConfig config() {
         if (weightsPr.length != 2) {
@@ -84,11 +93,12 @@ public final class RewardOptions {
                     lambda[1],
                     lambda[2],
                     epsilon,
-                    !noStdScaling);
+                    !noStdScaling,
+                    AccuracyForm.fromLabel(accuracy));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
                     "bad reward setting: " + e.getMessage()
-                            + " (options: --iou, --weights-pr, --cluster-iou, --uncertainty, --max-look-area, --lambda, --epsilon)");
+                            + " (options: --iou, --weights-pr, --cluster-iou, --uncertainty, --max-look-area, --lambda, --epsilon, --accuracy)");
         }
     }
 }

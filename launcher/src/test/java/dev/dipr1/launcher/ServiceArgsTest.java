@@ -95,7 +95,8 @@ class ServiceArgsTest {
     void rewardArgumentsCarryEverySetting() {
         RewardConfig soft = new RewardConfig(0.55, true, 0.3, 0.7, 0.45, 0.35, 0.2, 1.0, 0.5, 2.0, 1e-3, true);
         RewardConfig hard = new RewardConfig(0.6, false, 0.5, 0.5, 0.5, 0.5, 0.25, 1.5, 0.25, 1.0, 1e-4, false);
-        for (RewardConfig r : List.of(soft, hard, RewardConfig.defaults())) {
+        RewardConfig f1 = RewardConfig.defaults().withAccuracyForm(dev.dipr1.rewards.AccuracyForm.F1);
+        for (RewardConfig r : List.of(soft, hard, RewardConfig.defaults(), f1)) {
             RewardsCommand cmd = parse(args.rewards(Path.of("/tmp/run/reward-state"), r));
 
             assertKafka(cmd.kafka);

@@ -3,7 +3,7 @@ package dev.dipr1.rewards;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Spec §3: {@code r_acc ∈ [0, 1]}, weighted precision–recall of an exact matching. */
+/** Spec §3: {@code r_acc ∈ [0, 1]}, weighted precision–recall of an exact matching (or their F1, see {@link AccuracyForm}). */
 public final class AccuracyReward {
 
     /** A prediction is ignored when at least this fraction of its area lies in one ignore region. */
@@ -29,6 +29,9 @@ public final class AccuracyReward {
         }
         MatchResult m = Matching.match(kept, gt, c.iouThreshold(), c.soft());
         double s = c.soft() ? m.iouSum() : m.pairs();
+        if (c.accuracyForm() == AccuracyForm.F1) {
+            return 2 * s / (kept.size() + gt.size());
+        }
         double precision = s / kept.size();
         double recall = s / gt.size();
         return c.weightPrecision() * precision + c.weightRecall() * recall;

@@ -21,6 +21,7 @@ import java.util.HexFormat;
  * @param lambdaAccuracy       λ_acc, finite and ≥ 0
  * @param epsilon              ε in (0, {@value #MAX_EPSILON}], added to the group std
  * @param scaleByStd           divide advantages by the group std (false: Dr. GRPO)
+ * @param accuracyForm         how r_acc combines precision and recall (spec: weighted)
  */
 public record RewardConfig(
         double iouThreshold,
@@ -34,7 +35,8 @@ public record RewardConfig(
         double lambdaLook,
         double lambdaAccuracy,
         double epsilon,
-        boolean scaleByStd) {
+        boolean scaleByStd,
+        AccuracyForm accuracyForm) {
 
     /** The version of spec/rewards.md implemented here; any rule change is a new version. */
     public static final int REWARD_VERSION = 1;
@@ -48,7 +50,38 @@ public record RewardConfig(
      */
     public static final double MAX_EPSILON = 1.0;
 
+    /** A configuration with the spec's accuracy form ({@link AccuracyForm#WEIGHTED}). */
+    public RewardConfig(
+            double iouThreshold,
+            boolean soft,
+            double weightPrecision,
+            double weightRecall,
+            double clusterIou,
+            double uncertaintyThreshold,
+            double maxLookAreaFraction,
+            double lambdaFormat,
+            double lambdaLook,
+            double lambdaAccuracy,
+            double epsilon,
+            boolean scaleByStd) {
+        this(
+                iouThreshold,
+                soft,
+                weightPrecision,
+                weightRecall,
+                clusterIou,
+                uncertaintyThreshold,
+                maxLookAreaFraction,
+                lambdaFormat,
+                lambdaLook,
+                lambdaAccuracy,
+                epsilon,
+                scaleByStd,
+                AccuracyForm.WEIGHTED);
+    }
+
     public RewardConfig {
+        java.util.Objects.requireNonNull(accuracyForm, "accuracy form");
         inUnitInterval("iou_threshold", iouThreshold, "the IoU a prediction needs to match a GT box");
         weight("weight_precision", weightPrecision);
         weight("weight_recall", weightRecall);
@@ -95,7 +128,26 @@ public record RewardConfig(
                 look,
                 accuracy,
                 epsilon,
-                scaleByStd);
+                scaleByStd,
+                accuracyForm);
+    }
+
+    /** The same configuration with another accuracy form. */
+    public RewardConfig withAccuracyForm(AccuracyForm form) {
+        return new RewardConfig(
+                iouThreshold,
+                soft,
+                weightPrecision,
+                weightRecall,
+                clusterIou,
+                uncertaintyThreshold,
+                maxLookAreaFraction,
+                lambdaFormat,
+                lambdaLook,
+                lambdaAccuracy,
+                epsilon,
+                scaleByStd,
+                form);
     }
 
     /**
@@ -126,7 +178,9 @@ public record RewardConfig(
                 + ";lambda_look=" + Double.toHexString(lambdaLook)
                 + ";lambda_accuracy=" + Double.toHexString(lambdaAccuracy)
                 + ";epsilon=" + Double.toHexString(epsilon)
-                + ";scale_by_std=" + scaleByStd;
+                + ";scale_by_std=" + scaleByStd
+                // only the ablation's form is named, so every spec config keeps the hash it always had
+                + (accuracyForm == AccuracyForm.WEIGHTED ? "" : ";accuracy=" + accuracyForm.label());
     }
 
     /** One JSON object with snake_case keys (and {@code reward_version}); doubles round-trip exactly. */

@@ -29,7 +29,8 @@ final class RewardConfigJson {
             "lambda_look",
             "lambda_accuracy",
             "epsilon",
-            "scale_by_std");
+            "scale_by_std",
+            "accuracy");
 
     private RewardConfigJson() {}
 
@@ -49,6 +50,9 @@ final class RewardConfigJson {
                 .put("lambda_accuracy", c.lambdaAccuracy())
                 .put("epsilon", c.epsilon())
                 .put("scale_by_std", c.scaleByStd());
+        if (c.accuracyForm() != AccuracyForm.WEIGHTED) {
+            o.put("accuracy", c.accuracyForm().label()); // absent = the spec's form, as before the option
+        }
         try {
             return MAPPER.writeValueAsString(o);
         } catch (JsonProcessingException e) {
@@ -92,7 +96,19 @@ final class RewardConfigJson {
                 num(node, "lambda_look", d.lambdaLook()),
                 num(node, "lambda_accuracy", d.lambdaAccuracy()),
                 num(node, "epsilon", d.epsilon()),
-                bool(node, "scale_by_std", d.scaleByStd()));
+                bool(node, "scale_by_std", d.scaleByStd()),
+                accuracyForm(node));
+    }
+
+    private static AccuracyForm accuracyForm(JsonNode node) {
+        JsonNode v = node.get("accuracy");
+        if (v == null) {
+            return AccuracyForm.WEIGHTED;
+        }
+        if (!v.isTextual()) {
+            throw new IllegalArgumentException("accuracy must be \"weighted\" or \"f1\", got " + v);
+        }
+        return AccuracyForm.fromLabel(v.asText());
     }
 
     private static double num(JsonNode node, String key, double fallback) {

@@ -51,6 +51,23 @@ class AccuracyRewardTest {
     }
 
     @Test
+    void theF1FormIsTheHarmonicMeanOfTheSamePrecisionAndRecall() {
+        RewardConfig f1 = DEFAULTS.withAccuracyForm(AccuracyForm.F1);
+        // 1 exact match, 1 prediction, 4 GT: precision 1, recall 0.25 -> F1 0.4 (weighted: 0.625)
+        List<Box> preds = List.of(b(0, 0, 10, 10));
+        List<Box> gt = List.of(b(0, 0, 10, 10), b(20, 0, 30, 10), b(40, 0, 50, 10), b(60, 0, 70, 10));
+        assertEquals(0.4, AccuracyReward.of(preds, gt, List.of(), f1), 1e-15);
+        assertEquals(0.625, AccuracyReward.of(preds, gt, List.of(), DEFAULTS), 1e-15);
+        // soft: S = 0.6 over 2 predictions and 2 GT -> 2·0.6/4
+        List<Box> soft = List.of(b(0, 0, 10, 6), b(50, 50, 60, 60));
+        List<Box> gt2 = List.of(b(0, 0, 10, 10), b(100, 100, 110, 110));
+        assertEquals(0.3, AccuracyReward.of(soft, gt2, List.of(), f1), 1e-15);
+        // the spec's edge cases hold for F1 too
+        assertEquals(1.0, AccuracyReward.of(List.of(), List.of(), List.of(), f1));
+        assertEquals(0.0, AccuracyReward.of(List.of(), gt, List.of(), f1));
+    }
+
+    @Test
     void weightsSplitPrecisionAndRecall() {
         // 1 exact match, 1 prediction, 4 GT: precision 1, recall 0.25
         List<Box> preds = List.of(b(0, 0, 10, 10));

@@ -203,6 +203,7 @@ class RewardConfigTest {
             new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, 1, 1, 2, 1e-4, true),
             new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, 1, 1, 1, 1e-3, true),
             new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, 1, 1, 1, 1e-4, false),
+            D.withAccuracyForm(AccuracyForm.F1),
         };
         java.util.Set<String> hashes = new java.util.HashSet<>();
         hashes.add(D.stableHash());
@@ -217,6 +218,18 @@ class RewardConfigTest {
         RewardConfig b = new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, -0.0, 1, 1, 1e-4, true);
         assertEquals(a, b);
         assertEquals(a.stableHash(), b.stableHash());
+    }
+
+    @Test
+    void theSpecsAccuracyFormKeepsTheHashAndJsonItHadBeforeTheOption() {
+        RewardConfig explicit = D.withAccuracyForm(AccuracyForm.WEIGHTED);
+        assertEquals(D, explicit);
+        assertEquals(D.canonical(), explicit.canonical());
+        assertTrue(!D.toJson().contains("\"accuracy\":"), D.toJson());
+        RewardConfig f1 = D.withAccuracyForm(AccuracyForm.F1);
+        assertTrue(f1.toJson().endsWith(",\"accuracy\":\"f1\"}"), f1.toJson());
+        assertEquals(f1, RewardConfig.fromJson(f1.toJson()));
+        assertRejected("accuracy", "weighted or f1", () -> RewardConfig.fromJson("{\"accuracy\": \"mean\"}"));
     }
 
     @Test
