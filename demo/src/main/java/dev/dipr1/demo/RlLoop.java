@@ -200,7 +200,15 @@ public final class RlLoop {
         };
     }
 
-    /** Until the deadline, the step limit or the last prompt: reports progress, fails when a component died. */
+    /**
+     * How long the loop waits for a learner step while groups keep arriving: when every group is
+     * dropped (e.g. a reward that no longer varies within a group, as the format reward alone once
+     * the format is learnt) the learner never steps again, and the run ends rather than wait out
+     * its safety cap.
+     */
+    static final Duration STALL = Duration.ofMinutes(2);
+
+    /** Until the deadline, the step limit, the last prompt or a stall: reports progress, fails when a component died. */
     private static void watch(
             Config c,
             Components components,
@@ -211,6 +219,8 @@ public final class RlLoop {
             Consumer<Status> progress,
             long start)
             throws InterruptedException {
+        int lastSteps = -1;
+        long lastStepAt = System.nanoTime();
         while (System.nanoTime() < deadline) {
             Thread.sleep(200);
             components.check();
@@ -218,6 +228,16 @@ public final class RlLoop {
                     .mapToLong(GeneratorService::groupsGenerated)
                     .sum();
             List<StepStats> h = learner.history();
+            if (h.size() != lastSteps) {
+                lastSteps = h.size();
+                lastStepAt = System.nanoTime();
+            } else if (generated > 0 && System.nanoTime() - lastStepAt > STALL.toNanos()) {
+                LOG.warn(
+                        "no learner step in {} s while {} groups were generated: every group is dropped; ending RL",
+                        STALL.toSeconds(),
+                        generated);
+                break;
+            }
             if (progress != null) {
                 progress.accept(new Status((System.nanoTime() - start) / 1e9, h, generated));
             }

@@ -4,18 +4,13 @@ import dev.dipr1.demo.ChildJvm;
 import dev.dipr1.demo.DemoPlan;
 import dev.dipr1.demo.DemoReport;
 import dev.dipr1.demo.DemoRun;
-import dev.dipr1.demo.DemoSettings;
-import dev.dipr1.demo.SamplingSettings;
-import dev.dipr1.rewards.RewardConfig;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** The main job: everything in one go. Parses the options into a {@link DemoPlan} and runs it. */
 @Command(
@@ -30,22 +25,8 @@ import picocli.CommandLine.Spec;
         })
 final class DemoCommand implements Callable<Integer> {
 
-    /**
-     * The demo's reward weights unless --lambda is given. With rewards.md's equal weights the look
-     * reward, whose spread within a group is the largest, dominates the advantages: in our runs
-     * it rose from 0.33 to 0.6 while accuracy did not move and F1 fell (seed 1: -0.004 in-domain);
-     * (1, 0.5, 2) gave +0.014. The reward stream's own default stays rewards.md §6.
-     */
-    static final double[] DEMO_LAMBDA = {1.0, 0.5, 2.0};
-
     @Mixin
-    KafkaOptions kafka;
-
-    @Mixin
-    LearnerOptions learner;
-
-    @Mixin
-    RewardOptions rewards;
+    RunOptions run;
 
     @Option(
             names = "--seed",
@@ -53,47 +34,8 @@ final class DemoCommand implements Callable<Integer> {
             description = "Seed of SFT, data and sampling (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--quick", description = "A smoke run of about 5 minutes.")
-    boolean quick;
-
     @Option(names = "--out", paramLabel = "DIR", description = "Where the report goes (default: runs/<timestamp>).")
     Path out;
-
-    @Option(
-            names = "--rl-steps",
-            paramLabel = "N",
-            description = "RL budget in learner steps (default: 200; --quick: 30).")
-    Integer rlSteps;
-
-    @Option(
-            names = "--rl-minutes",
-            paramLabel = "M",
-            description = "Safety cap of the RL phase in minutes (default: 15; --quick: 5).")
-    Double rlMinutes;
-
-    @Option(
-            names = "--train-scenes",
-            paramLabel = "N",
-            description = "The fixed labelled training set of SFT, RL and SFT continued (default: 3000; --quick: 600).")
-    Integer trainScenes;
-
-    @Option(
-            names = "--eval-images",
-            paramLabel = "N",
-            description = "Held-out test images per split (default: 1000; --quick: 200).")
-    Integer evalImages;
-
-    @Option(names = "--group-size", description = "G: completions per prompt, 2..64 (default: ${DEFAULT-VALUE}).")
-    int groupSize = SamplingSettings.defaults().groupSize();
-
-    @Option(names = "--temperature", description = "Sampling temperature, in (0, 10] (default: ${DEFAULT-VALUE}).")
-    float temperature = SamplingSettings.defaults().temperature();
-
-    @Option(
-            names = "--processes",
-            description =
-                    "Run the reward stream, the learner and the generator each as its own JVM (default: threads of this one).")
-    boolean processes;
 
     @Option(names = "--no-sft-more", description = "Skip the equal-compute SFT baseline.")
     boolean noSftMore;
@@ -104,19 +46,9 @@ final class DemoCommand implements Callable<Integer> {
             description = "Start RL from this SFT checkpoint instead of training (or reusing a cached) one.")
     Path sftCheckpoint;
 
-    @Option(
-            names = "--cache-dir",
-            defaultValue = "runs/cache",
-            paramLabel = "DIR",
-            description = "Where SFT checkpoints are cached (default: ${DEFAULT-VALUE}).")
-    Path cacheDir;
-
-    @Spec
-    CommandSpec spec;
-
     @Override
     public Integer call() throws Exception {
-        DemoReport report = new DemoRun(plan(), kafka::connect, new ChildJvm(Dipr1.class.getName())).call();
+        DemoReport report = new DemoRun(plan(), run.kafka::connect, new ChildJvm(Dipr1.class.getName())).call();
         System.out.println(report.summary());
         return 0;
     }
@@ -127,36 +59,9 @@ final class DemoCommand implements Callable<Integer> {
                 "--sft-checkpoint",
                 sftCheckpoint,
                 "pass a checkpoint written by 'dipr1 sft --out FILE', or leave the option out to train one");
-        DemoSettings size = quick ? DemoSettings.quick() : DemoSettings.standard();
-        size = size.withRl(
-                rlSteps != null ? rlSteps : size.rlSteps(), rlMinutes != null ? rlMinutes : size.rlMaxMinutes());
-        size = size.withData(
-                trainScenes != null ? trainScenes : size.trainScenes(),
-                evalImages != null ? evalImages : size.evalImages());
-        SamplingSettings sampling = new SamplingSettings(groupSize, temperature);
         Path dir = out != null
                 ? out
                 : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        return new DemoPlan(
-                size,
-                sampling,
-                seed,
-                dir,
-                cacheDir,
-                kafka.catalog(),
-                learner.settings(dir.resolve("learner.ckpt"), dir.resolve("policies"), true),
-                rewardConfig(),
-                !noSftMore,
-                sftCheckpoint,
-                processes);
-    }
-
-    /** The reward options, with the demo's own weights unless --lambda was given. */
-    private RewardConfig rewardConfig() {
-        RewardConfig r = rewards.config();
-        if (spec.commandLine().getParseResult().hasMatchedOption("--lambda")) {
-            return r;
-        }
-        return r.withLambda(DEMO_LAMBDA[0], DEMO_LAMBDA[1], DEMO_LAMBDA[2]);
+        return run.plan(seed, dir, run.rewardConfig(), !noSftMore, sftCheckpoint);
     }
 }

@@ -28,6 +28,7 @@ import picocli.CommandLine.Option;
             GeneratorCommand.class,
             LearnerCommand.class,
             DemoCommand.class,
+            StudyCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Dipr1 implements Runnable {

@@ -1,0 +1,93 @@
+package dev.dipr1.launcher;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dipr1.demo.ChildJvm;
+import dev.dipr1.demo.study.StudyArm;
+import dev.dipr1.demo.study.StudyReport;
+import dev.dipr1.demo.study.StudyRun;
+import dev.dipr1.topics.TopicCatalog;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The ablation study of issue 11: the demo's protocol per seed and arm, aggregated with confidence intervals. */
+@Command(
+        name = "study",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the DIP-R1 ablation study: for each seed, from one shared SFT checkpoint, SFT; SFT continued; "
+                    + "GRPO with all three rewards (dipr1); without the look reward (no_look); with accuracy as plain "
+                    + "F1 (plain_f1); with the format reward only (format_only). Each RL arm is one demo run with "
+                    + "the demo's options. Writes study.json, study.md (mean and 95% CI across seeds) and plots.",
+            "A run whose report.json exists under --out is read, not rerun: an interrupted study resumes."
+        })
+final class StudyCommand implements Callable<Integer> {
+
+    @Mixin
+    RunOptions run;
+
+    @Option(
+            names = "--seeds",
+            split = ",",
+            paramLabel = "S1,S2,…",
+            defaultValue = "1,2,3",
+            description = "Seeds (default: ${DEFAULT-VALUE}).")
+    List<Long> seeds;
+
+    @Option(
+            names = "--arms",
+            paramLabel = "A1,A2,…",
+            description = "Arms, from sft,sft_more,dipr1,no_look,plain_f1,format_only (default: all).")
+    String arms;
+
+    @Option(
+            names = "--out",
+            defaultValue = "runs/study",
+            paramLabel = "DIR",
+            description = "Where the study goes (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        StudyReport report = study().call();
+        System.out.println(java.nio.file.Files.readString(out.resolve("study.md")));
+        return report == null ? 1 : 0;
+    }
+
+    /** The validated study; bad options throw IllegalArgumentException saying what to change. */
+    StudyRun study() {
+        List<StudyArm> chosen = StudyArm.parse(arms != null ? arms : StudyArm.labels());
+        if (new java.util.HashSet<>(seeds).size() != seeds.size()) {
+            throw new IllegalArgumentException("--seeds " + seeds + " repeats a seed: give each seed once");
+        }
+        // fail now, not after the first seed's hours, when an option is bad
+        run.plan(seeds.get(0), out, run.rewardConfig(), true, null);
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode settings = json.createObjectNode();
+        settings.set("size", json.valueToTree(run.size()));
+        settings.put("rewards", run.rewardConfig().toJson());
+        settings.put("group_size", run.groupSize);
+        settings.put("temperature", run.temperature);
+        return new StudyRun(
+                new ArrayList<>(seeds),
+                chosen,
+                out,
+                settings,
+                // each run has topics of its own, also on a shared --bootstrap-servers cluster
+                (seed, arm, dir, sftMore) -> run.plan(
+                        seed,
+                        dir,
+                        arm.rewards(run.rewardConfig()),
+                        sftMore,
+                        null,
+                        TopicCatalog.withPrefix(
+                                run.kafka.catalog().prefix() + "study-s" + seed + "-" + arm.label() + "-")),
+                run.kafka::connect,
+                new ChildJvm(Dipr1.class.getName()));
+    }
+}
