@@ -33,6 +33,20 @@ public final class Charts {
         ChartUtils.saveChartAsPNG(png.toFile(), chart, 900, 500);
     }
 
+    /** One line per named series of (x, y) points. */
+    public static void xy(Path png, String title, String xLabel, String yLabel, Map<String, List<double[]>> series)
+            throws IOException {
+        XYSeriesCollection data = new XYSeriesCollection();
+        new java.util.TreeMap<>(series).forEach((name, points) -> {
+            XYSeries s = new XYSeries(name);
+            points.forEach(p -> s.add(p[0], p[1]));
+            data.addSeries(s);
+        });
+        JFreeChart chart = ChartFactory.createXYLineChart(
+                title, xLabel, yLabel, data, PlotOrientation.VERTICAL, true, false, false);
+        ChartUtils.saveChartAsPNG(png.toFile(), chart, 900, 500);
+    }
+
     /** Grouped bars: for each category (x), one bar per series. */
     public static void bars(Path png, String title, String yLabel, Map<String, Map<String, Double>> seriesByName)
             throws IOException {

@@ -31,6 +31,7 @@ public final class DemoReport {
     private final Map<String, EvalResult[]> evals = new LinkedHashMap<>();
     private final Map<String, String> notes = new LinkedHashMap<>();
     private List<StepStats> history = List.of();
+    private List<GreedyProbe.Point> probe = List.of();
 
     DemoReport(Path dir, long seed, DemoSettings settings) {
         this.dir = dir;
@@ -67,6 +68,12 @@ public final class DemoReport {
         this.history = history;
         root.put("steps", history.size());
         root.set("throughput", SNAKE.valueToTree(Throughput.of(history, seconds, groupsGenerated, dropped, groupSize)));
+    }
+
+    /** The sampled-versus-greedy accuracy reward during RL ({@link GreedyProbe}). */
+    void greedyProbe(List<GreedyProbe.Point> points) {
+        this.probe = List.copyOf(points);
+        root.set("greedy_probe", SNAKE.valueToTree(points));
     }
 
     void totalSeconds(double s) {
@@ -117,6 +124,23 @@ public final class DemoReport {
                     "Staleness of trained groups (policy versions behind)",
                     "groups",
                     stale);
+        }
+        if (!probe.isEmpty()) {
+            Charts.xy(
+                    dir.resolve("greedy_vs_sampled.png"),
+                    "Accuracy reward: sampled completions vs greedy answers on " + RlLoop.PROBE_IMAGES
+                            + " training prompts",
+                    "learner step",
+                    "accuracy reward",
+                    Map.of(
+                            "sampled (the step's batch)",
+                            probe.stream()
+                                    .map(p -> new double[] {p.step(), p.sampledAccuracy()})
+                                    .toList(),
+                            "greedy (probe)",
+                            probe.stream()
+                                    .map(p -> new double[] {p.step(), p.greedyAccuracy()})
+                                    .toList()));
         }
         Map<String, Map<String, Double>> f1 = new LinkedHashMap<>();
         evals.forEach((name, r) -> {

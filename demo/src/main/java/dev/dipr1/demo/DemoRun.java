@@ -203,6 +203,7 @@ public final class DemoRun implements Callable<DemoReport> {
             report.rl(evaluate(rl, Split.IN_DOMAIN), evaluate(rl, Split.OOD));
         }
         report.rlRun(r.history(), r.seconds(), r.groupsGenerated(), r.counters(), sampling.groupSize());
+        report.greedyProbe(r.probe());
         report.note("dead_letters", Long.toString(r.deadLetters()));
     }
 

@@ -91,7 +91,8 @@ public final class ProcessRlLoop {
                 written(admin, c.catalog().rollouts().name()),
                 learner.counters(),
                 newestPolicy(c),
-                written(admin, c.catalog().deadLetters().name()));
+                written(admin, c.catalog().deadLetters().name()),
+                List.of()); // the greedy probe reads the learner's weights in its thread: threads only
     }
 
     private static boolean stepsDone(LearnerStatusDir learner, int maxSteps) throws IOException {

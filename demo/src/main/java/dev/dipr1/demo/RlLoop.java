@@ -100,7 +100,13 @@ public final class RlLoop {
             long groupsGenerated,
             LearnerCounters counters,
             Policy policy,
-            long deadLetters) {}
+            long deadLetters,
+            List<GreedyProbe.Point> probe) {}
+
+    /** Training prompts in the {@link GreedyProbe}. */
+    static final int PROBE_IMAGES = 64;
+    /** Learner steps between two greedy probes. */
+    static final int PROBE_EVERY = 20;
 
     /** The progress of a running loop, reported about once a second. */
     public record Status(double seconds, List<StepStats> history, long groupsGenerated) {}
@@ -128,6 +134,7 @@ public final class RlLoop {
         long start = System.nanoTime();
         List<GeneratorService> generators = new ArrayList<>();
         LearnerService learner = null;
+        GreedyProbe probe = null;
         boolean handedOver = false;
         Files.createDirectories(c.workDir());
         try (RewardStreamService rewards = RewardStreams.start(
@@ -149,6 +156,13 @@ public final class RlLoop {
                         c.learner(),
                         registry,
                         System::currentTimeMillis);
+                probe = new GreedyProbe(
+                        learner.policy(),
+                        c.prompts()
+                                .subList(0, Math.min(PROBE_IMAGES, c.prompts().size())),
+                        c.rewards(),
+                        PROBE_EVERY);
+                learner.onStep(probe);
                 components.startThread("learner", learner::run, learner::stop);
                 if (!learner.awaitPositioned(Duration.ofSeconds(60))) {
                     components.check();
@@ -189,7 +203,8 @@ public final class RlLoop {
                 generated,
                 LearnerCounters.of(registry),
                 learner.policy(),
-                rewardStats.deadLettered());
+                rewardStats.deadLettered(),
+                probe.points());
     }
 
     /** Why a reward stream in {@code state} no longer scores, or null while it does. */

@@ -61,7 +61,7 @@ class DemoReportTest {
                 keys(root));
         assertEquals(2, root.get("steps").asInt());
         assertEquals(
-                List.of("sftSteps", "sftMinutes", "rlMinutes", "trainScenes", "evalImages", "generators"),
+                List.of("sftSteps", "rlSteps", "rlMaxMinutes", "trainScenes", "evalImages", "generators"),
                 keys(root.get("settings")));
         JsonNode t = root.get("throughput");
         assertEquals(
