@@ -41,9 +41,10 @@ public final class AveragePrecision {
 
     /** AP@[.5:.95]: the mean of {@link #at} over {@link #COCO_THRESHOLDS}. */
     public static double coco(List<ImageScore> images) {
+        Ranking ranking = new Ranking(images);
         double s = 0;
         for (double t : COCO_THRESHOLDS) {
-            s += at(images, t);
+            s += ranking.ap(t);
         }
         return s / COCO_THRESHOLDS.size();
     }
@@ -54,58 +55,106 @@ public final class AveragePrecision {
      * @throws IllegalArgumentException when t is not in (0, 1]
      */
     public static double at(List<ImageScore> images, double t) {
-        if (!(t > 0 && t <= 1)) {
-            throw new IllegalArgumentException("IoU threshold must be in (0, 1], got " + t);
-        }
-        int truth = 0;
-        List<int[]> ranking = new ArrayList<>(); // {image, box}, in image then box order
-        for (int i = 0; i < images.size(); i++) {
-            truth += images.get(i).truthCount();
-            for (int b = 0; b < images.get(i).answer().size(); b++) {
-                ranking.add(new int[] {i, b});
-            }
-        }
-        // List.sort is stable: equal confidences keep image-then-box order.
-        ranking.sort(Comparator.comparingDouble(
-                (int[] p) -> -images.get(p[0]).answer().get(p[1]).confidence()));
-        boolean[][] taken = new boolean[images.size()][];
-        for (int i = 0; i < images.size(); i++) {
-            taken[i] = new boolean[images.get(i).truthCount()];
-        }
-        // +1 true positive, -1 false positive, 0 ignored; in ranking order
-        int[] outcome = new int[ranking.size()];
-        int counted = 0;
-        for (int r = 0; r < ranking.size(); r++) {
-            int[] p = ranking.get(r);
-            outcome[r] = outcome(
-                    images.get(p[0]), images.get(p[0]).answer().get(p[1]).box(), taken[p[0]], t);
-            counted += outcome[r] != 0 ? 1 : 0;
-        }
-        if (truth == 0) {
-            return counted == 0 ? 1 : 0;
-        }
-        return interpolated(outcome, truth);
+        return new Ranking(images).ap(t);
     }
 
-    /** Matches one prediction in its turn; marks the ground-truth box it takes. */
-    private static int outcome(ImageScore image, Box p, boolean[] taken, double t) {
-        List<Box> gt = image.truth();
-        int best = -1;
-        double bestIou = -1;
-        double maxIou = 0;
-        for (int g = 0; g < gt.size(); g++) {
-            double iou = Box.iou(p, gt.get(g));
-            maxIou = Math.max(maxIou, iou);
-            if (!taken[g] && iou >= t && iou > bestIou) {
-                best = g;
-                bestIou = iou;
+    /**
+     * All predictions ranked, with what matching needs at any threshold: each one's IoUs with the
+     * ground-truth boxes of its image, the largest of them, and whether it lies in an ignore region.
+     */
+    private static final class Ranking {
+        /** Per ranked prediction: its image, the first of its image's ground-truth slots, their number. */
+        private final int[] image;
+
+        private final int[] truthFrom;
+        private final int[] truthCount;
+        /** Per ranked prediction, its IoUs with its image's ground truth: {@code iou[iouFrom[r] + g]}. */
+        private final int[] iouFrom;
+
+        private final double[] iou;
+        private final double[] maxIou;
+        private final boolean[] inIgnore;
+        private final int truth;
+
+        Ranking(List<ImageScore> images) {
+            int[] firstTruth = new int[images.size()];
+            int total = 0;
+            List<int[]> order = new ArrayList<>(); // {image, box}, in image then box order
+            for (int i = 0; i < images.size(); i++) {
+                firstTruth[i] = total;
+                total += images.get(i).truthCount();
+                for (int b = 0; b < images.get(i).answer().size(); b++) {
+                    order.add(new int[] {i, b});
+                }
+            }
+            truth = total;
+            // List.sort is stable: equal confidences keep image-then-box order.
+            order.sort(Comparator.comparingDouble(
+                    (int[] p) -> -images.get(p[0]).answer().get(p[1]).confidence()));
+            int n = order.size();
+            image = new int[n];
+            truthFrom = new int[n];
+            truthCount = new int[n];
+            iouFrom = new int[n];
+            maxIou = new double[n];
+            inIgnore = new boolean[n];
+            int pairs = 0;
+            for (int[] p : order) {
+                pairs += images.get(p[0]).truthCount();
+            }
+            iou = new double[pairs];
+            int k = 0;
+            for (int r = 0; r < n; r++) {
+                ImageScore img = images.get(order.get(r)[0]);
+                Box p = img.answer().get(order.get(r)[1]).box();
+                image[r] = order.get(r)[0];
+                truthFrom[r] = firstTruth[image[r]];
+                truthCount[r] = img.truthCount();
+                iouFrom[r] = k;
+                for (Box g : img.truth()) {
+                    iou[k] = Box.iou(p, g);
+                    maxIou[r] = Math.max(maxIou[r], iou[k]);
+                    k++;
+                }
+                inIgnore[r] = insideIgnore(p, img.ignoreRegions());
             }
         }
-        if (best >= 0) {
-            taken[best] = true;
-            return 1;
+
+        double ap(double t) {
+            if (!(t > 0 && t <= 1)) {
+                throw new IllegalArgumentException("IoU threshold must be in (0, 1], got " + t);
+            }
+            boolean[] taken = new boolean[truth];
+            // +1 true positive, -1 false positive, 0 ignored; in ranking order
+            int[] outcome = new int[image.length];
+            int counted = 0;
+            for (int r = 0; r < image.length; r++) {
+                outcome[r] = outcome(r, taken, t);
+                counted += outcome[r] != 0 ? 1 : 0;
+            }
+            if (truth == 0) {
+                return counted == 0 ? 1 : 0;
+            }
+            return interpolated(outcome, truth);
         }
-        return maxIou < t && insideIgnore(p, image.ignoreRegions()) ? 0 : -1;
+
+        /** Matches ranked prediction {@code r} in its turn; marks the ground-truth box it takes. */
+        private int outcome(int r, boolean[] taken, double t) {
+            int best = -1;
+            double bestIou = -1;
+            for (int g = 0; g < truthCount[r]; g++) {
+                double v = iou[iouFrom[r] + g];
+                if (!taken[truthFrom[r] + g] && v >= t && v > bestIou) {
+                    best = g;
+                    bestIou = v;
+                }
+            }
+            if (best >= 0) {
+                taken[truthFrom[r] + best] = true;
+                return 1;
+            }
+            return maxIou[r] < t && inIgnore[r] ? 0 : -1;
+        }
     }
 
     private static boolean insideIgnore(Box p, List<Box> ignore) {
