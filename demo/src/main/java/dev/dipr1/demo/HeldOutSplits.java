@@ -1,6 +1,7 @@
 package dev.dipr1.demo;
 
 import dev.dipr1.policy.EvalResult;
+import dev.dipr1.policy.Evaluation;
 import dev.dipr1.policy.Evaluator;
 import dev.dipr1.policy.Policy;
 import dev.dipr1.scenes.Split;
@@ -16,6 +17,11 @@ public final class HeldOutSplits {
 
     /** Greedy evaluation of {@code policy} on the first {@code images} held-out scenes of {@code split}. */
     public static EvalResult evaluate(Policy policy, Split split, int images) {
+        return evaluation(policy, split, images).result();
+    }
+
+    /** The same evaluation with its per-image records (for bootstrap intervals and paired deltas). */
+    public static Evaluation evaluation(Policy policy, Split split, int images) {
         return Evaluator.evaluate(policy, SyntheticScenes.generate(split, SEED, 0, images), split.label());
     }
 }

@@ -27,7 +27,7 @@ class DemoReportTest {
     }
 
     static EvalResult eval(String split, double f1) {
-        return new EvalResult(split, 60, 0.9, 0.5, 0.6, f1, 0.7, 1.25);
+        return new EvalResult(split, 60, 0.9, 0.5, 0.6, f1, 0.7, 1.25, 0.45, 0.2);
     }
 
     @Test

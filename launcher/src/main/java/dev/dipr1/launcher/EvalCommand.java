@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
         name = "eval",
         mixinStandardHelpOptions = true,
         description = "Evaluate a checkpoint with greedy decoding: format rate, precision, recall, F1 at IoU 0.5, "
-                + "mean IoU of matches, count MAE.")
+                + "mean IoU of matches, count MAE, AP50 and AP@[.5:.95] (boxes ranked by the policy's own confidence).")
 final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--checkpoint", required = true, paramLabel = "FILE")
@@ -52,7 +52,7 @@ final class EvalCommand implements Callable<Integer> {
         } else {
             System.out.printf(
                     "%s (%d images): format %.3f  precision %.3f  recall %.3f  F1@0.5 %.3f  mean IoU %.3f  "
-                            + "count MAE %.2f%n",
+                            + "count MAE %.2f  AP50 %.3f  AP %.3f%n",
                     r.split(),
                     r.images(),
                     r.formatRate(),
@@ -60,7 +60,9 @@ final class EvalCommand implements Callable<Integer> {
                     r.recall(),
                     r.f1(),
                     r.meanIou(),
-                    r.countMae());
+                    r.countMae(),
+                    r.ap50(),
+                    r.ap());
         }
         return 0;
     }

@@ -8,6 +8,7 @@ import dev.dipr1.rewards.ParsedCompletion;
 import dev.dipr1.scenes.PixelBox;
 import dev.dipr1.scenes.Scene;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -16,6 +17,11 @@ import java.util.List;
  * {@link Matching#match} at IoU 0.5, counting matches ({@code soft = false}). Predictions that
  * match no ground-truth box with IoU ≥ 0.5 and lie at least half inside an ignore region are
  * dropped first, as in rewards.md §3. The answer block is read even when the format is invalid.
+ * Each answer box carries the policy's confidence ({@link BoxConfidence}), which ranks it for
+ * {@link AveragePrecision}.
+ *
+ * <p>The result keeps one {@link ImageScore} per image, in scene order, and the summary metrics
+ * are computed from those records alone ({@link EvalResult#of}).
  */
 public final class Evaluator {
 
@@ -24,7 +30,8 @@ public final class Evaluator {
 
     private Evaluator() {}
 
-    public static EvalResult evaluate(Policy policy, List<Scene> scenes, String splitLabel) {
+    /** Greedy-decodes every scene and scores the completions, box confidences from the policy's log-probs. */
+    public static Evaluation evaluate(Policy policy, List<Scene> scenes, String splitLabel) {
         List<float[]> images = new ArrayList<>(scenes.size());
         for (Scene s : scenes) {
             if (s.width() != policy.config().imageSize()
@@ -35,56 +42,72 @@ public final class Evaluator {
             }
             images.add(s.pixelsChw());
         }
-        List<String> texts = new Sampler().greedy(policy, images);
-        return score(scenes, texts, splitLabel);
+        List<SampledCompletion> completions = new Sampler().greedyCompletions(policy, images);
+        return score(scenes, completions, policy.tokenizer(), splitLabel);
     }
 
-    /** The metrics of given completions (one per scene, in order). */
-    public static EvalResult score(List<Scene> scenes, List<String> texts, String splitLabel) {
-        int formatOk = 0;
-        long matched = 0;
-        long predicted = 0;
-        long truth = 0;
-        double iouSum = 0;
-        double countErr = 0;
+    /** The evaluation of given completions (one per scene, in order), box confidences from their log-probs. */
+    public static Evaluation score(
+            List<Scene> scenes, List<SampledCompletion> completions, Tokenizer tokenizer, String splitLabel) {
+        requireOnePerScene(scenes, completions);
+        List<ImageScore> out = new ArrayList<>(scenes.size());
+        for (int i = 0; i < scenes.size(); i++) {
+            Scene scene = scenes.get(i);
+            SampledCompletion c = completions.get(i);
+            ParsedCompletion parsed = CompletionParser.parse(c.text(), scene.width(), scene.height());
+            double[] confidence = BoxConfidence.of(c, tokenizer, scene.width(), scene.height(), parsed.answerBoxes());
+            out.add(scoreImage(scene, parsed, confidence));
+        }
+        return Evaluation.of(splitLabel, out);
+    }
+
+    /**
+     * The evaluation of given texts (one per scene, in order). Texts carry no confidences: every
+     * box gets confidence 1, so AP ranks boxes in image then written order.
+     */
+    public static Evaluation score(List<Scene> scenes, List<String> texts, String splitLabel) {
+        requireOnePerScene(scenes, texts);
+        List<ImageScore> out = new ArrayList<>(scenes.size());
         for (int i = 0; i < scenes.size(); i++) {
             Scene scene = scenes.get(i);
             ParsedCompletion parsed = CompletionParser.parse(texts.get(i), scene.width(), scene.height());
-            if (parsed.wellFormed()) {
-                formatOk++;
-            }
-            List<Box> gt = boxes(scene.boxes());
-            List<Box> ignore = boxes(scene.ignoreRegions());
-            List<Box> preds = new ArrayList<>();
-            for (Box p : parsed.answerBoxes()) {
-                if (!ignored(p, gt, ignore)) {
-                    preds.add(p);
-                }
-            }
-            MatchResult m = Matching.match(preds, gt, IOU_THRESHOLD, false);
-            matched += m.pairs();
-            predicted += preds.size();
-            truth += gt.size();
-            for (int k = 0; k < preds.size(); k++) {
-                if (m.predToGt()[k] >= 0) {
-                    iouSum += Box.iou(preds.get(k), gt.get(m.predToGt()[k]));
-                }
-            }
-            countErr += Math.abs(parsed.answerBoxes().size() - gt.size());
+            double[] confidence = new double[parsed.answerBoxes().size()];
+            Arrays.fill(confidence, 1.0);
+            out.add(scoreImage(scene, parsed, confidence));
         }
-        int n = scenes.size();
-        double precision = predicted == 0 ? (truth == 0 ? 1 : 0) : (double) matched / predicted;
-        double recall = truth == 0 ? 1 : (double) matched / truth;
-        double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
-        return new EvalResult(
-                splitLabel,
-                n,
-                n == 0 ? 0 : (double) formatOk / n,
-                precision,
-                recall,
-                f1,
-                matched == 0 ? 0 : iouSum / matched,
-                n == 0 ? 0 : countErr / n);
+        return Evaluation.of(splitLabel, out);
+    }
+
+    /** One image: drops ignored predictions, matches the rest at IoU 0.5; {@code confidence} per answer box. */
+    static ImageScore scoreImage(Scene scene, ParsedCompletion parsed, double[] confidence) {
+        List<Box> gt = boxes(scene.boxes());
+        List<Box> ignore = boxes(scene.ignoreRegions());
+        List<Box> answer = parsed.answerBoxes();
+        boolean[] ignored = new boolean[answer.size()];
+        List<Box> preds = new ArrayList<>();
+        for (int k = 0; k < answer.size(); k++) {
+            ignored[k] = ignored(answer.get(k), gt, ignore);
+            if (!ignored[k]) {
+                preds.add(answer.get(k));
+            }
+        }
+        MatchResult m = Matching.match(preds, gt, IOU_THRESHOLD, false);
+        List<ScoredBox> scored = new ArrayList<>(answer.size());
+        int pred = 0;
+        for (int k = 0; k < answer.size(); k++) {
+            Box b = answer.get(k);
+            int truth = ignored[k] ? -1 : m.predToGt()[pred++];
+            double iou = truth >= 0 ? Box.iou(b, gt.get(truth)) : 0;
+            scored.add(new ScoredBox(b, confidence[k], ignored[k], truth, iou));
+        }
+        return new ImageScore(parsed.wellFormed(), scored, gt, ignore);
+    }
+
+    private static void requireOnePerScene(List<Scene> scenes, List<?> completions) {
+        if (completions.size() != scenes.size()) {
+            throw new IllegalArgumentException(
+                    completions.size() + " completions for " + scenes.size() + " scenes: need one per scene");
+        }
     }
 
     private static boolean ignored(Box p, List<Box> gt, List<Box> ignore) {
