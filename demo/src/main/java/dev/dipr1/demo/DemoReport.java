@@ -8,6 +8,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dipr1.learner.StepStats;
 import dev.dipr1.policy.EvalResult;
+import dev.dipr1.policy.Evaluation;
+import dev.dipr1.policy.ImageScore;
+import dev.dipr1.policy.Metrics;
+import dev.dipr1.policy.PairedBootstrap;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
 
 /** What a demo run measured: report.json, report.md and the plots. */
 public final class DemoReport {
@@ -29,6 +34,8 @@ public final class DemoReport {
     private final Path dir;
     private final ObjectNode root = JSON.createObjectNode();
     private final Map<String, EvalResult[]> evals = new LinkedHashMap<>();
+    private final Map<String, Evaluation[]> evaluations = new LinkedHashMap<>();
+    private final Map<String, Map<String, Map<String, PairedBootstrap.Delta>>> deltas = new LinkedHashMap<>();
     private final Map<String, String> notes = new LinkedHashMap<>();
     private List<StepStats> history = List.of();
     private List<GreedyProbe.Point> probe = List.of();
@@ -44,19 +51,25 @@ public final class DemoReport {
         notes.put(key, value);
     }
 
-    void sft(EvalResult inDomain, EvalResult ood) {
+    void sft(Evaluation inDomain, Evaluation ood) {
         put("sft", inDomain, ood);
     }
 
-    void rl(EvalResult inDomain, EvalResult ood) {
+    void rl(Evaluation inDomain, Evaluation ood) {
         put("rl", inDomain, ood);
     }
 
-    void sftMore(EvalResult inDomain, EvalResult ood) {
+    void sftMore(Evaluation inDomain, Evaluation ood) {
         put("sft_more", inDomain, ood);
     }
 
-    private void put(String key, EvalResult inDomain, EvalResult ood) {
+    private void put(String key, Evaluation inDomain, Evaluation ood) {
+        evaluations.put(key, new Evaluation[] {inDomain, ood});
+        put(key, inDomain.result(), ood.result());
+    }
+
+    /** An evaluation without per-image records (no confidence intervals for it). */
+    void put(String key, EvalResult inDomain, EvalResult ood) {
         evals.put(key, new EvalResult[] {inDomain, ood});
         ObjectNode n = root.putObject(key);
         n.set("in_domain", tree(inDomain));
@@ -93,7 +106,51 @@ public final class DemoReport {
         }
     }
 
+    /** The comparisons of report.json's {@code deltas}: (name, policy B, policy A) for B − A. */
+    static final List<String[]> COMPARISONS = List.of(
+            new String[] {"rl_vs_sft", "rl", "sft"},
+            new String[] {"rl_vs_sft_more", "rl", "sft_more"},
+            new String[] {"sft_more_vs_sft", "sft_more", "sft"});
+
+    /** The metrics compared in {@code deltas}, each with a paired-bootstrap 95% interval over images. */
+    static final Map<String, ToDoubleFunction<List<ImageScore>>> DELTA_METRICS =
+            Map.of("f1", Metrics.F1, "ap50", Metrics.AP50, "ap", Metrics.AP);
+
+    /**
+     * {@code deltas: {rl_vs_sft, rl_vs_sft_more, sft_more_vs_sft} × {in_domain, ood} × {f1, ap50, ap}:
+     * {delta, ci_low, ci_high}}, for the pairs of policies both evaluated image by image.
+     */
+    private void computeDeltas() {
+        deltas.clear();
+        ObjectNode out = root.putObject("deltas");
+        for (String[] c : COMPARISONS) {
+            Evaluation[] b = evaluations.get(c[1]);
+            Evaluation[] a = evaluations.get(c[2]);
+            if (a == null || b == null) {
+                continue;
+            }
+            ObjectNode cn = out.putObject(c[0]);
+            Map<String, Map<String, PairedBootstrap.Delta>> bySplit = new LinkedHashMap<>();
+            for (int s = 0; s < 2; s++) {
+                String split = s == 0 ? "in_domain" : "ood";
+                ObjectNode sn = cn.putObject(split);
+                Map<String, PairedBootstrap.Delta> byMetric = new LinkedHashMap<>();
+                for (String m : List.of("f1", "ap50", "ap")) {
+                    PairedBootstrap.Delta d = PairedBootstrap.delta(a[s], b[s], DELTA_METRICS.get(m));
+                    byMetric.put(m, d);
+                    sn.putObject(m)
+                            .put("delta", d.delta())
+                            .put("ci_low", d.ciLow())
+                            .put("ci_high", d.ciHigh());
+                }
+                bySplit.put(split, byMetric);
+            }
+            deltas.put(c[0], bySplit);
+        }
+    }
+
     void write() throws IOException {
+        computeDeltas();
         ObjectNode n = root.putObject("notes");
         notes.forEach(n::put);
         root.set(
@@ -155,23 +212,45 @@ public final class DemoReport {
     private String markdown() {
         StringBuilder md = new StringBuilder();
         md.append("# DIP-R1 demo, seed ").append(root.get("seed").asLong()).append("\n\n");
-        md.append("| policy | split | format | precision | recall | F1@0.5 | mean IoU | count MAE |\n");
-        md.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        md.append(
+                "| policy | split | format | precision | recall | F1@0.5 | AP50 | AP@[.5:.95] | mean IoU | count MAE |\n");
+        md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
         evals.forEach((name, r) -> {
             for (EvalResult e : r) {
                 md.append(String.format(
                         Locale.ROOT,
-                        "| %s | %s | %.3f | %.3f | %.3f | **%.3f** | %.3f | %.2f |%n",
+                        "| %s | %s | %.3f | %.3f | %.3f | **%.3f** | %.3f | %.3f | %.3f | %.2f |%n",
                         name,
                         e.split(),
                         e.formatRate(),
                         e.precision(),
                         e.recall(),
                         e.f1(),
+                        e.ap50(),
+                        e.ap(),
                         e.meanIou(),
                         e.countMae()));
             }
         });
+        if (!deltas.isEmpty()) {
+            md.append("\nDifferences with paired-bootstrap 95% intervals over images (")
+                    .append(PairedBootstrap.DEFAULT_RESAMPLES)
+                    .append(" resamples, seed ")
+                    .append(PairedBootstrap.DEFAULT_SEED)
+                    .append(
+                            "):\n\n| comparison | split | ΔF1@0.5 | ΔAP50 | ΔAP@[.5:.95] |\n| --- | --- | --- | --- | --- |\n");
+            deltas.forEach((name, bySplit) -> bySplit.forEach((split, byMetric) -> md.append("| ")
+                    .append(name)
+                    .append(" | ")
+                    .append(split)
+                    .append(" | ")
+                    .append(text(byMetric.get("f1")))
+                    .append(" | ")
+                    .append(text(byMetric.get("ap50")))
+                    .append(" | ")
+                    .append(text(byMetric.get("ap")))
+                    .append(" |\n")));
+        }
         md.append('\n').append(summary()).append("\n\n");
         JsonNode t = root.get("throughput");
         if (t != null) {
@@ -197,13 +276,17 @@ public final class DemoReport {
                         Locale.ROOT, "%.0f s", root.path("total_seconds").asDouble()))
                 .append("\n\n");
         md.append("## Plots\n\n![rewards](rewards.png)\n\n![F1](f1.png)\n\n![staleness](staleness.png)\n\n"
-                + "![SFT loss](sft_loss.png)\n\n");
+                + "![greedy vs sampled](greedy_vs_sampled.png)\n\n![SFT loss](sft_loss.png)\n\n");
         if (!notes.isEmpty()) {
             md.append("## Notes\n\n");
             notes.forEach(
                     (k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
         }
         return md.toString();
+    }
+
+    private static String text(PairedBootstrap.Delta d) {
+        return String.format(Locale.ROOT, "%+.3f [%+.3f, %+.3f]", d.delta(), d.ciLow(), d.ciHigh());
     }
 
     /** The few lines a person reads at the end of the run. */
@@ -228,6 +311,8 @@ public final class DemoReport {
                     rl[1].f1() - sft[1].f1(),
                     more == null ? "" : String.format(Locale.ROOT, "; more SFT %.3f", more[1].f1())));
         }
+        deltas.forEach((name, bySplit) -> bySplit.forEach((split, byMetric) ->
+                lines.add(String.format(Locale.ROOT, "%-16s %-9s ΔF1 %s", name, split, text(byMetric.get("f1"))))));
         lines.add("learner steps: " + root.path("steps").asLong() + "; report: " + dir.resolve("report.md"));
         return String.join("\n", lines);
     }

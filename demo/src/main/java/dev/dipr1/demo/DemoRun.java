@@ -3,6 +3,7 @@ package dev.dipr1.demo;
 import dev.dipr1.learner.StepStats;
 import dev.dipr1.policy.DjlEnvironment;
 import dev.dipr1.policy.EvalResult;
+import dev.dipr1.policy.Evaluation;
 import dev.dipr1.policy.Policy;
 import dev.dipr1.policy.PolicyConfig;
 import dev.dipr1.policy.SftSettings;
@@ -218,17 +219,20 @@ public final class DemoRun implements Callable<DemoReport> {
                 last.step(), last.policyVersion(), last.rewardTotal(), last.rewardAccuracy(), status.groupsGenerated());
     }
 
-    private EvalResult evaluate(Policy p, Split split) {
+    private Evaluation evaluate(Policy p, Split split) {
         long t = System.nanoTime();
-        EvalResult r = HeldOutSplits.evaluate(p, split, plan.size().evalImages());
+        Evaluation e = HeldOutSplits.evaluation(p, split, plan.size().evalImages());
+        EvalResult r = e.result();
         LOG.info(
-                "eval {} on {}: F1 {} format {} ({} s)",
+                "eval {} on {} ({} images): F1 {} AP50 {} format {} ({} s)",
                 p.version(),
                 split.label(),
+                r.images(),
                 String.format("%.3f", r.f1()),
+                String.format("%.3f", r.ap50()),
                 String.format("%.3f", r.formatRate()),
                 (System.nanoTime() - t) / 1_000_000_000L);
-        return r;
+        return e;
     }
 
     private static void timed(String what, ThrowingRunnable r) throws Exception {

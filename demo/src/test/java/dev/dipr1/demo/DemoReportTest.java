@@ -8,6 +8,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dipr1.learner.StepStats;
 import dev.dipr1.policy.EvalResult;
+import dev.dipr1.policy.Evaluation;
+import dev.dipr1.policy.Evaluator;
+import dev.dipr1.policy.Policy;
+import dev.dipr1.policy.PolicyConfig;
+import dev.dipr1.policy.TargetTemplate;
+import dev.dipr1.scenes.Scene;
+import dev.dipr1.scenes.Split;
+import dev.dipr1.scenes.SyntheticScenes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,12 +41,12 @@ class DemoReportTest {
     @Test
     void givenAFullRunWhenWrittenThenReportJsonHasTheSameFieldsAsBefore(@TempDir Path dir) throws Exception {
         DemoReport report = new DemoReport(dir, 1, DemoSettings.quick());
-        report.sft(eval("in-domain", 0.40), eval("ood", 0.30));
-        report.rl(eval("in-domain", 0.45), eval("ood", 0.31));
+        report.put("sft", eval("in-domain", 0.40), eval("ood", 0.30));
+        report.put("rl", eval("in-domain", 0.45), eval("ood", 0.31));
         List<StepStats> history = List.of(LearnerStatusDirTest.step(0), LearnerStatusDirTest.step(1));
         report.rlRun(history, 60.0, 30, new LearnerCounters(4, 2, 1), 8);
         report.note("dead_letters", "0");
-        report.sftMore(eval("in-domain", 0.41), eval("ood", 0.29));
+        report.put("sft_more", eval("in-domain", 0.41), eval("ood", 0.29));
         report.totalSeconds(300.5);
         report.peakResidentMb(2900);
 
@@ -56,6 +64,7 @@ class DemoReportTest {
                         "sft_more",
                         "total_seconds",
                         "peak_resident_mb",
+                        "deltas",
                         "notes",
                         "learner_steps"),
                 keys(root));
@@ -106,6 +115,39 @@ class DemoReportTest {
         assertEquals(0.45, root.get("rl").get("in_domain").get("f1").asDouble(), 1e-6);
         assertTrue(Files.readString(dir.resolve("report.md")).contains("SFT 0.400 -> RL 0.450 (+0.050)"));
         assertTrue(Files.exists(dir.resolve("rewards.png")) && Files.exists(dir.resolve("f1.png")));
+    }
+
+    @Test
+    void pairedDeltasCarryBootstrapIntervalsOverTheSameImages(@TempDir Path dir) throws Exception {
+        List<Scene> in = SyntheticScenes.generate(Split.IN_DOMAIN, 1000, 0, 40);
+        List<Scene> ood = SyntheticScenes.generate(Split.OOD, 1000, 0, 40);
+        DemoReport report = new DemoReport(dir, 3, DemoSettings.quick());
+        try (Policy p = Policy.initialise(PolicyConfig.tiny(), 1)) {
+            // SFT answers nothing, RL answers the targets, SFT continued every other image
+            report.sft(answers(in, p, i -> false), answers(ood, p, i -> false));
+            report.rl(answers(in, p, i -> true), answers(ood, p, i -> true));
+            report.sftMore(answers(in, p, i -> i % 2 == 0), answers(ood, p, i -> i % 2 == 0));
+        }
+        report.write();
+
+        JsonNode deltas = JSON.readTree(dir.resolve("report.json").toFile()).get("deltas");
+        assertEquals(List.of("rl_vs_sft", "rl_vs_sft_more", "sft_more_vs_sft"), keys(deltas));
+        JsonNode f1 = deltas.get("rl_vs_sft").get("in_domain").get("f1");
+        assertEquals(List.of("delta", "ci_low", "ci_high"), keys(f1));
+        assertEquals(1.0, f1.get("delta").asDouble(), 1e-9, "F1 0 -> 1");
+        JsonNode half = deltas.get("rl_vs_sft_more").get("ood").get("f1");
+        assertTrue(half.get("ci_low").asDouble() > 0 && half.get("ci_high").asDouble() < 1, half.toString());
+        assertEquals(
+                List.of("f1", "ap50", "ap"), keys(deltas.get("sft_more_vs_sft").get("ood")));
+        assertTrue(Files.readString(dir.resolve("report.md")).contains("| rl_vs_sft | in_domain | +1.000 ["));
+    }
+
+    static Evaluation answers(List<Scene> scenes, Policy p, java.util.function.IntPredicate answered) {
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < scenes.size(); i++) {
+            texts.add(answered.test(i) ? TargetTemplate.of(scenes.get(i)).text(p.tokenizer()) : "<answer>[]</answer>");
+        }
+        return Evaluator.score(scenes, texts, scenes.get(0).id().contains("ood") ? "ood" : "in-domain");
     }
 
     @Test

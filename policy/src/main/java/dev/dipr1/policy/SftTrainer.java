@@ -145,7 +145,7 @@ public final class SftTrainer {
     }
 
     private static Validation validate(Policy policy, List<Scene> scenes, int step) {
-        EvalResult r = Evaluator.evaluate(policy, scenes, "validation");
+        EvalResult r = Evaluator.evaluate(policy, scenes, "validation").result();
         LOG.info(
                 "SFT step {}: validation F1 {} format {}",
                 step,

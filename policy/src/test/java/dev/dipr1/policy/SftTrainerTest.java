@@ -57,7 +57,8 @@ class SftTrainerTest {
                     .max(java.util.Comparator.comparingDouble(SftTrainer.Validation::f1))
                     .orElseThrow();
             assertEquals(best.step(), r.keptStep(), "the first best validation is kept");
-            EvalResult again = Evaluator.evaluate(p, SftTrainer.validationScenes(s), "validation");
+            EvalResult again = Evaluator.evaluate(p, SftTrainer.validationScenes(s), "validation")
+                    .result();
             assertEquals(best.f1(), again.f1(), 1e-12, "the policy holds the kept step's weights");
         }
     }
