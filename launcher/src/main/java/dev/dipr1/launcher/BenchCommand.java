@@ -151,6 +151,8 @@ final class BenchCommand implements Runnable {
                             1f,
                             seed,
                             RlLoop.groupsPerVersion(ls),
+                            sync ? 0 : dev.dipr1.demo.SamplingSettings.DEFAULT_LEAD_VERSIONS,
+                            dev.dipr1.generator.GeneratorSettings.DEFAULT_PROMPTS_PER_BATCH,
                             scenes,
                             work.resolve(modes[i]),
                             dev.dipr1.rewards.RewardConfig.defaults());

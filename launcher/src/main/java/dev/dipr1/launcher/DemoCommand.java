@@ -69,6 +69,18 @@ final class DemoCommand implements Callable<Integer> {
     float temperature = SamplingSettings.defaults().temperature();
 
     @Option(
+            names = "--lead-versions",
+            description =
+                    "Generators run at most about L learner versions ahead of what the learner has read "
+                            + "(0 = the older bound of a fixed number of groups per policy version) (default: ${DEFAULT-VALUE}).")
+    int leadVersions = SamplingSettings.defaults().leadVersions();
+
+    @Option(
+            names = "--prompts-per-batch",
+            description = "Prompts each generator decodes together (default: ${DEFAULT-VALUE}).")
+    int promptsPerBatch = SamplingSettings.defaults().promptsPerBatch();
+
+    @Option(
             names = "--processes",
             description =
                     "Run the reward stream, the learner and the generator each as its own JVM (default: threads of this one).")
@@ -110,7 +122,7 @@ final class DemoCommand implements Callable<Integer> {
         if (rlMinutes != null) {
             size = size.withRlMinutes(rlMinutes);
         }
-        SamplingSettings sampling = new SamplingSettings(groupSize, temperature);
+        SamplingSettings sampling = new SamplingSettings(groupSize, temperature, leadVersions, promptsPerBatch);
         Path dir = out != null
                 ? out
                 : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
