@@ -172,9 +172,11 @@ public final class DemoReport {
                     "total / 3", history.stream().map(s -> s.rewardTotal() / 3).toList());
             Charts.lines(
                     dir.resolve("rewards.png"), "Mean reward of each learner batch", "learner step", "reward", rewards);
+            diagnostics();
             Map<String, Map<String, Double>> stale = new LinkedHashMap<>();
             Map<String, Double> counts = new TreeMap<>();
-            history.forEach(s -> s.staleness().forEach(v -> counts.merge(String.format("%02d", v), 1.0, Double::sum)));
+            history.forEach(s -> s.stalenessHistogram()
+                    .forEach((v, n) -> counts.merge(String.format("%02d", v), n.doubleValue(), Double::sum)));
             stale.put("groups", counts);
             Charts.bars(
                     dir.resolve("staleness.png"),
@@ -207,6 +209,46 @@ public final class DemoReport {
             f1.put(name, bySplit);
         });
         Charts.bars(dir.resolve("f1.png"), "F1 at IoU 0.5 (greedy)", "F1", f1);
+    }
+
+    /** The learner's per-step diagnostics, one chart each (their scales differ by orders of magnitude). */
+    private void diagnostics() throws IOException {
+        Charts.lines(
+                dir.resolve("entropy.png"),
+                "Token entropy of the policy on its batch",
+                "learner step",
+                "nats per token",
+                Map.of("entropy", history.stream().map(StepStats::entropy).toList()));
+        Charts.lines(
+                dir.resolve("grad_norm.png"),
+                "Gradient norm before clipping",
+                "learner step",
+                "global L2 norm",
+                Map.of("grad norm", history.stream().map(StepStats::gradNorm).toList()));
+        Charts.lines(
+                dir.resolve("kl.png"),
+                "KL to the reference policy (k3)",
+                "learner step",
+                "nats per token",
+                Map.of("KL", history.stream().map(StepStats::kl).toList()));
+        Charts.lines(
+                dir.resolve("clip_fraction.png"),
+                "Fraction of tokens whose ratio left [1 - eps, 1 + eps]",
+                "learner step",
+                "fraction",
+                Map.of(
+                        "clip fraction",
+                        history.stream().map(StepStats::clipRatio).toList()));
+        Map<String, List<Double>> spread = new LinkedHashMap<>();
+        spread.put("format", history.stream().map(StepStats::stdFormat).toList());
+        spread.put("look", history.stream().map(StepStats::stdLook).toList());
+        spread.put("accuracy", history.stream().map(StepStats::stdAccuracy).toList());
+        Charts.lines(
+                dir.resolve("reward_std.png"),
+                "Within-group std of each reward (mean over the batch's groups)",
+                "learner step",
+                "std",
+                spread);
     }
 
     private String markdown() {
@@ -277,6 +319,11 @@ public final class DemoReport {
                 .append("\n\n");
         md.append("## Plots\n\n![rewards](rewards.png)\n\n![F1](f1.png)\n\n![staleness](staleness.png)\n\n"
                 + "![greedy vs sampled](greedy_vs_sampled.png)\n\n![SFT loss](sft_loss.png)\n\n");
+        if (!history.isEmpty()) {
+            md.append("### Learner diagnostics\n\n![entropy](entropy.png)\n\n![gradient norm](grad_norm.png)\n\n"
+                    + "![KL](kl.png)\n\n![clip fraction](clip_fraction.png)\n\n"
+                    + "![reward std within groups](reward_std.png)\n\n");
+        }
         if (!notes.isEmpty()) {
             md.append("## Notes\n\n");
             notes.forEach(
@@ -363,7 +410,13 @@ public final class DemoReport {
             double rewardLook,
             double rewardAccuracy,
             double rewardTotal,
-            double seconds) {
+            double seconds,
+            double entropy,
+            double gradNorm,
+            double stdFormat,
+            double stdLook,
+            double stdAccuracy,
+            Map<Long, Integer> stalenessHistogram) {
 
         static StepRow of(StepStats s) {
             return new StepRow(
@@ -376,7 +429,13 @@ public final class DemoReport {
                     s.rewardLook(),
                     s.rewardAccuracy(),
                     s.rewardTotal(),
-                    s.seconds());
+                    s.seconds(),
+                    s.entropy(),
+                    s.gradNorm(),
+                    s.stdFormat(),
+                    s.stdLook(),
+                    s.stdAccuracy(),
+                    s.stalenessHistogram());
         }
     }
 }

@@ -176,6 +176,8 @@ public final class DemoRun implements Callable<DemoReport> {
                 sampling.temperature(),
                 plan.seed(),
                 RlLoop.groupsPerVersion(plan.learner()),
+                sampling.leadVersions(),
+                sampling.promptsPerBatch(),
                 SyntheticScenes.generate(
                         Split.TRAIN, plan.seed(), 0, plan.size().trainScenes()),
                 plan.dir(),

@@ -38,7 +38,10 @@ public final class RlLoop {
 
     /**
      * @param maxGroupsPerVersion how many groups a generator makes with one policy version before
-     *     it waits for the next (B·K = synchronous)
+     *     it waits for the next (B·K = synchronous); only when {@code leadVersions} is 0
+     * @param leadVersions L &gt; 0: the cumulative bound instead (about L versions of groups beyond
+     *     what the learner has read, {@link #versionShare} groups per version nominally)
+     * @param promptsPerBatch P: prompts each generator decodes in one batch
      */
     public record Config(
             ClientSettings client,
@@ -50,13 +53,15 @@ public final class RlLoop {
             float temperature,
             long seed,
             int maxGroupsPerVersion,
+            int leadVersions,
+            int promptsPerBatch,
             List<Scene> prompts,
             Path workDir,
             RewardConfig rewards) {
 
         /**
-         * The settings of generator {@code i}: its id, G, temperature, the default top-p and length, seed + i; it
-         * reads policy files only from the learner's policy directory.
+         * The settings of generator {@code i}: its id, G, temperature, the default top-p and length, seed + i, its
+         * bound and P; it reads policy files only from the learner's policy directory.
          */
         public GeneratorSettings generator(int i) {
             return new GeneratorSettings(
@@ -67,7 +72,9 @@ public final class RlLoop {
                             GeneratorSettings.DEFAULT_MAX_TOKENS,
                             seed + i,
                             maxGroupsPerVersion)
-                    .withWeightsDir(learner.policyDir());
+                    .withWeightsDir(learner.policyDir())
+                    .withLead(leadVersions, leadVersions > 0 ? versionShare(learner, generators) : 0)
+                    .withPromptsPerBatch(promptsPerBatch);
         }
 
         /** Feeds the run's prompts and their annotations, as many epochs as its step limit may need. */
@@ -122,6 +129,16 @@ public final class RlLoop {
     public static int groupsPerVersion(LearnerSettings ls) {
         int batch = ls.batchGroups() * ls.publishEvery();
         return ls.maxStaleness() < 2 ? batch : 2 * batch;
+    }
+
+    /**
+     * A generator's nominal share of one policy version under the cumulative bound: the learner's
+     * B·K groups divided among the generators (rounded up). What the learner really reads per version
+     * (more, as it drops groups) each generator learns from the policy updates.
+     */
+    public static int versionShare(LearnerSettings ls, int generators) {
+        int batch = ls.batchGroups() * ls.publishEvery();
+        return (batch + generators - 1) / generators;
     }
 
     /** Runs the loop; {@code maxSteps} 0 = no step limit, {@code progress} may be null. */

@@ -58,6 +58,9 @@ public final class ServiceArgs {
         add(a, "--max-tokens", s.maxTokens());
         add(a, "--sampler-seed", s.seed());
         add(a, "--max-groups-per-version", s.maxGroupsPerVersion());
+        add(a, "--lead-versions", s.leadVersions());
+        add(a, "--version-share", s.versionShare());
+        add(a, "--prompts-per-batch", s.promptsPerBatch());
         if (s.weightsDir() != null) {
             add(a, "--weights-dir", s.weightsDir());
         }

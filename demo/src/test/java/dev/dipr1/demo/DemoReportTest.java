@@ -108,13 +108,27 @@ class DemoReportTest {
                         "reward_look",
                         "reward_accuracy",
                         "reward_total",
-                        "seconds"),
+                        "seconds",
+                        "entropy",
+                        "grad_norm",
+                        "std_format",
+                        "std_look",
+                        "std_accuracy",
+                        "staleness_histogram"),
                 keys(row));
+        assertEquals(2.25, row.get("entropy").asDouble(), 1e-12);
+        assertEquals(1.5, row.get("grad_norm").asDouble(), 1e-12);
+        assertEquals(0.125, row.get("std_accuracy").asDouble(), 1e-12);
+        assertEquals(1, row.get("staleness_histogram").get("1").asInt(), "one group one version old");
         assertEquals(-0.1, row.get("loss_policy").asDouble(), 1e-12);
         assertEquals(1.3, row.get("reward_accuracy").asDouble(), 1e-12);
         assertEquals(0.45, root.get("rl").get("in_domain").get("f1").asDouble(), 1e-6);
         assertTrue(Files.readString(dir.resolve("report.md")).contains("SFT 0.400 -> RL 0.450 (+0.050)"));
         assertTrue(Files.exists(dir.resolve("rewards.png")) && Files.exists(dir.resolve("f1.png")));
+        for (String plot : List.of("entropy", "grad_norm", "kl", "clip_fraction", "reward_std", "staleness")) {
+            assertTrue(Files.size(dir.resolve(plot + ".png")) > 0, plot);
+            assertTrue(Files.readString(dir.resolve("report.md")).contains("(" + plot + ".png)"), plot);
+        }
     }
 
     @Test

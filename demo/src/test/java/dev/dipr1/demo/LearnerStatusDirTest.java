@@ -33,7 +33,12 @@ class LearnerStatusDirTest {
                 1.7,
                 List.of(0L, 1L),
                 0.25,
-                2.5);
+                2.5,
+                1.25 + n,
+                0.5,
+                0.375,
+                0.125 * n,
+                new java.util.TreeMap<>(java.util.Map.of(0L, 1, 1L, 1)));
     }
 
     @Test

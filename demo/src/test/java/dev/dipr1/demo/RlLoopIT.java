@@ -61,6 +61,8 @@ class RlLoopIT {
                 1f,
                 1,
                 RlLoop.groupsPerVersion(ls),
+                0,
+                1,
                 SyntheticScenes.generate(Split.TRAIN, 3, 0, 40),
                 dir,
                 dev.dipr1.rewards.RewardConfig.defaults());

@@ -74,6 +74,8 @@ class RlLoopTest {
                 0.9f,
                 40,
                 16,
+                0,
+                3,
                 java.util.List.of(),
                 null,
                 null);
@@ -85,5 +87,31 @@ class RlLoopTest {
         assertEquals(16, g.maxGroupsPerVersion());
         assertEquals(1f, g.topP());
         assertEquals(91, g.maxTokens());
+        assertEquals(0, g.leadVersions());
+        assertEquals(3, g.promptsPerBatch());
+    }
+
+    @Test
+    void withALeadTheGeneratorsShareEachVersionAndDropThePerVersionBound() {
+        RlLoop.Config c = new RlLoop.Config(
+                null,
+                dev.dipr1.topics.TopicCatalog.withPrefix("p."),
+                null,
+                learner(8, 2, 4),
+                3,
+                6,
+                0.9f,
+                40,
+                32,
+                2,
+                4,
+                java.util.List.of(),
+                null,
+                null);
+        var g = c.generator(2);
+        assertEquals(2, g.leadVersions());
+        assertEquals(6, g.versionShare(), "16 groups per version over 3 generators, rounded up");
+        assertEquals(0, g.maxGroupsPerVersion());
+        assertEquals(4, g.promptsPerBatch());
     }
 }

@@ -8,6 +8,7 @@ import dev.dipr1.schemas.serde.Serdes;
 import dev.dipr1.schemas.serde.UndecodableRecordException;
 import dev.dipr1.topics.ClientSettings;
 import dev.dipr1.topics.DeadLetters;
+import dev.dipr1.topics.GroupsReadHeaders;
 import dev.dipr1.topics.KafkaClients;
 import dev.dipr1.topics.TopicCatalog;
 import io.micrometer.core.instrument.Counter;
@@ -15,7 +16,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,8 +48,10 @@ import org.slf4j.LoggerFactory;
  * Consumes prompt tasks in a consumer group, samples G completions per prompt with the current
  * policy and publishes one RolloutGroup per prompt. The offset of a prompt is committed only
  * after its group is acknowledged by the broker: a crash may redo a prompt, never lose one.
- * Between groups it applies the newest policy update; a {@link VersionGate} decides whether the
- * current version may make another group.
+ * It decodes up to P prompts per batch ({@code --prompts-per-batch}), all with one policy version.
+ * Between batches it applies the newest policy update; a {@link GenerationGate} ({@link LeadGate},
+ * the cumulative bound, or {@link VersionGate}, the per-version one) decides how many groups the
+ * current version may make.
  */
 public final class GeneratorService implements AutoCloseable {
 
@@ -60,7 +65,7 @@ public final class GeneratorService implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final PolicyWatcher policyWatcher;
     private final GroupSampler groupSampler;
-    private final VersionGate gate;
+    private final GenerationGate gate;
     private final CurrentPolicy policy;
     private final PromptImages images = new PromptImages();
     private final LongSupplier clock;
@@ -95,9 +100,16 @@ public final class GeneratorService implements AutoCloseable {
         this.policy = new CurrentPolicy(initial, CurrentPolicy.Checkpoints.from(weightsFiles));
         this.clock = clock;
         this.groupSampler = new GroupSampler(settings);
-        this.gate = new VersionGate(settings.maxGroupsPerVersion(), VersionGate.MAX_WAIT, clock);
+        this.gate = settings.leadVersions() > 0
+                ? new LeadGate(
+                        settings.leadVersions(),
+                        settings.versionShare(),
+                        initial.version(),
+                        VersionGate.MAX_WAIT,
+                        clock)
+                : new VersionGate(settings.maxGroupsPerVersion(), VersionGate.MAX_WAIT, clock);
         this.version.set(initial.version());
-        // One prompt at a time: a group takes a while, and the offset is committed per group.
+        // At most one batch of prompts per poll: a batch takes a while, and offsets are committed per group.
         this.prompts = KafkaClients.rawConsumer(
                 kafka,
                 settings.generatorId(),
@@ -107,7 +119,7 @@ public final class GeneratorService implements AutoCloseable {
                         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
                         "earliest",
                         ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-                        1));
+                        settings.promptsPerBatch()));
         this.producer = KafkaClients.rawProducer(
                 kafka,
                 settings.generatorId() + "-producer",
@@ -129,19 +141,18 @@ public final class GeneratorService implements AutoCloseable {
         started = true;
         prompts.subscribe(List.of(catalog.prompts().name()), new PartitionCount());
         LOG.info(
-                "generator {} started with policy v{} (G={}, temperature {}{})",
+                "generator {} started with policy v{} (G={}, {} prompts per batch, temperature {}{})",
                 settings.generatorId(),
                 policy.version(),
                 settings.groupSize(),
+                settings.promptsPerBatch(),
                 settings.temperature(),
-                gate.groupsPerVersion() > 0
-                        ? ", at most " + gate.groupsPerVersion() + " groups per policy version"
-                        : "");
+                gate.describe().isEmpty() ? "" : ", " + gate.describe());
         try {
             while (running.get()) {
                 applyNewestPolicy(Duration.ZERO);
                 switch (gate.check()) {
-                    case OPEN -> generateFromNextPrompt();
+                    case OPEN -> generateFromNextPrompts((int) Math.min(settings.promptsPerBatch(), gate.room()));
                     case CLOSED -> waitForNewerPolicy();
                     case EXTRA_SHARE ->
                         LOG.warn(
@@ -150,7 +161,7 @@ public final class GeneratorService implements AutoCloseable {
                                 settings.generatorId(),
                                 policy.version(),
                                 VersionGate.MAX_WAIT.toSeconds(),
-                                gate.groupsPerVersion());
+                                gate.room());
                 }
             }
         } catch (WakeupException e) {
@@ -164,10 +175,29 @@ public final class GeneratorService implements AutoCloseable {
         }
     }
 
-    private void generateFromNextPrompt() {
+    /** Polls up to {@code max} prompts (those beyond it are read again next time) and generates their groups. */
+    private void generateFromNextPrompts(int max) {
         prompts.resume(prompts.paused());
-        for (ConsumerRecord<String, byte[]> r : prompts.poll(PROMPT_POLL)) {
-            handle(r);
+        List<ConsumerRecord<String, byte[]>> taken = new ArrayList<>(max);
+        Map<TopicPartition, Long> rewind = new HashMap<>();
+        Duration wait = PROMPT_POLL;
+        while (taken.size() < max) {
+            int before = taken.size();
+            for (ConsumerRecord<String, byte[]> r : prompts.poll(wait)) {
+                if (taken.size() < max) {
+                    taken.add(r);
+                } else {
+                    rewind.putIfAbsent(new TopicPartition(r.topic(), r.partition()), r.offset());
+                }
+            }
+            if (taken.size() == before) {
+                break;
+            }
+            wait = Duration.ZERO; // top the batch up with what has already arrived, without waiting
+        }
+        rewind.forEach(prompts::seek);
+        if (!taken.isEmpty()) {
+            handle(taken);
         }
     }
 
@@ -178,34 +208,66 @@ public final class GeneratorService implements AutoCloseable {
         prompts.poll(Duration.ZERO);
     }
 
-    private void handle(ConsumerRecord<String, byte[]> r) {
-        PromptTask task;
-        try {
-            task = Serdes.PROMPT_TASK.decode(r.value(), r.topic(), r.partition(), r.offset());
-        } catch (UndecodableRecordException e) {
-            deadLetter(r, "decode", e.getMessage(), e);
-            commit(r);
-            return;
+    /**
+     * Decodes the prompts, samples the groups of the readable ones in one batch with the current
+     * policy, then, in offset order, publishes each group or dead-letters its prompt and commits
+     * it: a later prompt's offset is never committed before an earlier one is done.
+     */
+    private void handle(List<ConsumerRecord<String, byte[]>> records) {
+        String[] failedStep = new String[records.size()];
+        String[] problems = new String[records.size()];
+        Throwable[] causes = new Throwable[records.size()];
+        List<PromptTask> tasks = new ArrayList<>();
+        List<PromptImages.PolicyImage> taskImages = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            ConsumerRecord<String, byte[]> r = records.get(i);
+            PromptTask task;
+            try {
+                task = Serdes.PROMPT_TASK.decode(r.value(), r.topic(), r.partition(), r.offset());
+            } catch (UndecodableRecordException e) {
+                failedStep[i] = "decode";
+                problems[i] = e.getMessage();
+                causes[i] = e;
+                continue;
+            }
+            try {
+                taskImages.add(images.read(task, policy.get().config().imageSize()));
+                tasks.add(task);
+            } catch (IOException | RuntimeException e) {
+                failedStep[i] = "image";
+                problems[i] = "cannot read the image of sample " + task.getSampleId() + ": " + e.getMessage();
+                causes[i] = e;
+            }
         }
-        PromptImages.PolicyImage image;
-        try {
-            image = images.read(task, policy.get().config().imageSize());
-        } catch (IOException | RuntimeException e) {
-            deadLetter(r, "image", "cannot read the image of sample " + task.getSampleId() + ": " + e.getMessage(), e);
+        List<RolloutGroup> groups = tasks.isEmpty() ? List.of() : generate(tasks, taskImages);
+        int next = 0;
+        for (int i = 0; i < records.size(); i++) {
+            ConsumerRecord<String, byte[]> r = records.get(i);
+            if (failedStep[i] != null) {
+                deadLetter(r, failedStep[i], problems[i], causes[i]);
+            } else {
+                send(groups.get(next++));
+            }
             commit(r);
-            return;
         }
-        RolloutGroup group = generate(task, image);
-        send(group);
-        commit(r);
     }
 
-    /** Samples the G completions of one prompt with the current policy. */
-    RolloutGroup generate(PromptTask task, PromptImages.PolicyImage image) {
-        RolloutGroups.Sampled sampled = groupSampler.sample(policy.get(), task, image.pixels());
-        tokensCounter.increment(RolloutGroups.tokens(sampled.completions()));
-        groupTimer.record(sampled.generationNs(), TimeUnit.NANOSECONDS);
-        return RolloutGroups.of(task, image.pixels(), image.resized(), sampled, settings, clock.getAsLong());
+    /** Samples the G completions of each prompt with the current policy, in one batch. */
+    List<RolloutGroup> generate(List<PromptTask> tasks, List<PromptImages.PolicyImage> taskImages) {
+        List<java.awt.image.BufferedImage> pixels = new ArrayList<>(taskImages.size());
+        for (PromptImages.PolicyImage image : taskImages) {
+            pixels.add(image.pixels());
+        }
+        List<RolloutGroups.Sampled> sampled = groupSampler.sample(policy.get(), tasks, pixels);
+        List<RolloutGroup> out = new ArrayList<>(tasks.size());
+        for (int i = 0; i < tasks.size(); i++) {
+            RolloutGroups.Sampled s = sampled.get(i);
+            tokensCounter.increment(RolloutGroups.tokens(s.completions()));
+            groupTimer.record(s.generationNs(), TimeUnit.NANOSECONDS);
+            PromptImages.PolicyImage image = taskImages.get(i);
+            out.add(RolloutGroups.of(tasks.get(i), image.pixels(), image.resized(), s, settings, clock.getAsLong()));
+        }
+        return out;
     }
 
     private void send(RolloutGroup group) {
@@ -244,7 +306,9 @@ public final class GeneratorService implements AutoCloseable {
         CurrentPolicy.Offer offer = policy.apply(update);
         if (offer.applied()) {
             version.set(policy.version());
-            gate.newVersion();
+            gate.newVersion(
+                    policy.version(),
+                    GroupsReadHeaders.read(newest.get().source().headers(), settings.generatorId()));
             LOG.info(
                     "generator {} now samples with policy v{} (learner step {})",
                     settings.generatorId(),

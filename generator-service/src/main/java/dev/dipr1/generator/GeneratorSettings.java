@@ -1,5 +1,6 @@
 package dev.dipr1.generator;
 
+import dev.dipr1.policy.Sampler;
 import dev.dipr1.policy.SamplingSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +25,14 @@ import java.util.List;
  *     (the learner's {@code --policy-dir}); null = refuse every update that is not inline
  * @param maxVersionJump how far ahead of the newest version seen an update may be; one further
  *     ahead (e.g. 2^63−1) is dead-lettered, or the generator would wait for it forever
+ * @param leadVersions 0 = off; L &gt; 0 = the cumulative bound of {@link LeadGate}: at most about L
+ *     learner versions' worth of groups beyond what the learner has read (trained groups are then
+ *     at most about L versions old). Exclusive with {@code maxGroupsPerVersion}
+ * @param versionShare with {@code leadVersions}: the nominal groups per learner version from this
+ *     generator, B·K divided among the generators (what the learner consumes is learnt from its
+ *     updates; this is the floor and the first guess)
+ * @param promptsPerBatch P: prompts decoded together in one batch of P·G rows (one policy version
+ *     per batch; each group keeps its own seed)
  */
 public record GeneratorSettings(
         String generatorId,
@@ -34,7 +43,10 @@ public record GeneratorSettings(
         long seed,
         int maxGroupsPerVersion,
         Path weightsDir,
-        long maxVersionJump) {
+        long maxVersionJump,
+        int leadVersions,
+        int versionShare,
+        int promptsPerBatch) {
 
     public static final int DEFAULT_GROUP_SIZE = 8;
     public static final float DEFAULT_TEMPERATURE = 0.7f;
@@ -52,6 +64,14 @@ public record GeneratorSettings(
      * corrupt or forged version gets this far ahead.
      */
     public static final long DEFAULT_MAX_VERSION_JUMP = 1_000_000;
+    /** No cumulative bound (the per-version bound or none). */
+    public static final int DEFAULT_LEAD_VERSIONS = 0;
+    /**
+     * Measured with {@code dipr1 bench sampling} on the SFT checkpoint, one libtorch thread, G = 8:
+     * samples/s rise with P up to 8 (see the generator README); the learner's default batch is 8
+     * groups, so one decoding batch is one learner batch.
+     */
+    public static final int DEFAULT_PROMPTS_PER_BATCH = 8;
 
     /** The reward stream dead-letters larger groups by default (its --max-group-size). */
     public static final int MAX_GROUP_SIZE = 64;
@@ -81,6 +101,24 @@ public record GeneratorSettings(
         if (maxGroupsPerVersion < 0) {
             errors.add("--max-groups-per-version must be 0 (never wait) or positive, was " + maxGroupsPerVersion);
         }
+        if (leadVersions < 0) {
+            errors.add("--lead-versions must be 0 (off) or positive, was " + leadVersions);
+        }
+        if (leadVersions > 0 && maxGroupsPerVersion > 0) {
+            errors.add(
+                    "--lead-versions and --max-groups-per-version are two bounds on the same thing: set one of them to 0");
+        }
+        if (leadVersions > 0 && versionShare < 1) {
+            errors.add("--version-share must be at least 1 with --lead-versions (the learner's batch groups times its "
+                    + "publish interval, divided among the generators), was " + versionShare);
+        }
+        if (versionShare < 0) {
+            errors.add("--version-share must not be negative, was " + versionShare);
+        }
+        if (promptsPerBatch < 1 || (long) promptsPerBatch * groupSize > Sampler.MAX_GROUP_SIZE) {
+            errors.add("--prompts-per-batch must be at least 1 and P × --group-size at most " + Sampler.MAX_GROUP_SIZE
+                    + " rows, was " + promptsPerBatch);
+        }
         if (maxVersionJump < 1) {
             errors.add("the largest policy version jump must be at least 1, was " + maxVersionJump);
         }
@@ -107,19 +145,81 @@ public record GeneratorSettings(
                 seed,
                 maxGroupsPerVersion,
                 DEFAULT_WEIGHTS_DIR,
-                DEFAULT_MAX_VERSION_JUMP);
+                DEFAULT_MAX_VERSION_JUMP,
+                DEFAULT_LEAD_VERSIONS,
+                0,
+                DEFAULT_PROMPTS_PER_BATCH);
     }
 
     /** These settings, accepting updates by URI only from {@code dir} (null: none). */
     public GeneratorSettings withWeightsDir(Path dir) {
         return new GeneratorSettings(
-                generatorId, groupSize, temperature, topP, maxTokens, seed, maxGroupsPerVersion, dir, maxVersionJump);
+                generatorId,
+                groupSize,
+                temperature,
+                topP,
+                maxTokens,
+                seed,
+                maxGroupsPerVersion,
+                dir,
+                maxVersionJump,
+                leadVersions,
+                versionShare,
+                promptsPerBatch);
     }
 
     /** These settings with another largest version jump. */
     public GeneratorSettings withMaxVersionJump(long jump) {
         return new GeneratorSettings(
-                generatorId, groupSize, temperature, topP, maxTokens, seed, maxGroupsPerVersion, weightsDir, jump);
+                generatorId,
+                groupSize,
+                temperature,
+                topP,
+                maxTokens,
+                seed,
+                maxGroupsPerVersion,
+                weightsDir,
+                jump,
+                leadVersions,
+                versionShare,
+                promptsPerBatch);
+    }
+
+    /**
+     * These settings with the cumulative bound: at most {@code lead} versions ahead, {@code share}
+     * groups per version nominally, and no per-version bound; {@code lead = 0} turns it off.
+     */
+    public GeneratorSettings withLead(int lead, int share) {
+        return new GeneratorSettings(
+                generatorId,
+                groupSize,
+                temperature,
+                topP,
+                maxTokens,
+                seed,
+                lead > 0 ? 0 : maxGroupsPerVersion,
+                weightsDir,
+                maxVersionJump,
+                lead,
+                share,
+                promptsPerBatch);
+    }
+
+    /** These settings decoding {@code p} prompts per batch. */
+    public GeneratorSettings withPromptsPerBatch(int p) {
+        return new GeneratorSettings(
+                generatorId,
+                groupSize,
+                temperature,
+                topP,
+                maxTokens,
+                seed,
+                maxGroupsPerVersion,
+                weightsDir,
+                maxVersionJump,
+                leadVersions,
+                versionShare,
+                p);
     }
 
     /** The defaults, for one generator. */

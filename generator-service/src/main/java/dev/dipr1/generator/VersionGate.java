@@ -1,10 +1,15 @@
 package dev.dipr1.generator;
 
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.function.LongSupplier;
 
 /**
- * Decides whether a generator may start another group with its current policy version.
+ * Decides whether a generator may start another group with its current policy version: the
+ * per-version bound ({@code --max-groups-per-version}). It limits the rate of generation per
+ * version, not how far generation runs ahead in total: when the learner consumes fewer than N
+ * groups per version, the backlog (and the staleness of what it trains on) grows until groups
+ * are dropped as stale. {@link LeadGate} bounds the backlog itself.
  *
  * <p>With a budget of N groups per version the gate is open until N groups have been sent with
  * one version, then closed until the learner publishes a newer one. The learner drops
@@ -15,17 +20,7 @@ import java.util.function.LongSupplier;
  * caller blocks for {@link #RECHECK_EVERY} (waiting for a policy update) before asking again.
  * Not thread-safe: one per generator loop.
  */
-final class VersionGate {
-
-    /** What the gate says before the next group. */
-    enum Decision {
-        /** Under the budget: generate. */
-        OPEN,
-        /** The budget is spent: wait for a newer policy version. */
-        CLOSED,
-        /** Closed for longer than the longest wait: the budget starts again with this version. */
-        EXTRA_SHARE
-    }
+final class VersionGate implements GenerationGate {
 
     /** The longest wait for a newer policy version before another share is granted. */
     static final Duration MAX_WAIT = Duration.ofSeconds(15);
@@ -58,8 +53,8 @@ final class VersionGate {
         this.clockMs = clockMs;
     }
 
-    /** Whether the next group may be generated; reads the clock at most once. */
-    Decision check() {
+    @Override
+    public Decision check() {
         if (groupsPerVersion == 0 || groupsWithThisVersion < groupsPerVersion) {
             waitingSinceMs = NOT_WAITING;
             return Decision.OPEN;
@@ -77,14 +72,29 @@ final class VersionGate {
         return Decision.CLOSED;
     }
 
-    /** A group made with the current version was acknowledged. */
-    void groupSent() {
+    @Override
+    public long room() {
+        return groupsPerVersion == 0 ? Long.MAX_VALUE : Math.max(0, groupsPerVersion - groupsWithThisVersion);
+    }
+
+    @Override
+    public void groupSent() {
         groupsWithThisVersion++;
     }
 
     /** The generator now samples with a newer version: its budget starts again. */
     void newVersion() {
         groupsWithThisVersion = 0;
+    }
+
+    @Override
+    public void newVersion(long version, OptionalLong groupsRead) {
+        newVersion();
+    }
+
+    @Override
+    public String describe() {
+        return groupsPerVersion > 0 ? "at most " + groupsPerVersion + " groups per policy version" : "";
     }
 
     /** The budget per version; 0 = unbounded. */

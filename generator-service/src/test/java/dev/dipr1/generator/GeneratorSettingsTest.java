@@ -49,6 +49,39 @@ class GeneratorSettingsTest {
     }
 
     @Test
+    void theCumulativeBoundNeedsAShareAndReplacesThePerVersionOne() {
+        GeneratorSettings perVersion = new GeneratorSettings("g", 8, 1f, 1f, 16, 1, 16);
+        GeneratorSettings lead = perVersion.withLead(2, 8);
+        assertEquals(2, lead.leadVersions());
+        assertEquals(8, lead.versionShare());
+        assertEquals(0, lead.maxGroupsPerVersion(), "one bound at a time");
+        assertEquals(16, perVersion.withLead(0, 0).maxGroupsPerVersion(), "lead 0 leaves the per-version bound");
+        String m = assertThrows(IllegalArgumentException.class, () -> perVersion.withLead(2, 0))
+                .getMessage();
+        assertTrue(m.contains("--version-share"), m);
+        String both = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> new GeneratorSettings("g", 8, 1f, 1f, 16, 1, 16, null, 10, 2, 8, 1))
+                .getMessage();
+        assertTrue(both.contains("--lead-versions") && both.contains("--max-groups-per-version"), both);
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> new GeneratorSettings("g", 8, 1f, 1f, 16, 1, 0, null, 10, -1, 8, 1))
+                .getMessage()
+                .contains("--lead-versions"));
+    }
+
+    @Test
+    void aBatchOfPromptsMustFitTheSampler() {
+        GeneratorSettings s = new GeneratorSettings("g", 64, 1f, 1f, 16, 1, 0);
+        assertEquals(16, s.withPromptsPerBatch(16).promptsPerBatch(), "16 x 64 = 1024 rows");
+        String m = assertThrows(IllegalArgumentException.class, () -> s.withPromptsPerBatch(17))
+                .getMessage();
+        assertTrue(m.contains("--prompts-per-batch"), m);
+        assertThrows(IllegalArgumentException.class, () -> s.withPromptsPerBatch(0));
+    }
+
+    @Test
     void aGroupOfOneHasNothingToCompare() {
         String m = problem(1, 1f, 1f, 16);
         assertTrue(m.contains("--group-size") && m.contains("was 1"), m);

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dipr1.generator.VersionGate.Decision;
+import dev.dipr1.generator.GenerationGate.Decision;
 import java.time.Duration;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;

@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
             BenchCommand.Scoring.class,
             BenchCommand.TopologyBench.class,
             BenchCommand.AsyncVsSync.class,
-            BenchCommand.Model.class
+            BenchCommand.Model.class,
+            BenchCommand.Sampling.class
         })
 final class BenchCommand implements Runnable {
 
@@ -150,6 +151,8 @@ final class BenchCommand implements Runnable {
                             1f,
                             seed,
                             RlLoop.groupsPerVersion(ls),
+                            sync ? 0 : dev.dipr1.demo.SamplingSettings.DEFAULT_LEAD_VERSIONS,
+                            dev.dipr1.generator.GeneratorSettings.DEFAULT_PROMPTS_PER_BATCH,
                             scenes,
                             work.resolve(modes[i]),
                             dev.dipr1.rewards.RewardConfig.defaults());
@@ -184,6 +187,70 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             dev.dipr1.policy.PolicyBenchmarks.main(new String[] {Integer.toString(reps)});
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "sampling",
+            mixinStandardHelpOptions = true,
+            description = "Generator decoding speed: samples/s for P prompts x G completions per decoding batch "
+                    + "(completions stop at <eos>), on one libtorch thread unless ai.djl.pytorch.num_threads is set.")
+    static final class Sampling implements Callable<Integer> {
+        @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "The policy to sample.")
+        java.nio.file.Path checkpoint;
+
+        @Option(
+                names = "--prompts-per-batch",
+                split = ",",
+                defaultValue = "1,2,4,8",
+                description = "Values of P to measure (default: ${DEFAULT-VALUE}).")
+        java.util.List<Integer> promptsPerBatch;
+
+        @Option(names = "--g", defaultValue = "8", description = "G (default: ${DEFAULT-VALUE}).")
+        int g;
+
+        @Option(
+                names = "--images",
+                defaultValue = "32",
+                description = "Train images per pass (default: ${DEFAULT-VALUE}).")
+        int images;
+
+        @Option(names = "--temperature", defaultValue = "0.7", description = "(default: ${DEFAULT-VALUE}).")
+        float temperature;
+
+        @Option(names = "--reps", defaultValue = "3", description = "Passes, best kept (default: ${DEFAULT-VALUE}).")
+        int reps;
+
+        @Option(names = "--seed", defaultValue = "1")
+        long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            FileArguments.requireFile("--checkpoint", checkpoint, FileArguments.CHECKPOINT_HINT);
+            if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+                System.setProperty("ai.djl.pytorch.num_threads", "1");
+            }
+            dev.dipr1.policy.DjlEnvironment.init();
+            java.util.List<float[]> pixels =
+                    dev.dipr1.scenes.SyntheticScenes.generate(dev.dipr1.scenes.Split.TRAIN, seed, 0, images).stream()
+                            .map(dev.dipr1.scenes.Scene::pixelsChw)
+                            .toList();
+            try (dev.dipr1.policy.Policy policy = dev.dipr1.policy.Policy.load(checkpoint)) {
+                for (int p : promptsPerBatch) {
+                    var speed = dev.dipr1.policy.PolicyBenchmarks.groupSpeed(policy, pixels, g, p, temperature, reps);
+                    System.out.printf(
+                            java.util.Locale.ROOT,
+                            "P=%d G=%d: %.1f samples/s, %.0f tokens/s (%d images in %.2f s, best of %d)%n",
+                            p,
+                            g,
+                            speed.samplesPerSecond(),
+                            speed.tokensPerSecond(),
+                            images,
+                            speed.seconds(),
+                            reps);
+                }
+            }
             return 0;
         }
     }

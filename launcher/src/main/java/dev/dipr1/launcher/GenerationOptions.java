@@ -32,6 +32,25 @@ final class GenerationOptions {
     int maxGroupsPerVersion = GeneratorSettings.DEFAULT_MAX_GROUPS_PER_VERSION;
 
     @Option(
+            names = "--lead-versions",
+            description = "Cumulative bound: generate at most about L learner versions' worth of groups beyond what "
+                    + "the learner has read (it says so on each policy update), so trained groups are at most about "
+                    + "L versions old; needs --version-share; exclusive with --max-groups-per-version "
+                    + "(0 = off, the default).")
+    int leadVersions = GeneratorSettings.DEFAULT_LEAD_VERSIONS;
+
+    @Option(
+            names = "--version-share",
+            description = "With --lead-versions: this generator's nominal groups per learner version, "
+                    + "--batch-groups x --publish-every divided among the generators (default: ${DEFAULT-VALUE}).")
+    int versionShare = 0;
+
+    @Option(
+            names = "--prompts-per-batch",
+            description = "P: prompts decoded together in one batch of P x G rows (default: ${DEFAULT-VALUE}).")
+    int promptsPerBatch = GeneratorSettings.DEFAULT_PROMPTS_PER_BATCH;
+
+    @Option(
             names = "--weights-dir",
             paramLabel = "DIR",
             description = "The only directory a policy update's weights_uri may name: the learner's --policy-dir "
@@ -39,7 +58,18 @@ final class GenerationOptions {
     Path weightsDir = GeneratorSettings.DEFAULT_WEIGHTS_DIR;
 
     GeneratorSettings settings(String id) {
-        return new GeneratorSettings(id, groupSize, temperature, topP, maxTokens, seed, maxGroupsPerVersion)
-                .withWeightsDir(weightsDir);
+        return new GeneratorSettings(
+                id,
+                groupSize,
+                temperature,
+                topP,
+                maxTokens,
+                seed,
+                maxGroupsPerVersion,
+                weightsDir,
+                GeneratorSettings.DEFAULT_MAX_VERSION_JUMP,
+                leadVersions,
+                versionShare,
+                promptsPerBatch);
     }
 }

@@ -65,6 +65,18 @@ final class RunOptions {
     float temperature = SamplingSettings.defaults().temperature();
 
     @Option(
+            names = "--lead-versions",
+            description =
+                    "Generators run at most about L learner versions ahead of what the learner has read "
+                            + "(0 = the older bound of a fixed number of groups per policy version) (default: ${DEFAULT-VALUE}).")
+    int leadVersions = SamplingSettings.defaults().leadVersions();
+
+    @Option(
+            names = "--prompts-per-batch",
+            description = "Prompts each generator decodes together (default: ${DEFAULT-VALUE}).")
+    int promptsPerBatch = SamplingSettings.defaults().promptsPerBatch();
+
+    @Option(
             names = "--processes",
             description =
                     "Run the reward stream, the learner and the generator each as its own JVM (default: threads of this one).")
@@ -100,7 +112,7 @@ final class RunOptions {
             long seed, Path dir, RewardConfig rewardConfig, boolean sftMore, Path sftCheckpoint, TopicCatalog catalog) {
         return new DemoPlan(
                 size(),
-                new SamplingSettings(groupSize, temperature),
+                new SamplingSettings(groupSize, temperature, leadVersions, promptsPerBatch),
                 seed,
                 dir,
                 cacheDir,

@@ -61,6 +61,8 @@ class ProcessRlLoopIT {
                 1f,
                 1,
                 0,
+                0,
+                2,
                 SyntheticScenes.generate(Split.TRAIN, 3, 0, 400),
                 dir,
                 RewardConfig.defaults());

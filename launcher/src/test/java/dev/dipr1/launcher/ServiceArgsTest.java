@@ -92,6 +92,19 @@ class ServiceArgsTest {
     }
 
     @Test
+    void generatorArgumentsCarryTheCumulativeBoundAndBatching() {
+        GeneratorSettings s = new GeneratorSettings("run-7.gen-0", 6, 0.7f, 1f, 91, 9L, 0)
+                .withWeightsDir(Path.of("/tmp/run/policies"))
+                .withLead(3, 11)
+                .withPromptsPerBatch(5);
+
+        GeneratorCommand cmd = parse(args.generator(Path.of("/tmp/run/sft.ckpt"), s));
+
+        assertEquals(s, cmd.generation.settings(cmd.id));
+        assertEquals(3, cmd.generation.settings(cmd.id).leadVersions());
+    }
+
+    @Test
     void rewardArgumentsCarryEverySetting() {
         RewardConfig soft = new RewardConfig(0.55, true, 0.3, 0.7, 0.45, 0.35, 0.2, 1.0, 0.5, 2.0, 1e-3, true);
         RewardConfig hard = new RewardConfig(0.6, false, 0.5, 0.5, 0.5, 0.5, 0.25, 1.5, 0.25, 1.0, 1e-4, false);

@@ -23,8 +23,16 @@ public final class GrpoStep {
      * @param kl the mean k3 KL to the reference policy
      * @param clipRatio the fraction of tokens whose ratio left [1 − ε, 1 + ε]
      * @param gradNorm the global gradient norm before clipping
+     * @param entropy the mean entropy (nats per token) of the policy's next-token distributions at
+     *     the batch's completion tokens, under the temperature of the loss, from the loss's own
+     *     forward pass (before that iteration's update)
      */
-    public record Result(double policyLoss, double kl, double clipRatio, double gradNorm) {
+    public record Result(double policyLoss, double kl, double clipRatio, double gradNorm, double entropy) {
+
+        /** A result that did not measure the entropy (NaN). */
+        public Result(double policyLoss, double kl, double clipRatio, double gradNorm) {
+            this(policyLoss, kl, clipRatio, gradNorm, Double.NaN);
+        }
 
         /** False when the loss or the KL is NaN or infinite: the step diverged. */
         public boolean finite() {
@@ -90,22 +98,29 @@ public final class GrpoStep {
                 NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             GrpoLoss.Output out;
+            NDArray entropy;
+            NDArray mask;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray logProbs = policy.tokenLogProbs(m, b.images(), b.tokens(), b.temperature());
+                Policy.TokenLogProbs current =
+                        policy.tokenLogProbsAndEntropy(m, b.images(), b.tokens(), b.temperature());
+                NDArray logProbs = current.logProbs();
+                entropy = current.entropy();
                 Shape shape = logProbs.getShape();
                 int t = (int) shape.get(1);
                 NDArray oldLogProbs = m.create(b.oldLogProbs(t), shape);
                 NDArray ref = m.create(BatchTensors.padRows(refLogProbs, b.maxLength(), t, b.samples()), shape);
                 NDArray advantages = m.create(b.advantages());
-                NDArray mask = GrpoLoss.mask(m, b.lengths(), t);
+                mask = GrpoLoss.mask(m, b.lengths(), t);
                 out = GrpoLoss.compute(logProbs, oldLogProbs, ref, advantages, mask, loss);
                 gc.backward(out.loss());
             }
             double policyLoss = out.policyLoss().getFloat();
             double kl = out.kl().getFloat();
             double clipRatio = out.clipFraction().getFloat();
+            double meanEntropy =
+                    entropy.mul(mask).sum().div(mask.sum().maximum(1)).getFloat();
             double gradNorm = optimizer.step(policy.parameters(), learningRate);
-            return new Result(policyLoss, kl, clipRatio, gradNorm);
+            return new Result(policyLoss, kl, clipRatio, gradNorm, meanEntropy);
         }
     }
 }

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * The learner's meters and its per-step log line: {@code batch/dropped} by reason,
  * {@code rollout/staleness} of accepted groups, {@code throughput/samples_per_s}, and one summary
  * per step statistic ({@code loss/policy}, {@code loss/kl}, {@code clip_ratio}, {@code reward/*},
- * {@code batch/zero_variance_fraction}). It also keeps the tally behind the zero-variance fraction.
+ * {@code batch/zero_variance_fraction}, {@code policy/entropy}, {@code grad_norm}, {@code reward_std/*}). It also keeps the
+ * tally behind the zero-variance fraction.
  */
 final class LearnerMetrics {
 
@@ -65,14 +66,20 @@ final class LearnerMetrics {
         registry.summary("reward/look").record(s.rewardLook());
         registry.summary("reward/accuracy").record(s.rewardAccuracy());
         registry.summary("batch/zero_variance_fraction").record(s.zeroVarianceFraction());
+        registry.summary("policy/entropy").record(s.entropy());
+        registry.summary("grad_norm").record(s.gradNorm());
+        registry.summary("reward_std/format").record(s.stdFormat());
+        registry.summary("reward_std/look").record(s.stdLook());
+        registry.summary("reward_std/accuracy").record(s.stdAccuracy());
         LOG.info(String.format(
-                "step %d (policy v%d): loss %.4f kl %.4f clip %.3f | reward format %.3f look %.3f "
+                "step %d (policy v%d): loss %.4f kl %.4f clip %.3f entropy %.3f | reward format %.3f look %.3f "
                         + "accuracy %.3f | staleness %s | zero-variance %.0f%% | %.1f samples/s",
                 s.step(),
                 s.policyVersion(),
                 s.policyLoss(),
                 s.kl(),
                 s.clipRatio(),
+                s.entropy(),
                 s.rewardFormat(),
                 s.rewardLook(),
                 s.rewardAccuracy(),

@@ -8,6 +8,7 @@ import dev.dipr1.schemas.serde.Serdes;
 import dev.dipr1.schemas.serde.UndecodableRecordException;
 import dev.dipr1.topics.ClientSettings;
 import dev.dipr1.topics.DeadLetters;
+import dev.dipr1.topics.GroupsReadHeaders;
 import dev.dipr1.topics.KafkaClients;
 import dev.dipr1.topics.PolicyUpdates;
 import dev.dipr1.topics.TopicCatalog;
@@ -81,6 +82,13 @@ public final class LearnerService implements AutoCloseable {
     private final List<StepStats> history = Collections.synchronizedList(new ArrayList<>());
     private final Map<Integer, Long> nextOffsets = new TreeMap<>();
     private final List<ScoredGroup> pending = new ArrayList<>();
+    /**
+     * Scored groups read by this process per generator id, accepted or dropped: sent with every
+     * policy update ({@link GroupsReadHeaders}) so generators can bound their backlog. Not
+     * checkpointed: a restarted learner counts from zero, which generators recognise.
+     */
+    private final Map<String, Long> groupsRead = new TreeMap<>();
+
     private volatile java.util.function.Consumer<StepStats> stepListener = s -> {};
 
     private long step;
@@ -327,6 +335,7 @@ public final class LearnerService implements AutoCloseable {
             deadLetter(r, "learner/decode", e.getMessage(), e);
             return;
         }
+        groupsRead.merge(g.getRollout().getGeneratorId(), 1L, Long::sum);
         // before the filter, so a rejected group's id is not remembered and a corrected copy can still be applied
         Optional<String> problem = validator.problem(g, version);
         if (problem.isPresent()) {
@@ -418,9 +427,10 @@ public final class LearnerService implements AutoCloseable {
                     settings.inlineLimit(),
                     settings.policyDir(),
                     clock.getAsLong());
-            producer.send(new ProducerRecord<>(
-                            catalog.policy().name(), TopicCatalog.policyKey(), Serdes.POLICY_UPDATE.encode(u)))
-                    .get(60, TimeUnit.SECONDS);
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(
+                    catalog.policy().name(), TopicCatalog.policyKey(), Serdes.POLICY_UPDATE.encode(u));
+            GroupsReadHeaders.add(record.headers(), groupsRead);
+            producer.send(record).get(60, TimeUnit.SECONDS);
             LOG.info(
                     "published policy v{} at step {} ({} bytes {})",
                     version,

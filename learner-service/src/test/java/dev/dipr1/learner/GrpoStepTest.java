@@ -69,6 +69,30 @@ class GrpoStepTest {
     }
 
     @Test
+    void theEntropyIsTheMeanOverRealTokensOfThePolicyBeforeTheUpdate() {
+        try (Policy policy = Policy.initialise(PolicyConfig.tiny(), 5);
+                Policy ref = policy.copy();
+                AdamW opt = AdamW.defaults()) {
+            BatchTensors b = onPolicyBatch(policy, new float[] {1f, -1f});
+            double expected;
+            try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+                float[] h = policy.tokenLogProbsAndEntropy(m, b.images(), b.tokens(), b.temperature())
+                        .entropy()
+                        .toFloatArray();
+                // rows of 2 and 3 tokens in [2, 3]: the padded position of row 0 does not count
+                expected = (h[0] + h[1] + h[3] + h[4] + h[5]) / 5.0;
+                assertEquals(0f, h[2]);
+            }
+            GrpoStep.Result r = new GrpoStep(policy, ref, opt, 1, LR, GrpoLoss.Settings.defaults()).apply(b);
+            assertEquals(expected, r.entropy(), 1e-5);
+            assertTrue(
+                    r.entropy() > 0
+                            && r.entropy() <= Math.log(policy.tokenizer().vocabSize()),
+                    "" + r.entropy());
+        }
+    }
+
+    @Test
     void innerIterationsTakeMuUpdatesAndReportTheLast() {
         try (Policy policy = Policy.initialise(PolicyConfig.tiny(), 5);
                 Policy ref = policy.copy();

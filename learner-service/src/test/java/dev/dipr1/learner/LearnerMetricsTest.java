@@ -47,7 +47,26 @@ class LearnerMetricsTest {
     @Test
     void aStepIsRecordedInItsNamespacedSummariesAndTheThroughputGauge() {
         StepStats s = new StepStats(
-                1, 0, List.of("g"), 6, 0.25, 0.01, 0.125, 2.0, 1.0, 0.5, 0.75, 2.25, List.of(0L), 0.1, 3.0);
+                1,
+                0,
+                List.of("g"),
+                6,
+                0.25,
+                0.01,
+                0.125,
+                2.0,
+                1.0,
+                0.5,
+                0.75,
+                2.25,
+                List.of(0L),
+                0.1,
+                3.0,
+                1.5,
+                0.5,
+                0.25,
+                0.125,
+                new java.util.TreeMap<>(java.util.Map.of(0L, 1)));
         metrics.stepTaken(s);
         assertEquals(0.25, registry.get("loss/policy").summary().totalAmount());
         assertEquals(0.01, registry.get("loss/kl").summary().totalAmount());
@@ -56,6 +75,11 @@ class LearnerMetricsTest {
         assertEquals(0.5, registry.get("reward/look").summary().totalAmount());
         assertEquals(0.75, registry.get("reward/accuracy").summary().totalAmount());
         assertEquals(0.1, registry.get("batch/zero_variance_fraction").summary().totalAmount());
+        assertEquals(1.5, registry.get("policy/entropy").summary().totalAmount());
+        assertEquals(2.0, registry.get("grad_norm").summary().totalAmount());
+        assertEquals(0.5, registry.get("reward_std/format").summary().totalAmount());
+        assertEquals(0.25, registry.get("reward_std/look").summary().totalAmount());
+        assertEquals(0.125, registry.get("reward_std/accuracy").summary().totalAmount());
         assertEquals(2.0, registry.get("throughput/samples_per_s").gauge().value());
     }
 }

@@ -14,6 +14,7 @@ import dev.dipr1.schemas.DeadLetter;
 import dev.dipr1.schemas.PolicyUpdate;
 import dev.dipr1.schemas.ScoredGroup;
 import dev.dipr1.schemas.serde.Serdes;
+import dev.dipr1.topics.GroupsReadHeaders;
 import dev.dipr1.topics.PolicyUpdates;
 import dev.dipr1.topics.TopicCatalog;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -206,6 +207,33 @@ class LearnerServiceOnMocksTest {
                         "v2: checkpoint v2 same bytes true",
                         "v3: checkpoint v3 same bytes true"),
                 seen);
+    }
+
+    private static ScoredGroup from(String generatorId, String id) {
+        ScoredGroup g = good(id);
+        return ScoredGroup.newBuilder(g)
+                .setRollout(dev.dipr1.schemas.RolloutGroup.newBuilder(g.getRollout())
+                        .setGeneratorId(generatorId)
+                        .build())
+                .build();
+    }
+
+    @Test
+    void eachPolicyUpdateSaysHowManyGroupsOfEachGeneratorTheLearnerHadRead(@TempDir Path dir) throws Exception {
+        // Given groups of two generators, one of them sent twice (the copy is dropped, but it was read)
+        LearnerSettings s = settings(dir, 1, 10, 3);
+        PolicyWatchingProducer producer = new PolicyWatchingProducer(u -> {});
+        List<ScoredGroup> groups =
+                List.of(from("gen-a", "a"), from("gen-a", "a"), from("gen-b", "b"), from("gen-a", "c"));
+        // When it takes a step (and publishes) after a, after b and after c
+        assertEquals(null, run(consumerOf(encoded(groups)), producer, s));
+        // Then each update counts the groups read up to it, per generator
+        List<String> counts = producer.history().stream()
+                .filter(r -> r.topic().equals(CATALOG.policy().name()))
+                .map(r -> GroupsReadHeaders.read(r.headers(), "gen-a").getAsLong() + ","
+                        + GroupsReadHeaders.read(r.headers(), "gen-b").getAsLong())
+                .toList();
+        assertEquals(List.of("1,0", "2,1", "3,1"), counts);
     }
 
     @Test

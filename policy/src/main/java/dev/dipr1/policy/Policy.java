@@ -244,6 +244,29 @@ public final class Policy implements AutoCloseable {
      * @param completionTokens completions, each ending with {@code <eos>} when it finished
      */
     public NDArray tokenLogProbs(NDManager m, float[][] imagesChw, int[][] completionTokens, float temperature) {
+        return tokenLogProbs(m, imagesChw, completionTokens, temperature, false).logProbs();
+    }
+
+    /**
+     * Per-token log-probs (differentiable, as {@link #tokenLogProbs}) and the entropy of the next-token distribution at each position.
+     *
+     * @param logProbs [b, T], as {@link #tokenLogProbs}
+     * @param entropy [b, T]: {@code −Σ_v p(v) log p(v)} in nats of {@code softmax(logits / temperature)} at each completion position, 0
+     *     beyond the end of a completion; no gradient flows through it
+     */
+    public record TokenLogProbs(NDArray logProbs, NDArray entropy) {}
+
+    /**
+     * {@link #tokenLogProbs} and the per-token entropy of the same distributions, from the same forward pass (the entropy costs a few
+     * element-wise operations on the logits, no second pass).
+     */
+    public TokenLogProbs tokenLogProbsAndEntropy(
+            NDManager m, float[][] imagesChw, int[][] completionTokens, float temperature) {
+        return tokenLogProbs(m, imagesChw, completionTokens, temperature, true);
+    }
+
+    private TokenLogProbs tokenLogProbs(
+            NDManager m, float[][] imagesChw, int[][] completionTokens, float temperature, boolean withEntropy) {
         ensureOpen();
         if (!(temperature > 0)) {
             throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
@@ -262,6 +285,7 @@ public final class Policy implements AutoCloseable {
                     "prompt + completion of " + (len + 1) + " tokens exceeds max_seq_len=" + config.maxSeqLen());
         }
         NDArray result;
+        NDArray entropy = null;
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray memory = encode(m, imagesChw);
@@ -272,11 +296,20 @@ public final class Policy implements AutoCloseable {
                     decoder.logits(h).div(Layers.owned(m.create(temperature))).logSoftmax(-1);
             NDArray picked = logp.gather(Layers.owned(m.create(batch.target(), new Shape(b, tMax, 1))), 2)
                     .reshape(b, tMax);
-            result = picked.mul(Layers.owned(m.create(batch.mask(), new Shape(b, tMax))));
+            NDArray mask = Layers.owned(m.create(batch.mask(), new Shape(b, tMax)));
+            result = picked.mul(mask);
             NDScope.unregister(result);
+            if (withEntropy) {
+                NDArray detached = logp.stopGradient();
+                entropy = detached.exp().mul(detached).sum(new int[] {2}).neg().mul(mask);
+                NDScope.unregister(entropy);
+            }
         }
         result.attach(m);
-        return result;
+        if (entropy != null) {
+            entropy.attach(m);
+        }
+        return new TokenLogProbs(result, entropy);
     }
 
     /**

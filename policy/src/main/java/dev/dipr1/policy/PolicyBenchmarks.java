@@ -45,6 +45,41 @@ public final class PolicyBenchmarks {
         return best;
     }
 
+    /** Generation speed at one number of prompts per decoding batch. */
+    public record GroupSpeed(int promptsPerBatch, double samplesPerSecond, double tokensPerSecond, double seconds) {}
+
+    /**
+     * Best-of-{@code reps} speed (after one warm-up pass) of sampling {@code g} completions of every
+     * image in {@code images}, {@code promptsPerBatch} images per decoding batch, as the generator
+     * does: completions stop at {@code <eos>}, so a batch lasts as long as its longest row.
+     */
+    public static GroupSpeed groupSpeed(
+            Policy policy, List<float[]> images, int g, int promptsPerBatch, float temperature, int reps) {
+        Sampler sampler = new Sampler();
+        GroupSpeed best = null;
+        for (int r = 0; r < reps + 1; r++) {
+            long tokens = 0;
+            long t0 = System.nanoTime();
+            for (int from = 0; from < images.size(); from += promptsPerBatch) {
+                List<float[]> batch = images.subList(from, Math.min(images.size(), from + promptsPerBatch));
+                List<SamplingSettings> settings = new java.util.ArrayList<>();
+                for (int p = 0; p < batch.size(); p++) {
+                    settings.add(new SamplingSettings(
+                            temperature, 1f, SamplingSettings.DEFAULT_MAX_TOKENS, 1000L * r + from + p));
+                }
+                for (List<SampledCompletion> group : sampler.sampleGroups(policy, batch, g, settings)) {
+                    tokens += group.stream().mapToLong(c -> c.tokenIds().length).sum();
+                }
+            }
+            double s = (System.nanoTime() - t0) / 1e9;
+            GroupSpeed speed = new GroupSpeed(promptsPerBatch, images.size() * g / s, tokens / s, s);
+            if (r > 0 && (best == null || speed.samplesPerSecond() > best.samplesPerSecond())) {
+                best = speed;
+            }
+        }
+        return best;
+    }
+
     /** Best-of-{@code reps} milliseconds of one SFT step (forward, backward, AdamW) on a fixed batch. */
     public static double sftStepMillis(Policy policy, int batchSize, int reps) {
         SftSettings s = new SftSettings(10, batchSize, 1e-4f, 1, 7L, 0);

@@ -62,6 +62,57 @@ public final class Sampler {
         return decode(policy, new float[][] {imageChw}, g, s.maxTokens(), cached, stopAtEos, chooser);
     }
 
+    /**
+     * The G samples of each of several images in one KV-cached decoding batch of {@code images × g}
+     * rows: the generator's multi-prompt decoding. Image {@code p} has its own sampling stream,
+     * seeded by {@code settings.get(p).seed()} and drawn only by its own G rows in the same order as
+     * {@link #sample}, so its samples are those {@code sample(policy, images.get(p), g,
+     * settings.get(p))} makes whatever other images share the batch (up to float rounding of the
+     * batched logits, which may flip a near-tie). The batch runs until its longest row has
+     * finished; rows already finished are fed {@code <pad>}.
+     *
+     * @param settings one per image; they must agree on temperature, top-p and token budget
+     * @return one list of {@code g} completions per image, in the order of {@code images}
+     */
+    public List<List<SampledCompletion>> sampleGroups(
+            Policy policy, List<float[]> images, int g, List<SamplingSettings> settings) {
+        return sampleGroups(policy, images, g, settings, true);
+    }
+
+    /** For benchmarks: {@code stopAtEos = false} decodes all {@code maxTokens} tokens of every row. */
+    List<List<SampledCompletion>> sampleGroups(
+            Policy policy, List<float[]> images, int g, List<SamplingSettings> settings, boolean stopAtEos) {
+        if (images.isEmpty() || images.size() != settings.size()) {
+            throw new IllegalArgumentException(
+                    images.size() + " images and " + settings.size() + " sampling settings: give one per image");
+        }
+        if (g <= 0 || (long) g * images.size() > MAX_GROUP_SIZE) {
+            throw new IllegalArgumentException("G=" + g + " for " + images.size()
+                    + " images must be positive and at most " + MAX_GROUP_SIZE + " rows in all");
+        }
+        SamplingSettings first = settings.get(0);
+        Random[] streams = new Random[images.size()];
+        for (int p = 0; p < streams.length; p++) {
+            SamplingSettings s = settings.get(p);
+            if (s.temperature() != first.temperature()
+                    || s.topP() != first.topP()
+                    || s.maxTokens() != first.maxTokens()) {
+                throw new IllegalArgumentException("the images of one batch must share temperature, top-p and "
+                        + "max tokens; image " + p + " has " + s + ", image 0 " + first);
+            }
+            streams[p] = new Random(s.seed());
+        }
+        Chooser chooser = (logits, vocab, row, out) ->
+                TokenChoice.sampled(logits, vocab, row, first.temperature(), first.topP(), streams[row / g], out);
+        List<SampledCompletion> rows = decode(
+                policy, images.toArray(new float[0][]), images.size() * g, first.maxTokens(), true, stopAtEos, chooser);
+        List<List<SampledCompletion>> groups = new ArrayList<>(images.size());
+        for (int p = 0; p < images.size(); p++) {
+            groups.add(List.copyOf(rows.subList(p * g, (p + 1) * g)));
+        }
+        return groups;
+    }
+
     /** Greedy (argmax) completions, one per image, batched and KV-cached: the evaluation decoder. */
     public List<String> greedy(Policy policy, List<float[]> images) {
         List<String> out = new ArrayList<>();
@@ -106,7 +157,7 @@ public final class Sampler {
         try (NDManager m = NDManager.newBaseManager();
                 NDScope outer = new NDScope()) {
             outer.suppressNotUsedWarning();
-            NDArray[][] cross = policy.crossKeysValues(policy.encode(m, images));
+            NDArray[][] cross = rowsPerImage(policy.crossKeysValues(policy.encode(m, images)), images.length, rows);
             NextLogits next = cached
                     ? new CachedLogits(policy, m, policy.newCache(m, rows, cross), prompt.length)
                     : new RecomputedLogits(policy, m, cross, prompt, rows, budget);
@@ -123,6 +174,26 @@ public final class Sampler {
             JniUtils.setGradMode(grad);
         }
         return done.completions(tok);
+    }
+
+    /**
+     * The cross-attention keys/values of {@code images} images for {@code rows} rows: as they are
+     * for one image (broadcast over the rows) or one per row; each image's repeated for its
+     * {@code rows / images} consecutive rows otherwise (several prompts' groups in one batch).
+     */
+    private static NDArray[][] rowsPerImage(NDArray[][] cross, int images, int rows) {
+        if (images == 1 || images == rows) {
+            return cross;
+        }
+        int perImage = rows / images;
+        NDArray[][] out = new NDArray[cross.length][];
+        for (int l = 0; l < cross.length; l++) {
+            out[l] = new NDArray[cross[l].length];
+            for (int i = 0; i < cross[l].length; i++) {
+                out[l][i] = cross[l][i].repeat(0, perImage);
+            }
+        }
+        return out;
     }
 
     /** Runs one decoding step in its own scope, so its intermediate arrays are freed right after. */

@@ -3,6 +3,7 @@ package dev.dipr1.policy;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -40,6 +41,54 @@ class SamplerTest {
             assertArrayEquals(a.get(i).logProbs(), b.get(i).logProbs(), 1e-4f);
             assertEquals(a.get(i).text(), b.get(i).text());
         }
+    }
+
+    @Test
+    void severalPromptsInOneBatchSampleWhatEachWouldAlone() {
+        List<float[]> images = List.of(
+                image,
+                SyntheticScenes.generate(Split.IN_DOMAIN, 2L, 0).pixelsChw(),
+                SyntheticScenes.generate(Split.OOD, 3L, 0).pixelsChw());
+        List<SamplingSettings> settings = List.of(
+                new SamplingSettings(0.8f, 1f, 40, 5),
+                new SamplingSettings(0.8f, 1f, 40, 6),
+                new SamplingSettings(0.8f, 1f, 40, 7));
+
+        List<List<SampledCompletion>> batched = sampler.sampleGroups(policy, images, 4, settings);
+        // the same prompts, batched in another order and company, and alone
+        List<List<SampledCompletion>> reordered = sampler.sampleGroups(
+                policy, List.of(images.get(2), images.get(0)), 4, List.of(settings.get(2), settings.get(0)));
+
+        assertEquals(3, batched.size());
+        for (int p = 0; p < 3; p++) {
+            List<SampledCompletion> alone = sampler.sample(policy, images.get(p), 4, settings.get(p));
+            assertEquals(4, batched.get(p).size());
+            for (int i = 0; i < 4; i++) {
+                assertArrayEquals(
+                        alone.get(i).tokenIds(), batched.get(p).get(i).tokenIds(), "prompt " + p + " row " + i);
+                assertArrayEquals(alone.get(i).logProbs(), batched.get(p).get(i).logProbs(), 1e-4f);
+            }
+        }
+        for (int i = 0; i < 4; i++) {
+            assertArrayEquals(
+                    batched.get(2).get(i).tokenIds(), reordered.get(0).get(i).tokenIds());
+            assertArrayEquals(
+                    batched.get(0).get(i).tokenIds(), reordered.get(1).get(i).tokenIds());
+        }
+        // different images and seeds give different groups
+        assertFalse(java.util.Arrays.equals(
+                batched.get(0).get(0).tokenIds(), batched.get(1).get(0).tokenIds()));
+    }
+
+    @Test
+    void promptsOfOneBatchMustShareTheirSamplingSettings() {
+        List<SamplingSettings> mixed =
+                List.of(new SamplingSettings(0.8f, 1f, 40, 5), new SamplingSettings(1f, 1f, 40, 6));
+        assertThrows(
+                IllegalArgumentException.class, () -> sampler.sampleGroups(policy, List.of(image, image), 2, mixed));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> sampler.sampleGroups(policy, List.of(image, image), 2, mixed.subList(0, 1)));
     }
 
     @Test
