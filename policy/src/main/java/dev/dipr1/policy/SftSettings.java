@@ -59,7 +59,7 @@ public record SftSettings(
     public static final float DEFAULT_LR = 1e-3f;
     public static final int DEFAULT_WARMUP_STEPS = 200;
     public static final long DEFAULT_SEED = 1L;
-    public static final double DEFAULT_MAX_MINUTES = 30.0;
+    public static final double DEFAULT_MAX_MINUTES = 90.0;
     /** The paper's protocol: a fixed labelled training set (issue 11), not a fresh scene per sample. */
     public static final int DEFAULT_TRAIN_SCENES = 3000;
 
