@@ -40,8 +40,8 @@ final class GeneratorCommand implements Callable<Integer> {
                     + "native artifact on the class path instead of pytorch-native-cpu (see README).")
     String device;
 
-    @Option(names = "--metrics-port", defaultValue = "0", description = "Prometheus metrics port (default: off).")
-    int metricsPort;
+    @Mixin
+    MetricsOptions metrics;
 
     @Override
     public Integer call() throws Exception {
@@ -61,14 +61,25 @@ final class GeneratorCommand implements Callable<Integer> {
         String generatorId =
                 id != null ? id : "gen-" + UUID.randomUUID().toString().substring(0, 8);
         GeneratorSettings s = generation.settings(generatorId);
-        try (MetricsEndpoint metrics = new MetricsEndpoint(metricsPort);
+        try (MetricsEndpoint endpoint = metrics.open();
                 GeneratorService g = new GeneratorService(
                         kafka.settings(),
                         kafka.catalog(),
                         Policy.load(checkpoint),
                         s,
-                        metrics.registry(),
+                        endpoint.registry(),
                         System::currentTimeMillis)) {
+            endpoint.health(new MetricsEndpoint.Health() {
+                @Override
+                public String deadReason() {
+                    return null; // the generator's own faults end the process
+                }
+
+                @Override
+                public String notReadyReason() {
+                    return null; // it holds a verified policy from its start
+                }
+            });
             Runtime.getRuntime().addShutdownHook(new Thread(g::close, "generator-shutdown"));
             g.run();
         }

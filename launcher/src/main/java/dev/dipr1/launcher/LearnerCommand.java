@@ -58,8 +58,8 @@ final class LearnerCommand implements Callable<Integer> {
             description = "Train from this topic (e.g. a replay's) instead of the catalog's advantages topic.")
     String advantagesTopic;
 
-    @Option(names = "--metrics-port", defaultValue = "0", description = "Prometheus metrics port (default: off).")
-    int metricsPort;
+    @Mixin
+    MetricsOptions metrics;
 
     @Option(
             names = "--start-at-end",
@@ -96,7 +96,7 @@ final class LearnerCommand implements Callable<Integer> {
                             kafka.catalog().policy(),
                             kafka.catalog().deadLetters()));
         }
-        try (MetricsEndpoint metrics = new MetricsEndpoint(metricsPort);
+        try (MetricsEndpoint endpoint = metrics.open();
                 Policy ref = Policy.load(reference != null ? reference : checkpoint);
                 LearnerService learner = new LearnerService(
                         kafka.settings(),
@@ -105,20 +105,36 @@ final class LearnerCommand implements Callable<Integer> {
                         Policy.load(checkpoint),
                         ref,
                         options.settings(learnerCheckpoint, policyDir, startAtEnd),
-                        metrics.registry(),
+                        endpoint.registry(),
                         System::currentTimeMillis)) {
+            endpoint.health(new MetricsEndpoint.Health() {
+                @Override
+                public String deadReason() {
+                    return null; // the learner's own faults end the process, which is what a kubelet sees
+                }
+
+                @Override
+                public String notReadyReason() {
+                    try {
+                        return learner.awaitPositioned(java.time.Duration.ZERO) ? null : "taking its start positions";
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return "interrupted";
+                    }
+                }
+            });
             LearnerStatusDir status = statusDir == null ? null : new LearnerStatusDir(statusDir);
             Runtime.getRuntime()
                     .addShutdownHook(new Thread(
                             () -> {
                                 learner.close();
                                 if (status != null) {
-                                    status.writeCounters(LearnerCounters.of(metrics.registry()));
+                                    status.writeCounters(LearnerCounters.of(endpoint.registry()));
                                 }
                             },
                             "learner-shutdown"));
             if (status != null) {
-                learner.onStep(status.recorder(metrics.registry()));
+                learner.onStep(status.recorder(endpoint.registry()));
                 status.announceReady(learner);
             }
             learner.run();

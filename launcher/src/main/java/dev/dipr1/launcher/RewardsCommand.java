@@ -55,12 +55,8 @@ final class RewardsCommand implements Callable<Integer> {
             description = "Kafka Streams state directory (default: a temporary one).")
     Path stateDir;
 
-    @Option(
-            names = "--metrics-port",
-            paramLabel = "N",
-            defaultValue = "0",
-            description = "Serve Prometheus metrics on this port (default: off).")
-    int metricsPort;
+    @Mixin
+    MetricsOptions metrics;
 
     @Override
     public Integer call() throws Exception {
@@ -73,18 +69,40 @@ final class RewardsCommand implements Callable<Integer> {
                 client.redacted(),
                 settings.rewards().toJson());
         CountDownLatch stop = new CountDownLatch(1);
-        try (MetricsEndpoint metrics = new MetricsEndpoint(metricsPort);
+        try (MetricsEndpoint endpoint = metrics.open();
                 RewardStreamService service = RewardStreams.start(
                         client,
                         kafka.catalog(),
                         settings,
                         advantagesTopic,
                         stateDir,
-                        new RewardStatistics(metrics.registry()))) {
+                        new RewardStatistics(endpoint.registry()))) {
+            endpoint.health(RewardsCommand.health(service::state));
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "rewards-shutdown"));
             awaitStop(stop, service::state, service::failure);
         }
         return 0;
+    }
+
+    /** The probes of a reward stream: dead in ERROR or NOT_RUNNING (the process then exits anyway), ready when RUNNING. */
+    static MetricsEndpoint.Health health(Supplier<KafkaStreams.State> state) {
+        return new MetricsEndpoint.Health() {
+            @Override
+            public String deadReason() {
+                KafkaStreams.State s = state.get();
+                return s == KafkaStreams.State.ERROR
+                                || s == KafkaStreams.State.PENDING_ERROR
+                                || s == KafkaStreams.State.NOT_RUNNING
+                        ? "Kafka Streams state " + s
+                        : null;
+            }
+
+            @Override
+            public String notReadyReason() {
+                KafkaStreams.State s = state.get();
+                return s == KafkaStreams.State.RUNNING ? null : "Kafka Streams state " + s;
+            }
+        };
     }
 
     /**

@@ -158,6 +158,16 @@ class DeploymentFilesTest {
                         assertTrue(names.contains("ConfigMap/" + cm), "missing ConfigMap " + cm);
                     }
                     assertTrue(map(container.get("resources")).containsKey("requests"), "resource requests");
+                    // the kubelet reaches the probes on the pod's IP: the endpoint must bind all addresses
+                    assertTrue(String.join(" ", args).contains("--metrics-address 0.0.0.0"), "probe address");
+                    assertEquals(
+                            "/healthz",
+                            map(map(container.get("livenessProbe")).get("httpGet"))
+                                    .get("path"));
+                    assertEquals(
+                            "/readyz",
+                            map(map(container.get("readinessProbe")).get("httpGet"))
+                                    .get("path"));
                 }
                 for (Object v : list(pod.get("volumes"))) {
                     Object claim = map(map(v).get("persistentVolumeClaim")).get("claimName");
