@@ -94,9 +94,7 @@ public final class Replay {
                 Thread.sleep(250);
             }
         }
-        long scored = stats.snapshot().values().stream()
-                .mapToLong(RewardStatistics.Totals::groups)
-                .sum();
+        long scored = stats.scoredGroups();
         return new Result(appId, total, scored, stats.deadLettered(), (System.nanoTime() - t0) / 1e9);
     }
 
