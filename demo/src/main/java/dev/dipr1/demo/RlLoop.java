@@ -73,8 +73,17 @@ public final class RlLoop {
                             seed + i,
                             maxGroupsPerVersion)
                     .withWeightsDir(learner.policyDir())
-                    .withLead(leadVersions, leadVersions > 0 ? versionShare(learner, generators) : 0)
+                    .withLead(lead(), lead() > 0 ? versionShare(learner, generators) : 0)
                     .withPromptsPerBatch(promptsPerBatch);
+        }
+
+        /**
+         * The lead the generators get: {@code leadVersions}, but no more than the learner's max
+         * staleness (older groups it would drop), and 0 (the per-version bound, B·K per version) for
+         * synchronous learning (max staleness 0), where any lead would make groups it drops.
+         */
+        int lead() {
+            return learner.maxStaleness() == 0 ? 0 : Math.min(leadVersions, learner.maxStaleness());
         }
 
         /** Feeds the run's prompts and their annotations, as many epochs as its step limit may need. */

@@ -25,7 +25,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The whole loop on a real broker: generator -> reward stream -> learner -> policy -> generator. */
+/**
+ * The whole loop on a real broker: generator -> reward stream -> learner -> policy -> generator,
+ * with the demo's cumulative bound (fed by the learner's counts on each update) and two prompts per
+ * decoding batch.
+ */
 class RlLoopIT {
 
     @Test
@@ -61,8 +65,8 @@ class RlLoopIT {
                 1f,
                 1,
                 RlLoop.groupsPerVersion(ls),
-                0,
-                1,
+                2,
+                2,
                 SyntheticScenes.generate(Split.TRAIN, 3, 0, 40),
                 dir,
                 dev.dipr1.rewards.RewardConfig.defaults());

@@ -114,4 +114,28 @@ class RlLoopTest {
         assertEquals(0, g.maxGroupsPerVersion());
         assertEquals(4, g.promptsPerBatch());
     }
+
+    @Test
+    void theLeadStaysWithinTheLearnersMaxStaleness() {
+        for (int[] staleThenLead : new int[][] {{4, 2}, {1, 1}, {0, 0}}) {
+            RlLoop.Config c = new RlLoop.Config(
+                    null,
+                    dev.dipr1.topics.TopicCatalog.withPrefix("p."),
+                    null,
+                    learner(8, 1, staleThenLead[0]),
+                    1,
+                    6,
+                    0.9f,
+                    40,
+                    8,
+                    2,
+                    1,
+                    java.util.List.of(),
+                    null,
+                    null);
+            var g = c.generator(0);
+            assertEquals(staleThenLead[1], g.leadVersions(), "max staleness " + staleThenLead[0]);
+            assertEquals(staleThenLead[1] == 0 ? 8 : 0, g.maxGroupsPerVersion(), "synchronous: B·K per version");
+        }
+    }
 }

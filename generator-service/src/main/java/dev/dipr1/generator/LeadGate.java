@@ -27,10 +27,11 @@ import java.util.function.LongSupplier;
  * weaker: a fixed share per version ({@code sent ≤ (v − v₀ + L)·N}) drifts by the learner's drop
  * rate every version, so its backlog grows just as the per-version gate's does (or the learner
  * starves); a drop rate measured by the generator sees neither the rewards nor the learner's
- * filter. {@code ĉ} follows {@code Δread / Δversion} between updates, never below the nominal share N ({@code --version-share}: B·K divided among the
- * generators), so a version in which the learner read little from this generator does not shrink
- * its room below one learner batch per version of lead. It rises at once to a larger count and
- * decays slowly from a smaller one ({@link #nextEstimate}).
+ * filter. {@code ĉ} follows {@code Δread / Δversion} between updates: it rises at once to a
+ * larger value and decays slowly from a smaller one ({@link #nextEstimate}), never below the
+ * nominal share N ({@code --version-share}: B·K divided among the generators), so a version in
+ * which the learner read little from this generator does not shrink its room below one learner
+ * batch per version of lead.
  *
  * <p>Two fall-backs keep it from deadlocking. An update without counts (an older learner) is taken
  * to have read {@code ĉ} groups per version since the last one, the fixed-share bound. And when the
@@ -43,7 +44,7 @@ import java.util.function.LongSupplier;
  */
 final class LeadGate implements GenerationGate {
 
-    /** Weight of the newest per-version count in {@code ĉ}. */
+    /** Weight of a per-version count smaller than {@code ĉ} in the next {@code ĉ}. */
     static final double ALPHA = 0.3;
 
     private static final long NOT_WAITING = -1;

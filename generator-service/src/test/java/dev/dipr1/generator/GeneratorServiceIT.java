@@ -223,6 +223,58 @@ class GeneratorServiceIT {
         assertEquals(2, groups.stream().filter(r -> r.getPolicyVersion() == 5).count(), "two groups with v5");
     }
 
+    @Test
+    void theLeadGateLetsTheGeneratorRefillOnlyWhatTheLearnerSaysItRead() throws Exception {
+        TopicCatalog catalog = TopicCatalog.withPrefix("gen-lead.");
+        try (Admin admin = Admin.create(kafka.asMap())) {
+            new TopicAdmin(admin, (short) 1).ensure(catalog.all());
+        }
+        // one version of lead, two groups per version, four prompts per batch (clamped to the room)
+        GeneratorService g = new GeneratorService(
+                kafka,
+                catalog,
+                Policy.initialise(PolicyConfig.tiny(), 3),
+                new GeneratorSettings("gen-lead", 2, 1f, 1f, 16, 1, 0)
+                        .withLead(1, 2)
+                        .withPromptsPerBatch(4),
+                new SimpleMeterRegistry(),
+                () -> 1_000_000L);
+        Thread t = new Thread(g::run, "gen-lead");
+        t.start();
+        PromptFeeder.publish(
+                kafka, catalog, "synthetic", "train", SyntheticScenes.generate(Split.TRAIN, 9, 0, 12), 1, 1, 0);
+        // (each read waits 2 s beyond the expected number: a group more would show)
+        assertEquals(2, readRollouts(catalog, 2, Duration.ofSeconds(30)).size(), "L · N = 2 groups before any update");
+
+        // When the learner publishes v1 having read both, the generator refills one version's worth
+        publishWithCount(catalog, 1, 2);
+        List<RolloutGroup> afterV1 = readRollouts(catalog, 4, Duration.ofSeconds(30));
+        assertEquals(4, afterV1.size());
+        assertEquals(2, afterV1.stream().filter(r -> r.getPolicyVersion() == 1).count());
+
+        // When it publishes v2 having read only one more, only that one is refilled (a per-version gate would make two)
+        publishWithCount(catalog, 2, 3);
+        List<RolloutGroup> afterV2 = readRollouts(catalog, 5, Duration.ofSeconds(30));
+        g.close();
+        assertEquals(5, afterV2.size());
+        assertEquals(1, afterV2.stream().filter(r -> r.getPolicyVersion() == 2).count());
+    }
+
+    private void publishWithCount(TopicCatalog catalog, long version, long read) throws Exception {
+        try (Policy policy = Policy.initialise(PolicyConfig.tiny(), 90 + version);
+                KafkaProducer<String, PolicyUpdate> p = new KafkaProducer<>(
+                        kafka.asMap(),
+                        catalog.policy().keySerde().serializer(),
+                        catalog.policy().valueSerde().serializer())) {
+            PolicyUpdate u = PolicyUpdates.create(
+                    policy.toBytes(), "dipr1-policy/1", version, version, 1 << 20, Files.createTempDirectory("pu"), 0);
+            ProducerRecord<String, PolicyUpdate> r =
+                    new ProducerRecord<>(catalog.policy().name(), TopicCatalog.policyKey(), u);
+            dev.dipr1.topics.GroupsReadHeaders.add(r.headers(), Map.of("gen-lead", read));
+            p.send(r).get(30, TimeUnit.SECONDS);
+        }
+    }
+
     private List<RolloutGroup> readRollouts(TopicCatalog catalog, int n, Duration timeout) {
         Map<String, Object> c = new HashMap<>(kafka.asMap());
         c.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + System.nanoTime());

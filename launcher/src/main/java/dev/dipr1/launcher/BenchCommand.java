@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
             BenchCommand.TopologyBench.class,
             BenchCommand.AsyncVsSync.class,
             BenchCommand.Model.class,
-            BenchCommand.Sampling.class
+            BenchCommand.Sampling.class,
+            BenchCommand.Bound.class
         })
 final class BenchCommand implements Runnable {
 
@@ -241,9 +242,11 @@ final class BenchCommand implements Runnable {
                     var speed = dev.dipr1.policy.PolicyBenchmarks.groupSpeed(policy, pixels, g, p, temperature, reps);
                     System.out.printf(
                             java.util.Locale.ROOT,
-                            "P=%d G=%d: %.1f samples/s, %.0f tokens/s (%d images in %.2f s, best of %d)%n",
+                            "P=%d G=%d: %.1f samples per CPU-second; wall clock %.1f samples/s, %.0f tokens/s "
+                                    + "(%d images in %.2f s, best of %d)%n",
                             p,
                             g,
+                            speed.samplesPerCpuSecond(),
                             speed.samplesPerSecond(),
                             speed.tokensPerSecond(),
                             images,
@@ -252,6 +255,118 @@ final class BenchCommand implements Runnable {
                 }
             }
             return 0;
+        }
+    }
+
+    @Command(
+            name = "bound",
+            mixinStandardHelpOptions = true,
+            description = "How old the groups the learner trains on are, and how many are dropped as stale: the closed "
+                    + "loop for --steps learner steps with the per-version bound (2 B K groups per version) and with "
+                    + "the cumulative bound (--lead-versions), one after the other, from the same checkpoint.")
+    static final class Bound implements Callable<Integer> {
+        @Mixin
+        KafkaOptions kafka;
+
+        @Mixin
+        LearnerOptions learner;
+
+        @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "The SFT checkpoint.")
+        java.nio.file.Path checkpoint;
+
+        @Option(
+                names = "--steps",
+                defaultValue = "40",
+                description = "Learner steps per bound (default: ${DEFAULT-VALUE}).")
+        int steps;
+
+        @Option(
+                names = "--lead-versions",
+                defaultValue = "2",
+                description = "L of the cumulative bound (default: ${DEFAULT-VALUE}).")
+        int lead;
+
+        @Option(
+                names = "--prompts-per-batch",
+                defaultValue = "8",
+                description = "P of the generator, both runs (default: ${DEFAULT-VALUE}).")
+        int promptsPerBatch;
+
+        @Option(names = "--seed", defaultValue = "1")
+        long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            FileArguments.requireFile("--checkpoint", checkpoint, FileArguments.CHECKPOINT_HINT);
+            if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+                System.setProperty("ai.djl.pytorch.num_threads", "1");
+            }
+            try (KafkaConnection connection = kafka.connect(null)) {
+                java.nio.file.Path work = java.nio.file.Files.createTempDirectory("dipr1-bench-bound");
+                String[] modes = {"per-version", "lead-" + lead};
+                for (int i = 0; i < 2; i++) {
+                    var base = learner.settings(null, work.resolve("policies-" + i), true);
+                    var ls = new dev.dipr1.learner.LearnerSettings(
+                            base.batchGroups(),
+                            base.innerIterations(),
+                            base.learningRate(),
+                            base.loss(),
+                            base.maxStaleness(),
+                            base.skipZeroVariance(),
+                            base.publishEvery(),
+                            1000,
+                            null,
+                            work.resolve("policies-" + i),
+                            base.inlineLimit(),
+                            steps,
+                            true);
+                    var config = new RlLoop.Config(
+                            connection.settings(),
+                            dev.dipr1.topics.TopicCatalog.withPrefix(
+                                    "bench-bound-" + i + "-" + System.currentTimeMillis() + "."),
+                            checkpoint,
+                            ls,
+                            1,
+                            dev.dipr1.generator.GeneratorSettings.DEFAULT_GROUP_SIZE,
+                            dev.dipr1.generator.GeneratorSettings.DEFAULT_TEMPERATURE,
+                            seed,
+                            RlLoop.groupsPerVersion(ls),
+                            i == 0 ? 0 : lead,
+                            promptsPerBatch,
+                            dev.dipr1.scenes.SyntheticScenes.generate(
+                                    dev.dipr1.scenes.Split.TRAIN, seed, 0, steps * ls.batchGroups() * 4),
+                            work.resolve(modes[i]),
+                            dev.dipr1.rewards.RewardConfig.defaults());
+                    RlLoop.Result r = RlLoop.run(config, java.time.Duration.ofMinutes(30), steps, null);
+                    r.policy().close();
+                    java.util.SortedMap<Long, Integer> histogram = new java.util.TreeMap<>();
+                    r.history()
+                            .forEach(st ->
+                                    st.stalenessHistogram().forEach((v, n) -> histogram.merge(v, n, Integer::sum)));
+                    long trained = histogram.values().stream()
+                            .mapToLong(Integer::longValue)
+                            .sum();
+                    long atMostTwo = histogram.entrySet().stream()
+                            .filter(e -> e.getKey() <= 2)
+                            .mapToLong(e -> e.getValue())
+                            .sum();
+                    System.out.printf(
+                            java.util.Locale.ROOT,
+                            "%s: %d steps in %.1f s; trained groups by versions old %s (%.0f%% at most 2); %d groups "
+                                    + "generated, dropped: %.0f stale (%.1f%%), %.0f zero-variance, %.0f duplicate%n",
+                            modes[i],
+                            r.history().size(),
+                            r.seconds(),
+                            histogram,
+                            100.0 * atMostTwo / Math.max(1, trained),
+                            r.groupsGenerated(),
+                            r.counters().droppedStale(),
+                            100 * r.counters().droppedStale() / Math.max(1, r.groupsGenerated()),
+                            r.counters().droppedZeroVariance(),
+                            r.counters().droppedDuplicate());
+                }
+                return 0;
+            }
         }
     }
 }

@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * <p>A new policy version is checkpointed before it is published, so one version number never
  * carries two weight sets (see {@link #cutVersionAndCheckpoint}).
  *
- * <p>At ~490 lines it is one cohesive thing: the consume–validate–step–checkpoint–publish loop and its
+ * <p>At ~550 lines it is one cohesive thing: the consume–validate–step–checkpoint–publish loop and its
  * lifecycle (start positions, re-publish after a crash, stop, await), which share the consumed offsets, step and
  * version and must change together; the maths and the rules live in the pieces above.
  */
