@@ -10,6 +10,7 @@ import dev.dipr1.topics.ClientSettings;
 import dev.dipr1.topics.DeadLetters;
 import dev.dipr1.topics.GroupsReadHeaders;
 import dev.dipr1.topics.KafkaClients;
+import dev.dipr1.topics.PolicyKey;
 import dev.dipr1.topics.TopicCatalog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -134,6 +135,14 @@ public final class GeneratorService implements AutoCloseable {
         this.tokensCounter = metrics.counter("generator/tokens", "generator", settings.generatorId());
         this.groupTimer = metrics.timer("generator/group_time", "generator", settings.generatorId());
         metrics.gauge("generator/policy_version", version);
+    }
+
+    /**
+     * Applies only policy updates signed with {@code key} (the learner's {@code --policy-key});
+     * others are dead-lettered. Call before {@link #run()}.
+     */
+    public void requireSignedPolicies(PolicyKey key) {
+        policyWatcher.requireSignedBy(key);
     }
 
     /** Generates until {@link #stop()} is called. */

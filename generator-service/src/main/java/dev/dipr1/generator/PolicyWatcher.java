@@ -4,6 +4,7 @@ import dev.dipr1.schemas.PolicyUpdate;
 import dev.dipr1.schemas.serde.UndecodableRecordException;
 import dev.dipr1.topics.ClientSettings;
 import dev.dipr1.topics.KafkaClients;
+import dev.dipr1.topics.PolicyKey;
 import dev.dipr1.topics.Topic;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,6 +63,7 @@ public final class PolicyWatcher implements AutoCloseable {
     private final Refusals refusals;
     private long newestVersion;
     private Newest newest;
+    private volatile PolicyKey key;
     private long lastCatchUpNanos = System.nanoTime() - CATCH_UP_EVERY.toNanos();
 
     /**
@@ -169,6 +171,10 @@ public final class PolicyWatcher implements AutoCloseable {
                 continue; // an older update, as the compacted topic replays them
             }
             Optional<String> problem = validator.problem(u, newestVersion);
+            PolicyKey k = key;
+            if (problem.isEmpty() && k != null) {
+                problem = k.problem(u, r.headers());
+            }
             if (problem.isPresent()) {
                 refusals.refuse(r, problem.get(), null);
                 continue;
@@ -176,6 +182,11 @@ public final class PolicyWatcher implements AutoCloseable {
             newestVersion = u.getVersion();
             newest = new Newest(u, r);
         }
+    }
+
+    /** From now on only updates signed with {@code k} (the learner's {@code --policy-key}) are taken. */
+    public void requireSignedBy(PolicyKey k) {
+        this.key = k;
     }
 
     @Override

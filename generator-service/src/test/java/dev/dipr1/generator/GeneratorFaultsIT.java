@@ -17,6 +17,7 @@ import dev.dipr1.schemas.PromptTask;
 import dev.dipr1.schemas.RolloutGroup;
 import dev.dipr1.schemas.serde.Serdes;
 import dev.dipr1.topics.ClientSettings;
+import dev.dipr1.topics.PolicyKey;
 import dev.dipr1.topics.PolicyUpdates;
 import dev.dipr1.topics.TopicAdmin;
 import dev.dipr1.topics.TopicCatalog;
@@ -176,6 +177,66 @@ class GeneratorFaultsIT {
     }
 
     /** A generator running on its own thread, with what ended it. */
+    @Test
+    void withAPolicyKeyOnlyUpdatesSignedByTheLearnerAreApplied() throws Exception {
+        TopicCatalog catalog = ensureTopics("gen-signed.");
+        PolicyKey key =
+                PolicyKey.of("learner-secret-0123456789abcdef!".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        PolicyKey forged =
+                PolicyKey.of("someone-else-0123456789abcdef!!!".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        GeneratorService service = new GeneratorService(
+                kafka,
+                catalog,
+                Policy.initialise(PolicyConfig.tiny(), 3),
+                new GeneratorSettings("gen-signed", 2, 1f, 1f, 16, 1, 0),
+                new SimpleMeterRegistry(),
+                System::currentTimeMillis);
+        service.requireSignedPolicies(key);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        service.run();
+                    } catch (Throwable e) {
+                        failure.set(e);
+                    }
+                },
+                "gen-signed");
+        t.start();
+        // Given an unsigned v5, a v6 signed with another key, then a v4 signed by the learner
+        try (KafkaProducer<String, byte[]> raw = rawProducer()) {
+            send(
+                    raw,
+                    catalog.policy().name(),
+                    TopicCatalog.policyKey(),
+                    Serdes.POLICY_UPDATE.encode(update(PolicyConfig.tiny(), 50, 5)));
+            PolicyUpdate v6 = update(PolicyConfig.tiny(), 60, 6);
+            ProducerRecord<String, byte[]> r6 = new ProducerRecord<>(
+                    catalog.policy().name(), TopicCatalog.policyKey(), Serdes.POLICY_UPDATE.encode(v6));
+            forged.sign(v6, r6.headers());
+            raw.send(r6).get(30, TimeUnit.SECONDS);
+            PolicyUpdate v4 = update(PolicyConfig.tiny(), 40, 4);
+            ProducerRecord<String, byte[]> r4 = new ProducerRecord<>(
+                    catalog.policy().name(), TopicCatalog.policyKey(), Serdes.POLICY_UPDATE.encode(v4));
+            key.sign(v4, r4.headers());
+            raw.send(r4).get(30, TimeUnit.SECONDS);
+        }
+        PromptFeeder.publish(
+                kafka, catalog, "synthetic", "train", SyntheticScenes.generate(Split.TRAIN, 22, 0, 2), 1, 1, 0);
+        // Then only the signed v4 is applied, and the other two are dead letters saying why
+        assertTrue(
+                await(() -> service.policyVersion() == 4, Duration.ofSeconds(60)),
+                "v4 applied, now v" + service.policyVersion() + "; error " + failure.get());
+        List<DeadLetter> dead = readDeadLetters(catalog, 2, Duration.ofSeconds(30));
+        assertEquals(2, dead.size(), dead.toString());
+        assertTrue(dead.get(0).getReason().contains("not signed"), dead.get(0).getReason());
+        assertTrue(
+                dead.get(1).getReason().contains("does not match"), dead.get(1).getReason());
+        service.close();
+        t.join(10_000);
+        assertNull(failure.get());
+    }
+
     private record Running(GeneratorService service, Thread thread, AtomicReference<Throwable> failure) {
         Throwable error() {
             return failure.get();

@@ -3,6 +3,7 @@ package dev.dipr1.launcher;
 import dev.dipr1.generator.GeneratorService;
 import dev.dipr1.generator.GeneratorSettings;
 import dev.dipr1.policy.Policy;
+import dev.dipr1.topics.PolicyKey;
 import dev.dipr1.topics.TopicAdmin;
 import java.nio.file.Path;
 import java.util.UUID;
@@ -40,11 +41,19 @@ final class GeneratorCommand implements Callable<Integer> {
                     + "native artifact on the class path instead of pytorch-native-cpu (see README).")
     String device;
 
+    @Option(
+            names = "--policy-key",
+            paramLabel = "FILE",
+            description =
+                    "Apply only policy updates signed with the secret in FILE (the learner's --policy-key); others are dead-lettered.")
+    Path policyKey;
+
     @Mixin
     MetricsOptions metrics;
 
     @Override
     public Integer call() throws Exception {
+        PolicyKey key = policyKey == null ? null : PolicyKey.read(policyKey); // a bad key file stops us first
         FileArguments.requireFile("--checkpoint", checkpoint, FileArguments.CHECKPOINT_HINT);
         TopicsCommand.requireBootstrap(kafka);
         if (!device.equals("cpu") && !device.equals("gpu")) {
@@ -69,6 +78,9 @@ final class GeneratorCommand implements Callable<Integer> {
                         s,
                         endpoint.registry(),
                         System::currentTimeMillis)) {
+            if (key != null) {
+                g.requireSignedPolicies(key);
+            }
             endpoint.health(new MetricsEndpoint.Health() {
                 @Override
                 public String deadReason() {

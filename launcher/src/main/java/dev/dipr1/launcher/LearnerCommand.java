@@ -4,6 +4,7 @@ import dev.dipr1.demo.LearnerCounters;
 import dev.dipr1.demo.LearnerStatusDir;
 import dev.dipr1.learner.LearnerService;
 import dev.dipr1.policy.Policy;
+import dev.dipr1.topics.PolicyKey;
 import dev.dipr1.topics.TopicAdmin;
 import java.nio.file.Path;
 import java.util.List;
@@ -58,6 +59,13 @@ final class LearnerCommand implements Callable<Integer> {
             description = "Train from this topic (e.g. a replay's) instead of the catalog's advantages topic.")
     String advantagesTopic;
 
+    @Option(
+            names = "--policy-key",
+            paramLabel = "FILE",
+            description =
+                    "Sign every policy update with the secret in FILE (HMAC-SHA256; mode 600); generators given the same file apply only signed updates.")
+    Path policyKey;
+
     @Mixin
     MetricsOptions metrics;
 
@@ -82,6 +90,7 @@ final class LearnerCommand implements Callable<Integer> {
     @Override
     @SuppressWarnings("try") // the shutdown hook closes the learner early on SIGTERM; the try closes it otherwise
     public Integer call() throws Exception {
+        PolicyKey key = policyKey == null ? null : PolicyKey.read(policyKey); // a bad key file stops us first
         FileArguments.requireFile("--checkpoint", checkpoint, FileArguments.CHECKPOINT_HINT);
         FileArguments.requireFile(
                 "--reference", reference, "pass a policy checkpoint, or leave --reference out to use --checkpoint");
@@ -107,6 +116,9 @@ final class LearnerCommand implements Callable<Integer> {
                         options.settings(learnerCheckpoint, policyDir, startAtEnd),
                         endpoint.registry(),
                         System::currentTimeMillis)) {
+            if (key != null) {
+                learner.signPolicyUpdatesWith(key);
+            }
             endpoint.health(new MetricsEndpoint.Health() {
                 @Override
                 public String deadReason() {

@@ -10,6 +10,7 @@ import dev.dipr1.topics.ClientSettings;
 import dev.dipr1.topics.DeadLetters;
 import dev.dipr1.topics.GroupsReadHeaders;
 import dev.dipr1.topics.KafkaClients;
+import dev.dipr1.topics.PolicyKey;
 import dev.dipr1.topics.PolicyUpdates;
 import dev.dipr1.topics.TopicCatalog;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -80,6 +81,7 @@ public final class LearnerService implements AutoCloseable {
     private final CountDownLatch finished = new CountDownLatch(1);
     private final CountDownLatch positioned = new CountDownLatch(1);
     private final List<StepStats> history = Collections.synchronizedList(new ArrayList<>());
+    private volatile PolicyKey policyKey;
     private final Map<Integer, Long> nextOffsets = new TreeMap<>();
     private final List<ScoredGroup> pending = new ArrayList<>();
     /**
@@ -430,6 +432,10 @@ public final class LearnerService implements AutoCloseable {
             ProducerRecord<String, byte[]> record = new ProducerRecord<>(
                     catalog.policy().name(), TopicCatalog.policyKey(), Serdes.POLICY_UPDATE.encode(u));
             GroupsReadHeaders.add(record.headers(), groupsRead);
+            PolicyKey key = policyKey;
+            if (key != null) {
+                key.sign(u, record.headers());
+            }
             producer.send(record).get(60, TimeUnit.SECONDS);
             LOG.info(
                     "published policy v{} at step {} ({} bytes {})",
@@ -503,6 +509,11 @@ public final class LearnerService implements AutoCloseable {
     public void stop() {
         running.set(false);
         consumer.wakeup();
+    }
+
+    /** Signs every policy update it publishes from now on with {@code key}. Call before {@link #run()}. */
+    public void signPolicyUpdatesWith(PolicyKey key) {
+        this.policyKey = key;
     }
 
     /** Waits until the learner has taken its start positions (e.g. the end of the topic). */
