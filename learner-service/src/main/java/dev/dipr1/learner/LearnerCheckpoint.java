@@ -108,7 +108,12 @@ public record LearnerCheckpoint(
         CRC32 crc = new CRC32();
         crc.update(bytes.toByteArray());
         new DataOutputStream(bytes).writeLong(crc.getValue());
-        AtomicFiles.write(file, bytes.toByteArray());
+        byte[] content = bytes.toByteArray();
+        AtomicFiles.write(file, out -> {
+            out.write(content);
+            out.flush();
+            CheckpointWindowHook.reached(CheckpointWindowHook.Point.BEFORE_RENAME, step);
+        });
     }
 
     public static LearnerCheckpoint load(Path file) throws IOException {

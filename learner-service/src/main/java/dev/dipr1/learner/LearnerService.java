@@ -403,6 +403,7 @@ public final class LearnerService implements AutoCloseable {
             byte[] weights = policy.toBytes();
             checkpoint(weights);
             if (newVersion) {
+                CheckpointWindowHook.reached(CheckpointWindowHook.Point.BEFORE_PUBLISH, step);
                 publish(weights);
             }
         }
