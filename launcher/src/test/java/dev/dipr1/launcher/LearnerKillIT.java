@@ -154,6 +154,61 @@ class LearnerKillIT {
         assertEquals(Set.of(PolicyUpdates.sha256(atV3.policy())), versions.get(3L), "v3 = the checkpointed bytes");
     }
 
+    /**
+     * Groups already applied before a SIGKILL are sent again after the restart (what a generator that redid
+     * its prompts would write): the restarted learner drops them as duplicates, from the memory of applied
+     * groups its checkpoint carries, and applies only the new ones.
+     */
+    @Test
+    void givenAppliedGroupsSentAgainAfterASigkillThenTheRestartedLearnerDropsThemAsDuplicates(@TempDir Path dir)
+            throws Exception {
+        TopicCatalog catalog = topics("learner-dup-it.");
+        List<ScoredGroup> first = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            first.add(TrainableGroups.of(String.format("dup-%03d/e0", i), i));
+        }
+        TrainableGroups.send(kafka, catalog.advantages().name(), first);
+        Path ckpt = dir.resolve("learner.ckpt");
+        List<String> args = learnerArgs(catalog, dir, 0);
+
+        Run run1 = Run.start(jvm, dir, 1, args, null);
+        run1.await(() -> checkpointedStep(ckpt) == 4); // every group applied, nothing left to read
+        run1.kill();
+
+        Run run2 = Run.start(jvm, dir, 2, args, null);
+        run2.await(run2.status::isReady);
+        List<ScoredGroup> again = List.of(first.get(0), first.get(5));
+        TrainableGroups.send(kafka, catalog.advantages().name(), again);
+        Thread.sleep(2000); // read before the new groups: their drop is counted at the next step
+        List<ScoredGroup> fresh = new ArrayList<>();
+        for (int i = 8; i < 12; i++) {
+            fresh.add(TrainableGroups.of(String.format("dup-%03d/e0", i), i));
+        }
+        TrainableGroups.send(kafka, catalog.advantages().name(), fresh);
+        run2.await(() -> !run2.steps().isEmpty()
+                && run2.steps().get(run2.steps().size() - 1).step() == 6);
+        run2.kill();
+
+        assertEquals(2.0, run2.status.counters().droppedDuplicate(), "both groups sent again were dropped");
+        List<String> applied = new ArrayList<>();
+        Stream.concat(stepsUpTo(run1, 4).stream(), run2.steps().stream()).forEach(s -> applied.addAll(s.groupIds()));
+        assertEquals(
+                Stream.concat(first.stream(), fresh.stream())
+                        .map(ScoredGroup::getGroupId)
+                        .sorted()
+                        .toList(),
+                applied.stream().sorted().toList(),
+                "each group applied once");
+    }
+
+    private static long checkpointedStep(Path ckpt) {
+        try {
+            return Files.exists(ckpt) ? LearnerCheckpoint.load(ckpt).step() : 0;
+        } catch (Exception e) {
+            return 0; // being replaced: read again
+        }
+    }
+
     private TopicCatalog topics(String prefix) throws Exception {
         TopicCatalog catalog = TopicCatalog.withPrefix(prefix);
         try (Admin admin = Admin.create(kafka.asMap())) {
