@@ -195,7 +195,7 @@ public final class GeneratorService implements AutoCloseable {
             commit(r);
             return;
         }
-        RolloutGroup group = generate(task, image);
+        RolloutGroup group = RolloutGroups.fromPrompt(generate(task, image), r.partition(), r.offset());
         send(group);
         commit(r);
     }

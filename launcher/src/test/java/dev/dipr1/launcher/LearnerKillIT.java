@@ -13,6 +13,7 @@ import dev.dipr1.demo.ServiceArgs;
 import dev.dipr1.learner.GrpoLoss;
 import dev.dipr1.learner.LearnerCheckpoint;
 import dev.dipr1.learner.LearnerSettings;
+import dev.dipr1.learner.RecentGroupIds;
 import dev.dipr1.learner.StepStats;
 import dev.dipr1.policy.Policy;
 import dev.dipr1.policy.PolicyConfig;
@@ -89,7 +90,7 @@ class LearnerKillIT {
         }
         TrainableGroups.send(kafka, catalog.advantages().name(), groups);
         Path ckpt = dir.resolve("learner.ckpt");
-        List<String> args = learnerArgs(catalog, dir, 12);
+        List<String> args = learnerArgs(catalog, dir, 12, RecentGroupIds.DEFAULT_CAPACITY);
         List<List<StepStats>> survived = new ArrayList<>();
 
         // Run 1: killed inside the checkpoint window, before the rename of the step-4 checkpoint (v2).
@@ -156,8 +157,9 @@ class LearnerKillIT {
 
     /**
      * Groups already applied before a SIGKILL are sent again after the restart (what a generator that redid
-     * its prompts would write): the restarted learner drops them as duplicates, from the memory of applied
-     * groups its checkpoint carries, and applies only the new ones.
+     * its prompts would write): the restarted learner drops them as duplicates and applies only the new ones.
+     * It remembers only the last 4 group ids ({@code --recent-group-ids 4}) and the groups sent again are older
+     * than that: only the applied prompts its checkpoint carries can recognise them.
      */
     @Test
     void givenAppliedGroupsSentAgainAfterASigkillThenTheRestartedLearnerDropsThemAsDuplicates(@TempDir Path dir)
@@ -169,7 +171,7 @@ class LearnerKillIT {
         }
         TrainableGroups.send(kafka, catalog.advantages().name(), first);
         Path ckpt = dir.resolve("learner.ckpt");
-        List<String> args = learnerArgs(catalog, dir, 0);
+        List<String> args = learnerArgs(catalog, dir, 0, 4);
 
         Run run1 = Run.start(jvm, dir, 1, args, null);
         run1.await(() -> checkpointedStep(ckpt) == 4); // every group applied, nothing left to read
@@ -177,7 +179,7 @@ class LearnerKillIT {
 
         Run run2 = Run.start(jvm, dir, 2, args, null);
         run2.await(run2.status::isReady);
-        List<ScoredGroup> again = List.of(first.get(0), first.get(5));
+        List<ScoredGroup> again = List.of(first.get(0), first.get(1));
         TrainableGroups.send(kafka, catalog.advantages().name(), again);
         Thread.sleep(2000); // read before the new groups: their drop is counted at the next step
         List<ScoredGroup> fresh = new ArrayList<>();
@@ -217,7 +219,7 @@ class LearnerKillIT {
         return catalog;
     }
 
-    private List<String> learnerArgs(TopicCatalog catalog, Path dir, int maxSteps) {
+    private List<String> learnerArgs(TopicCatalog catalog, Path dir, int maxSteps, int recentGroupIds) {
         LearnerSettings s = new LearnerSettings(
                 2,
                 1,
@@ -231,7 +233,8 @@ class LearnerKillIT {
                 dir.resolve("policies"),
                 1 << 24,
                 maxSteps,
-                false);
+                false,
+                recentGroupIds);
         List<String> args = new ServiceArgs(kafka.bootstrapServers(), catalog.prefix()).learner(sft, s, null);
         // ServiceArgs adds --status-dir null; each run gets its own below
         int at = args.indexOf("--status-dir");

@@ -59,6 +59,8 @@ final class TrainableGroups {
                 .setCompletions(completions)
                 .setCreatedAtMs(Instant.EPOCH)
                 .setGenerationMs(0L)
+                .setPromptPartition(0)
+                .setPromptOffset(promptOffset)
                 .build();
         return ScoredGroup.newBuilder()
                 .setGroupId(id)

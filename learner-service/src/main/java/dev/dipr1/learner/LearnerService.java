@@ -67,7 +67,9 @@ public final class LearnerService implements AutoCloseable {
     private final Policy policy;
     private final AdamW optimizer;
     private final GrpoStep grpoStep;
-    private final RecentGroupIds recentIds = new RecentGroupIds(RecentGroupIds.DEFAULT_CAPACITY);
+    private final RecentGroupIds recentIds;
+    private final AppliedPromptOffsets appliedPrompts =
+            new AppliedPromptOffsets(AppliedPromptOffsets.DEFAULT_MAX_INTERVALS);
     private final GroupFilter filter;
     private final ScoredGroupValidator validator;
     private final LearnerMetrics metrics;
@@ -145,7 +147,8 @@ public final class LearnerService implements AutoCloseable {
         this.optimizer = AdamW.defaults();
         this.grpoStep = new GrpoStep(
                 initial, reference, optimizer, settings.innerIterations(), settings.learningRate(), settings.loss());
-        this.filter = new GroupFilter(settings.maxStaleness(), settings.skipZeroVariance(), recentIds);
+        this.recentIds = new RecentGroupIds(settings.recentGroupIds());
+        this.filter = new GroupFilter(settings.maxStaleness(), settings.skipZeroVariance(), recentIds, appliedPrompts);
         this.validator = ScoredGroupValidator.forPolicy(initial);
         this.version = initial.version();
         this.metrics = new LearnerMetrics(registry);
@@ -215,6 +218,7 @@ public final class LearnerService implements AutoCloseable {
         }
         nextOffsets.putAll(ck.nextOffsets());
         recentIds.rememberAll(ck.recentGroupIds());
+        appliedPrompts.addAll(ck.appliedPrompts());
         LOG.info(
                 "learner resumed from {}: step {}, policy v{}, offsets {}",
                 settings.checkpointPath(),
@@ -448,7 +452,8 @@ public final class LearnerService implements AutoCloseable {
                             versionStep,
                             advantagesTopic,
                             new TreeMap<>(nextOffsets),
-                            recentIds.toList())
+                            recentIds.toList(),
+                            appliedPrompts.toMap())
                     .save(settings.checkpointPath());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the learner checkpoint " + settings.checkpointPath(), e);
