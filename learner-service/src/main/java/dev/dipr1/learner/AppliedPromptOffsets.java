@@ -15,7 +15,8 @@ import java.util.TreeMap;
  * nearly in prompt order, so gaps are the prompts still in flight and those that never became a group (a dead
  * letter on the way). Past {@code maxIntervals} the oldest gap of the partition with the most intervals is
  * filled: a group of a prompt in that gap would then be dropped as a duplicate (never applied twice), and the
- * offsets so given up are counted in {@link #offsetsGivenUp()}.
+ * offsets so given up are counted in {@link #offsetsGivenUp()}. The bound holds unless it is below the number
+ * of partitions (one interval each, no gap to fill).
  */
 public final class AppliedPromptOffsets {
 

@@ -87,6 +87,7 @@ public final class LearnerService implements AutoCloseable {
 
     private long step;
     private long version;
+    private long reportedOffsetsGivenUp;
     /** The step whose weights are {@code version}. */
     private long versionStep = LearnerCheckpoint.UNKNOWN_STEP;
     /** The checkpointed policy of {@code version} when its publish may not have happened before a crash. */
@@ -442,6 +443,14 @@ public final class LearnerService implements AutoCloseable {
     private void checkpoint(byte[] weights) {
         if (settings.checkpointPath() == null) {
             return;
+        }
+        if (appliedPrompts.offsetsGivenUp() > reportedOffsetsGivenUp) {
+            reportedOffsetsGivenUp = appliedPrompts.offsetsGivenUp();
+            LOG.warn(
+                    "the memory of applied prompts is full ({} intervals): {} prompt offsets in its oldest gaps are now "
+                            + "treated as applied, so a group of theirs arriving this late is dropped",
+                    appliedPrompts.intervals(),
+                    reportedOffsetsGivenUp);
         }
         try {
             new LearnerCheckpoint(
