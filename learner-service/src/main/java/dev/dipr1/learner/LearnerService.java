@@ -76,6 +76,9 @@ public final class LearnerService implements AutoCloseable {
     private final Consumer<String, byte[]> consumer;
     private final Producer<String, byte[]> producer;
     private final LongSupplier clock;
+    /** How long a publish, a dead letter or the topic's metadata may take: a broker outage shorter than it is waited out. */
+    private final Duration kafkaTimeout;
+
     private CheckpointLock checkpointLock;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -123,7 +126,8 @@ public final class LearnerService implements AutoCloseable {
                 reference,
                 settings,
                 registry,
-                clock);
+                clock,
+                kafka.timeout());
     }
 
     /** The learner on given clients (tests pass Kafka's mock clients); it closes them. */
@@ -138,6 +142,32 @@ public final class LearnerService implements AutoCloseable {
             MeterRegistry registry,
             LongSupplier clock)
             throws IOException {
+        this(
+                consumer,
+                producer,
+                catalog,
+                advantagesTopic,
+                initial,
+                reference,
+                settings,
+                registry,
+                clock,
+                ClientSettings.DEFAULT_TIMEOUT);
+    }
+
+    private LearnerService(
+            Consumer<String, byte[]> consumer,
+            Producer<String, byte[]> producer,
+            TopicCatalog catalog,
+            String advantagesTopic,
+            Policy initial,
+            Policy reference,
+            LearnerSettings settings,
+            MeterRegistry registry,
+            LongSupplier clock,
+            Duration kafkaTimeout)
+            throws IOException {
+        this.kafkaTimeout = kafkaTimeout;
         this.consumer = consumer;
         this.producer = producer;
         this.catalog = catalog;
@@ -232,7 +262,7 @@ public final class LearnerService implements AutoCloseable {
     public void run() {
         started = true;
         try {
-            List<TopicPartition> parts = consumer.partitionsFor(advantagesTopic, Duration.ofSeconds(60)).stream()
+            List<TopicPartition> parts = consumer.partitionsFor(advantagesTopic, kafkaTimeout).stream()
                     .map(pi -> new TopicPartition(pi.topic(), pi.partition()))
                     .toList();
             consumer.assign(parts);
@@ -426,7 +456,7 @@ public final class LearnerService implements AutoCloseable {
                     clock.getAsLong());
             producer.send(new ProducerRecord<>(
                             catalog.policy().name(), TopicCatalog.policyKey(), Serdes.POLICY_UPDATE.encode(u)))
-                    .get(60, TimeUnit.SECONDS);
+                    .get(kafkaTimeout.toMillis(), TimeUnit.MILLISECONDS);
             LOG.info(
                     "published policy v{} at step {} ({} bytes {})",
                     version,
@@ -471,7 +501,7 @@ public final class LearnerService implements AutoCloseable {
 
     private void deadLetter(ConsumerRecord<String, byte[]> r, String stage, String reason, Throwable e) {
         LOG.warn("dead-lettered {}: {}", DeadLetters.key(r.topic(), r.partition(), r.offset()), reason);
-        DeadLetters.publish(producer, catalog.deadLetters(), r, stage, reason, e, clock.getAsLong());
+        DeadLetters.publish(producer, catalog.deadLetters(), r, stage, reason, e, clock.getAsLong(), kafkaTimeout);
     }
 
     /** Called after every step, on the learner's thread. */
