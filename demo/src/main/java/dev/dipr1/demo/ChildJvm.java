@@ -37,8 +37,15 @@ public final class ChildJvm {
      * service JVMs share two cores).
      */
     public Process start(String name, List<String> args, Path log) throws IOException {
+        return start(name, List.of(), args, log);
+    }
+
+    /** As {@link #start(String, List, Path)}, with extra JVM options (e.g. {@code -D} properties of a test). */
+    public Process start(String name, List<String> jvmOptions, List<String> args, Path log) throws IOException {
         LOG.info("starting {} (log {}): dipr1 {}", name, log, String.join(" ", args));
-        return new ProcessBuilder(command(List.of("-Dai.djl.pytorch.num_threads=1"), args))
+        List<String> options = new ArrayList<>(List.of("-Dai.djl.pytorch.num_threads=1"));
+        options.addAll(jvmOptions);
+        return new ProcessBuilder(command(options, args))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();

@@ -42,6 +42,7 @@ public final class ServiceArgs {
         add(a, "--checkpoint-every", s.checkpointEvery());
         add(a, "--inline-limit", s.inlineLimit());
         add(a, "--max-steps", s.maxSteps());
+        add(a, "--recent-group-ids", s.recentGroupIds());
         flag(a, "--keep-zero-variance", !s.skipZeroVariance());
         flag(a, "--start-at-end", s.startAtEnd());
         return a;

@@ -57,10 +57,12 @@ import org.slf4j.LoggerFactory;
 public final class GeneratorService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GeneratorService.class);
-    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration PROMPT_POLL = Duration.ofMillis(200);
 
     private final TopicCatalog catalog;
+    /** How long a group's or a dead letter's acknowledgement may take (--kafka-timeout). */
+    private final Duration kafkaTimeout;
+
     private final GeneratorSettings settings;
     private final KafkaConsumer<String, byte[]> prompts;
     private final KafkaProducer<String, byte[]> producer;
@@ -97,6 +99,7 @@ public final class GeneratorService implements AutoCloseable {
             LongSupplier clock) {
         this.catalog = catalog;
         this.settings = settings;
+        this.kafkaTimeout = kafka.timeout();
         WeightsFiles weightsFiles = new WeightsFiles(settings.weightsDir(), WeightsFiles.MAX_CHECKPOINT_BYTES);
         this.policy = new CurrentPolicy(initial, CurrentPolicy.Checkpoints.from(weightsFiles));
         this.clock = clock;
@@ -255,7 +258,7 @@ public final class GeneratorService implements AutoCloseable {
             if (failedStep[i] != null) {
                 deadLetter(r, failedStep[i], problems[i], causes[i]);
             } else {
-                send(groups.get(next++));
+                send(RolloutGroups.fromPrompt(groups.get(next++), r.partition(), r.offset()));
             }
             commit(r);
         }
@@ -283,7 +286,7 @@ public final class GeneratorService implements AutoCloseable {
         byte[] bytes = Serdes.ROLLOUT_GROUP.encode(group);
         try {
             producer.send(new ProducerRecord<>(catalog.rollouts().name(), group.getGroupId(), bytes))
-                    .get(SEND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                    .get(kafkaTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while publishing group " + group.getGroupId(), e);
@@ -302,7 +305,8 @@ public final class GeneratorService implements AutoCloseable {
 
     private void deadLetter(ConsumerRecord<String, byte[]> r, String step, String reason, Throwable e) {
         LOG.warn("dead-lettered {}: {}", DeadLetters.key(r.topic(), r.partition(), r.offset()), reason);
-        DeadLetters.publish(producer, catalog.deadLetters(), r, "generator/" + step, reason, e, clock.getAsLong());
+        DeadLetters.publish(
+                producer, catalog.deadLetters(), r, "generator/" + step, reason, e, clock.getAsLong(), kafkaTimeout);
     }
 
     /** Swaps in the newest update on the policy topic if it is newer than the current policy. */

@@ -105,7 +105,7 @@ public final class PolicyWatcher implements AutoCloseable {
                         ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024,
                         // a waiting fetch holds the connection: keep it short so endOffsets is answered soon
                         ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50));
-        this.partitions = consumer.partitionsFor(topic.name(), Duration.ofSeconds(60)).stream()
+        this.partitions = consumer.partitionsFor(topic.name(), kafka.timeout()).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition()))
                 .toList();
         consumer.assign(partitions);

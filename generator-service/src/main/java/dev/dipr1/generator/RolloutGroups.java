@@ -34,6 +34,17 @@ final class RolloutGroups {
         return task.getSampleId() + "/e" + task.getEpoch();
     }
 
+    /**
+     * {@code group} marked with where its prompt task was read: a redone prompt yields a second group with the
+     * same coordinates, which is how the learner recognises it at any distance.
+     */
+    static RolloutGroup fromPrompt(RolloutGroup group, int promptPartition, long promptOffset) {
+        return RolloutGroup.newBuilder(group)
+                .setPromptPartition(promptPartition)
+                .setPromptOffset(promptOffset)
+                .build();
+    }
+
     /** Completion tokens in all samples. */
     static long tokens(List<SampledCompletion> samples) {
         long tokens = 0;

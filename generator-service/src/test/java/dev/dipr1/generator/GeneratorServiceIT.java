@@ -80,8 +80,11 @@ class GeneratorServiceIT {
 
         Set<String> samples = new HashSet<>();
         Set<String> generatorIds = new HashSet<>();
+        Set<List<Long>> prompts = new HashSet<>();
         for (RolloutGroup g : groups) {
             samples.add(g.getSampleId());
+            assertTrue(g.getPromptPartition() >= 0 && g.getPromptOffset() >= 0, "says where its prompt was read");
+            prompts.add(List.of((long) g.getPromptPartition(), g.getPromptOffset()));
             generatorIds.add(g.getGeneratorId());
             assertEquals(4, g.getCompletions().size());
             for (Completion c : g.getCompletions()) {
@@ -91,6 +94,7 @@ class GeneratorServiceIT {
         }
         assertEquals(scenes.size(), samples.size(), "every prompt yields a group");
         assertEquals(scenes.size(), groups.size(), "and only one");
+        assertEquals(scenes.size(), prompts.size(), "each from its own prompt record");
         assertEquals(Set.of("gen-a", "gen-b"), generatorIds, "both generators took a share");
     }
 

@@ -121,6 +121,25 @@ class RolloutGroupsTest {
     }
 
     @Test
+    void aGroupCarriesWhereItsPromptWasReadAndNothingElseChanges() {
+        BufferedImage image = new BufferedImage(5, 2, BufferedImage.TYPE_INT_RGB);
+        RolloutGroups.Sampled sampled = new RolloutGroups.Sampled(0, 1, new int[0], List.of(CUT), 0);
+        RolloutGroup g = RolloutGroups.of(task(null), image, sampled, SETTINGS, 0);
+        assertEquals(-1L, g.getPromptOffset(), "unknown until marked");
+
+        RolloutGroup marked = RolloutGroups.fromPrompt(g, 3, 12_345L);
+
+        assertEquals(3, marked.getPromptPartition());
+        assertEquals(12_345L, marked.getPromptOffset());
+        assertEquals(
+                RolloutGroup.newBuilder(marked)
+                        .setPromptPartition(-1)
+                        .setPromptOffset(-1L)
+                        .build(),
+                g);
+    }
+
+    @Test
     void aResizedImageTravelsInsteadOfTheTasksOwnPng() {
         ByteBuffer png = ByteBuffer.wrap(new byte[] {9, 8, 7});
         BufferedImage resized = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);

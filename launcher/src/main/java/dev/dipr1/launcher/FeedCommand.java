@@ -66,7 +66,7 @@ final class FeedCommand implements Callable<Integer> {
             name = "synthetic-seed" + seed;
         }
         try (Admin admin = Admin.create(kafka.settings().asMap())) {
-            new TopicAdmin(admin, kafka.replicationFactor)
+            new TopicAdmin(admin, kafka.replicationFactor, kafka.settings().timeout())
                     .ensure(kafka.catalog().all());
         }
         PromptFeeder.Result r = PromptFeeder.publish(

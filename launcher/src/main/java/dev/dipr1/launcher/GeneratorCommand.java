@@ -64,7 +64,7 @@ final class GeneratorCommand implements Callable<Integer> {
                     + "build with -Ddjl.native=cu128 as described in the README, or use --device cpu");
         }
         try (Admin admin = Admin.create(kafka.settings().asMap())) {
-            new TopicAdmin(admin, kafka.replicationFactor)
+            new TopicAdmin(admin, kafka.replicationFactor, kafka.settings().timeout())
                     .ensure(kafka.catalog().all());
         }
         String generatorId =

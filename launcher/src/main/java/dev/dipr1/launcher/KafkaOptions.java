@@ -4,6 +4,7 @@ import dev.dipr1.demo.KafkaConnection;
 import dev.dipr1.topics.ClientSettings;
 import dev.dipr1.topics.TopicCatalog;
 import java.nio.file.Path;
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** The Kafka connection options every service shares. */
@@ -40,6 +41,13 @@ public final class KafkaOptions {
             description = "Replication factor of topics this command creates (default: ${DEFAULT-VALUE}).")
     short replicationFactor;
 
+    @Option(
+            names = "--kafka-timeout",
+            paramLabel = "SECONDS",
+            description = "How long to wait for Kafka (an acknowledgement, metadata) before giving up; a broker "
+                    + "outage shorter than this is waited out (default: ${DEFAULT-VALUE}).")
+    long kafkaTimeoutSeconds = ClientSettings.DEFAULT_TIMEOUT.toSeconds();
+
     public boolean hasBootstrapServers() {
         return bootstrapServers != null && !bootstrapServers.isBlank();
     }
@@ -50,7 +58,8 @@ public final class KafkaOptions {
 
     public ClientSettings settings(String bootstrap) {
         FileArguments.requireFile("--kafka-config", kafkaConfig, KAFKA_CONFIG_HINT);
-        return ClientSettings.of(bootstrap, kafkaConfig, System.getenv());
+        return ClientSettings.of(bootstrap, kafkaConfig, System.getenv())
+                .withTimeout(Duration.ofSeconds(kafkaTimeoutSeconds));
     }
 
     /**

@@ -99,7 +99,7 @@ final class LearnerCommand implements Callable<Integer> {
                 ? advantagesTopic
                 : kafka.catalog().advantages().name();
         try (Admin admin = Admin.create(kafka.settings().asMap())) {
-            new TopicAdmin(admin, kafka.replicationFactor)
+            new TopicAdmin(admin, kafka.replicationFactor, kafka.settings().timeout())
                     .ensure(List.of(
                             kafka.catalog().advantages().named(topic),
                             kafka.catalog().policy(),

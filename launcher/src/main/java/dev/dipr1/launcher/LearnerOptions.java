@@ -2,6 +2,7 @@ package dev.dipr1.launcher;
 
 import dev.dipr1.learner.GrpoLoss;
 import dev.dipr1.learner.LearnerSettings;
+import dev.dipr1.learner.RecentGroupIds;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -47,6 +48,13 @@ final class LearnerOptions {
             description = "Stop after N steps; 0 = run until stopped (default: ${DEFAULT-VALUE}).")
     int maxSteps = LearnerSettings.DEFAULT_MAX_STEPS;
 
+    @Option(
+            names = "--recent-group-ids",
+            description =
+                    "How many ids of judged groups to remember to drop a group sent twice; groups that carry "
+                            + "their prompt's coordinates are recognised at any distance regardless (default: ${DEFAULT-VALUE}).")
+    int recentGroupIds = RecentGroupIds.DEFAULT_CAPACITY;
+
     LearnerSettings settings(Path checkpointPath, Path policyDir, boolean startAtEnd) {
         return new LearnerSettings(
                 batchGroups,
@@ -61,6 +69,7 @@ final class LearnerOptions {
                 policyDir,
                 inlineLimit,
                 maxSteps,
-                startAtEnd);
+                startAtEnd,
+                recentGroupIds);
     }
 }

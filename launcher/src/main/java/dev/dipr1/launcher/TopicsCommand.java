@@ -38,7 +38,8 @@ final class TopicsCommand implements Runnable {
         public Integer call() {
             requireBootstrap(kafka);
             try (Admin admin = Admin.create(kafka.settings().asMap())) {
-                print(new TopicAdmin(admin, kafka.replicationFactor)
+                print(new TopicAdmin(
+                                admin, kafka.replicationFactor, kafka.settings().timeout())
                         .ensure(kafka.catalog().all()));
             }
             return 0;
@@ -57,7 +58,8 @@ final class TopicsCommand implements Runnable {
         public Integer call() {
             requireBootstrap(kafka);
             try (Admin admin = Admin.create(kafka.settings().asMap())) {
-                List<TopicStatus> statuses = new TopicAdmin(admin, kafka.replicationFactor)
+                List<TopicStatus> statuses = new TopicAdmin(
+                                admin, kafka.replicationFactor, kafka.settings().timeout())
                         .describe(kafka.catalog().all());
                 print(statuses);
                 return statuses.stream().anyMatch(s -> s.state() == TopicStatus.State.INCOMPATIBLE) ? 1 : 0;

@@ -47,7 +47,8 @@ class ServiceArgsTest {
                 Path.of("/tmp/run/policies"),
                 123_457,
                 11,
-                true);
+                true,
+                4_099);
 
         LearnerCommand cmd = parse(args.learner(Path.of("/tmp/run/sft.ckpt"), s, Path.of("/tmp/run/status")));
 

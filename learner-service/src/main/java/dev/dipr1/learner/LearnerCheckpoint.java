@@ -17,9 +17,11 @@ import java.util.zip.CRC32;
 
 /**
  * Everything a learner needs to resume exactly where it was: policy weights, optimiser state,
- * step, policy version, the next offset to read per partition of the advantages topic, and the
- * ids of recently applied groups (a redone prompt can reach the learner twice). Written
- * atomically: a temporary file, fsync, then rename.
+ * step, policy version, the next offset to read per partition of the advantages topic, the
+ * ids of recently applied groups and the prompts whose groups were applied (a redone prompt can
+ * reach the learner twice). Written atomically: a temporary file, fsync, then rename.
+ *
+ * <p>Format 3 added the applied prompts; formats 1 and 2 are still read (with none).
  *
  * @param versionStep the step whose weights were cut as policy version {@code policyVersion}, or
  *     {@link #UNKNOWN_STEP}; when it equals {@code step}, {@code policy} holds exactly that version's
@@ -33,14 +35,29 @@ public record LearnerCheckpoint(
         long versionStep,
         String topic,
         Map<Integer, Long> nextOffsets,
-        List<String> recentGroupIds) {
+        List<String> recentGroupIds,
+        Map<Integer, List<AppliedPromptOffsets.Interval>> appliedPrompts) {
 
     /** The {@code versionStep} of checkpoints that do not say (format 1, written after their publish). */
     public static final long UNKNOWN_STEP = -1;
 
     private static final String MAGIC = "DIPR1LRN";
-    private static final int FORMAT = 2;
+    private static final int FORMAT = 3;
+    private static final int FORMAT_WITHOUT_APPLIED_PROMPTS = 2;
     private static final int FORMAT_WITHOUT_VERSION_STEP = 1;
+
+    /** A checkpoint without applied prompts (what formats 1 and 2 held). */
+    public LearnerCheckpoint(
+            byte[] policy,
+            byte[] optimizer,
+            long step,
+            long policyVersion,
+            long versionStep,
+            String topic,
+            Map<Integer, Long> nextOffsets,
+            List<String> recentGroupIds) {
+        this(policy, optimizer, step, policyVersion, versionStep, topic, nextOffsets, recentGroupIds, Map.of());
+    }
 
     /** A checkpoint that does not say at which step its policy version was cut. */
     public LearnerCheckpoint(
@@ -100,6 +117,15 @@ public record LearnerCheckpoint(
             for (String id : recentGroupIds) {
                 out.writeUTF(id);
             }
+            out.writeInt(appliedPrompts.size());
+            for (Map.Entry<Integer, List<AppliedPromptOffsets.Interval>> e : appliedPrompts.entrySet()) {
+                out.writeInt(e.getKey());
+                out.writeInt(e.getValue().size());
+                for (AppliedPromptOffsets.Interval i : e.getValue()) {
+                    out.writeLong(i.start());
+                    out.writeLong(i.end());
+                }
+            }
             out.writeInt(policy.length);
             out.write(policy);
             out.writeInt(optimizer.length);
@@ -108,7 +134,12 @@ public record LearnerCheckpoint(
         CRC32 crc = new CRC32();
         crc.update(bytes.toByteArray());
         new DataOutputStream(bytes).writeLong(crc.getValue());
-        AtomicFiles.write(file, bytes.toByteArray());
+        byte[] content = bytes.toByteArray();
+        AtomicFiles.write(file, out -> {
+            out.write(content);
+            out.flush();
+            CheckpointWindowHook.reached(CheckpointWindowHook.Point.BEFORE_RENAME, step);
+        });
     }
 
     public static LearnerCheckpoint load(Path file) throws IOException {
@@ -127,13 +158,13 @@ public record LearnerCheckpoint(
                 throw new IOException(file + " is not a learner checkpoint");
             }
             int format = in.readInt();
-            if (format != FORMAT && format != FORMAT_WITHOUT_VERSION_STEP) {
+            if (format < FORMAT_WITHOUT_VERSION_STEP || format > FORMAT) {
                 throw new IOException(file + " has learner checkpoint format " + format + "; this build reads "
-                        + FORMAT_WITHOUT_VERSION_STEP + " and " + FORMAT);
+                        + FORMAT_WITHOUT_VERSION_STEP + " to " + FORMAT);
             }
             long step = in.readLong();
             long version = in.readLong();
-            long versionStep = format == FORMAT ? in.readLong() : UNKNOWN_STEP;
+            long versionStep = format >= FORMAT_WITHOUT_APPLIED_PROMPTS ? in.readLong() : UNKNOWN_STEP;
             String topic = in.readUTF();
             int n = in.readInt();
             Map<Integer, Long> offsets = new LinkedHashMap<>();
@@ -145,9 +176,22 @@ public record LearnerCheckpoint(
             for (int i = 0; i < g; i++) {
                 ids.add(in.readUTF());
             }
+            Map<Integer, List<AppliedPromptOffsets.Interval>> prompts = new LinkedHashMap<>();
+            if (format >= FORMAT) {
+                int partitions = in.readInt();
+                for (int i = 0; i < partitions; i++) {
+                    int partition = in.readInt();
+                    int count = in.readInt();
+                    List<AppliedPromptOffsets.Interval> intervals = new ArrayList<>(count);
+                    for (int j = 0; j < count; j++) {
+                        intervals.add(new AppliedPromptOffsets.Interval(in.readLong(), in.readLong()));
+                    }
+                    prompts.put(partition, intervals);
+                }
+            }
             byte[] policy = in.readNBytes(in.readInt());
             byte[] optimizer = in.readNBytes(in.readInt());
-            return new LearnerCheckpoint(policy, optimizer, step, version, versionStep, topic, offsets, ids);
+            return new LearnerCheckpoint(policy, optimizer, step, version, versionStep, topic, offsets, ids, prompts);
         }
     }
 }

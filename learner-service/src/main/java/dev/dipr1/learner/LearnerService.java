@@ -69,13 +69,18 @@ public final class LearnerService implements AutoCloseable {
     private final Policy policy;
     private final AdamW optimizer;
     private final GrpoStep grpoStep;
-    private final RecentGroupIds recentIds = new RecentGroupIds(RecentGroupIds.DEFAULT_CAPACITY);
+    private final RecentGroupIds recentIds;
+    private final AppliedPromptOffsets appliedPrompts =
+            new AppliedPromptOffsets(AppliedPromptOffsets.DEFAULT_MAX_INTERVALS);
     private final GroupFilter filter;
     private final ScoredGroupValidator validator;
     private final LearnerMetrics metrics;
     private final Consumer<String, byte[]> consumer;
     private final Producer<String, byte[]> producer;
     private final LongSupplier clock;
+    /** How long a publish, a dead letter or the topic's metadata may take: a broker outage shorter than it is waited out. */
+    private final Duration kafkaTimeout;
+
     private CheckpointLock checkpointLock;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -95,6 +100,7 @@ public final class LearnerService implements AutoCloseable {
 
     private long step;
     private long version;
+    private long reportedOffsetsGivenUp;
     /** The step whose weights are {@code version}. */
     private long versionStep = LearnerCheckpoint.UNKNOWN_STEP;
     /** The checkpointed policy of {@code version} when its publish may not have happened before a crash. */
@@ -130,7 +136,8 @@ public final class LearnerService implements AutoCloseable {
                 reference,
                 settings,
                 registry,
-                clock);
+                clock,
+                kafka.timeout());
     }
 
     /** The learner on given clients (tests pass Kafka's mock clients); it closes them. */
@@ -145,6 +152,32 @@ public final class LearnerService implements AutoCloseable {
             MeterRegistry registry,
             LongSupplier clock)
             throws IOException {
+        this(
+                consumer,
+                producer,
+                catalog,
+                advantagesTopic,
+                initial,
+                reference,
+                settings,
+                registry,
+                clock,
+                ClientSettings.DEFAULT_TIMEOUT);
+    }
+
+    private LearnerService(
+            Consumer<String, byte[]> consumer,
+            Producer<String, byte[]> producer,
+            TopicCatalog catalog,
+            String advantagesTopic,
+            Policy initial,
+            Policy reference,
+            LearnerSettings settings,
+            MeterRegistry registry,
+            LongSupplier clock,
+            Duration kafkaTimeout)
+            throws IOException {
+        this.kafkaTimeout = kafkaTimeout;
         this.consumer = consumer;
         this.producer = producer;
         this.catalog = catalog;
@@ -155,7 +188,8 @@ public final class LearnerService implements AutoCloseable {
         this.optimizer = AdamW.defaults();
         this.grpoStep = new GrpoStep(
                 initial, reference, optimizer, settings.innerIterations(), settings.learningRate(), settings.loss());
-        this.filter = new GroupFilter(settings.maxStaleness(), settings.skipZeroVariance(), recentIds);
+        this.recentIds = new RecentGroupIds(settings.recentGroupIds());
+        this.filter = new GroupFilter(settings.maxStaleness(), settings.skipZeroVariance(), recentIds, appliedPrompts);
         this.validator = ScoredGroupValidator.forPolicy(initial);
         this.version = initial.version();
         this.metrics = new LearnerMetrics(registry);
@@ -225,6 +259,7 @@ public final class LearnerService implements AutoCloseable {
         }
         nextOffsets.putAll(ck.nextOffsets());
         recentIds.rememberAll(ck.recentGroupIds());
+        appliedPrompts.addAll(ck.appliedPrompts());
         LOG.info(
                 "learner resumed from {}: step {}, policy v{}, offsets {}",
                 settings.checkpointPath(),
@@ -237,7 +272,7 @@ public final class LearnerService implements AutoCloseable {
     public void run() {
         started = true;
         try {
-            List<TopicPartition> parts = consumer.partitionsFor(advantagesTopic, Duration.ofSeconds(60)).stream()
+            List<TopicPartition> parts = consumer.partitionsFor(advantagesTopic, kafkaTimeout).stream()
                     .map(pi -> new TopicPartition(pi.topic(), pi.partition()))
                     .toList();
             consumer.assign(parts);
@@ -414,6 +449,7 @@ public final class LearnerService implements AutoCloseable {
             byte[] weights = policy.toBytes();
             checkpoint(weights);
             if (newVersion) {
+                CheckpointWindowHook.reached(CheckpointWindowHook.Point.BEFORE_PUBLISH, step);
                 publish(weights);
             }
         }
@@ -436,7 +472,7 @@ public final class LearnerService implements AutoCloseable {
             if (key != null) {
                 key.sign(u, record.headers());
             }
-            producer.send(record).get(60, TimeUnit.SECONDS);
+            producer.send(record).get(kafkaTimeout.toMillis(), TimeUnit.MILLISECONDS);
             LOG.info(
                     "published policy v{} at step {} ({} bytes {})",
                     version,
@@ -454,6 +490,14 @@ public final class LearnerService implements AutoCloseable {
         if (settings.checkpointPath() == null) {
             return;
         }
+        if (appliedPrompts.offsetsGivenUp() > reportedOffsetsGivenUp) {
+            reportedOffsetsGivenUp = appliedPrompts.offsetsGivenUp();
+            LOG.warn(
+                    "the memory of applied prompts is full ({} intervals): {} prompt offsets in its oldest gaps are now "
+                            + "treated as applied, so a group of theirs arriving this late is dropped",
+                    appliedPrompts.intervals(),
+                    reportedOffsetsGivenUp);
+        }
         try {
             new LearnerCheckpoint(
                             weights,
@@ -463,7 +507,8 @@ public final class LearnerService implements AutoCloseable {
                             versionStep,
                             advantagesTopic,
                             new TreeMap<>(nextOffsets),
-                            recentIds.toList())
+                            recentIds.toList(),
+                            appliedPrompts.toMap())
                     .save(settings.checkpointPath());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the learner checkpoint " + settings.checkpointPath(), e);
@@ -472,7 +517,7 @@ public final class LearnerService implements AutoCloseable {
 
     private void deadLetter(ConsumerRecord<String, byte[]> r, String stage, String reason, Throwable e) {
         LOG.warn("dead-lettered {}: {}", DeadLetters.key(r.topic(), r.partition(), r.offset()), reason);
-        DeadLetters.publish(producer, catalog.deadLetters(), r, stage, reason, e, clock.getAsLong());
+        DeadLetters.publish(producer, catalog.deadLetters(), r, stage, reason, e, clock.getAsLong(), kafkaTimeout);
     }
 
     /** Called after every step, on the learner's thread. */

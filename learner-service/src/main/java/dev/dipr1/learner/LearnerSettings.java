@@ -23,6 +23,9 @@ import java.nio.file.Path;
  * @param maxSteps stop after this many steps (0 = run until stopped)
  * @param startAtEnd without a checkpoint, start at the end of the topic (only new groups) rather
  *     than its beginning
+ * @param recentGroupIds how many ids of judged groups the learner remembers (and checkpoints) to drop
+ *     a group sent twice; groups that carry their prompt's coordinates are recognised at any distance
+ *     regardless (see {@link AppliedPromptOffsets})
  */
 public record LearnerSettings(
         int batchGroups,
@@ -37,7 +40,8 @@ public record LearnerSettings(
         Path policyDir,
         int inlineLimit,
         int maxSteps,
-        boolean startAtEnd) {
+        boolean startAtEnd,
+        int recentGroupIds) {
 
     public static final int DEFAULT_BATCH_GROUPS = 8;
     public static final int DEFAULT_INNER_ITERATIONS = 1;
@@ -52,6 +56,8 @@ public record LearnerSettings(
     public static final int DEFAULT_MAX_STEPS = 0;
     public static final boolean DEFAULT_START_AT_END = false;
 
+    /** A memory of more ids than this would make every checkpoint tens of megabytes. */
+    public static final int MAX_RECENT_GROUP_IDS = 1 << 20;
     /** More groups than this per step do not fit the memory of one learner process. */
     public static final int MAX_BATCH_GROUPS = 1024;
     /** Beyond this many passes the ratios of a batch sit far outside the clip range. */
@@ -93,6 +99,42 @@ public record LearnerSettings(
                 policyDir != null,
                 "--policy-dir is missing: updates over --inline-limit (" + inlineLimit + " bytes) are written there");
         require(maxSteps >= 0, "--max-steps must be >= 0, was " + maxSteps + ": use 0 to run until stopped");
+        require(
+                recentGroupIds >= 1 && recentGroupIds <= MAX_RECENT_GROUP_IDS,
+                "--recent-group-ids must be in [1, " + MAX_RECENT_GROUP_IDS + "], was " + recentGroupIds
+                        + ": the default is " + RecentGroupIds.DEFAULT_CAPACITY);
+    }
+
+    /** Settings with the default memory of recent group ids. */
+    public LearnerSettings(
+            int batchGroups,
+            int innerIterations,
+            float learningRate,
+            GrpoLoss.Settings loss,
+            int maxStaleness,
+            boolean skipZeroVariance,
+            int publishEvery,
+            int checkpointEvery,
+            Path checkpointPath,
+            Path policyDir,
+            int inlineLimit,
+            int maxSteps,
+            boolean startAtEnd) {
+        this(
+                batchGroups,
+                innerIterations,
+                learningRate,
+                loss,
+                maxStaleness,
+                skipZeroVariance,
+                publishEvery,
+                checkpointEvery,
+                checkpointPath,
+                policyDir,
+                inlineLimit,
+                maxSteps,
+                startAtEnd,
+                RecentGroupIds.DEFAULT_CAPACITY);
     }
 
     /** The settings of a learner started without options. */

@@ -5,9 +5,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
- * A bounded memory of the most recently seen group ids, oldest first. A redone prompt can reach
- * the learner twice; remembering the last few thousand ids is enough to catch that, while the
- * memory (and the checkpoint that carries it) stays small.
+ * A bounded memory of the most recently seen group ids, oldest first. Groups that say which prompt record
+ * they came from are recognised at any distance by {@link AppliedPromptOffsets}; this window catches the
+ * rest: groups without those coordinates (older writers) and a sample fed again under the same epoch
+ * (another prompt record, the same group id) while it is among the last ids.
  */
 public final class RecentGroupIds {
 

@@ -66,7 +66,18 @@ public record ScoredGroupValidator(int vocabSize, int maxCompletionTokens, int i
                 .or(() -> completions(r.getCompletions()))
                 .or(() -> temperature(r.getTemperature()))
                 .or(() -> version(r.getPolicyVersion(), learnerVersion))
+                .or(() -> promptCoordinates(r.getPromptPartition(), r.getPromptOffset()))
                 .or(() -> image(r.getImage()));
+    }
+
+    /** Both -1 (unknown, e.g. written before they existed) or where a prompt record can be. */
+    private static Optional<String> promptCoordinates(int partition, long offset) {
+        boolean unknown = partition == -1 && offset == -1;
+        if (unknown || AppliedPromptOffsets.known(partition, offset)) {
+            return Optional.empty();
+        }
+        return Optional.of("prompt coordinates partition " + partition + ", offset " + offset
+                + " are not where a prompt record can be (both -1 when unknown)");
     }
 
     private static Optional<String> scores(List<CompletionScore> scores, int completions) {

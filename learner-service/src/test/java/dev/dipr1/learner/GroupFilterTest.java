@@ -53,6 +53,34 @@ class GroupFilterTest {
     }
 
     @Test
+    void aRedonePromptIsADuplicateLongAfterItsIdLeftTheWindowOfRecentIds() {
+        GroupFilter f = new GroupFilter(100, false, new RecentGroupIds(8), new AppliedPromptOffsets(16));
+        assertTrue(f.judge("p0/e0", 0, 0, 0, false, 0).accepted());
+        for (int o = 1; o <= 20_000; o++) {
+            assertTrue(f.judge("p" + o + "/e0", 0, o, 0, false, 0).accepted());
+        }
+        Decision again = f.judge("p0/e0", 0, 0, 0, false, 0);
+        assertEquals(Optional.of(DropReason.DUPLICATE), again.dropReason(), "20,000 groups later");
+        assertTrue(
+                f.judge("p1/e0", -1, -1, 0, false, 0).accepted(),
+                "without coordinates only the (forgetful) window of ids can tell");
+    }
+
+    @Test
+    void theSameIdFromAnotherPromptRecordIsStillADuplicateWithinTheWindow() {
+        GroupFilter f = new GroupFilter(100, false, new RecentGroupIds(8), new AppliedPromptOffsets(16));
+        assertTrue(f.judge("s/e0", 0, 4, 0, false, 0).accepted());
+        // a feeder that published sample s, epoch 0 twice: new coordinates, same group id
+        assertEquals(
+                Optional.of(DropReason.DUPLICATE),
+                f.judge("s/e0", 0, 9, 0, false, 0).dropReason());
+        assertEquals(
+                Optional.of(DropReason.DUPLICATE),
+                f.judge("t/e0", 0, 9, 0, false, 0).dropReason(),
+                "its coordinates were remembered although it was a duplicate");
+    }
+
+    @Test
     void duplicateCheckComesBeforeStalenessAndVariance() {
         GroupFilter f = filter(0, true);
         f.judge("g", 5, false, 5);

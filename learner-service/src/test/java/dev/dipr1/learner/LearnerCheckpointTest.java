@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dipr1.common.AtomicFiles;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +42,61 @@ class LearnerCheckpointTest {
         try (var files = Files.list(dir)) {
             assertEquals(1, files.count(), "no temporary file left behind");
         }
+    }
+
+    @Test
+    void roundTripsTheAppliedPrompts(@TempDir Path dir) throws Exception {
+        Map<Integer, List<AppliedPromptOffsets.Interval>> prompts = Map.of(
+                0,
+                List.of(
+                        new AppliedPromptOffsets.Interval(0, 20_000),
+                        new AppliedPromptOffsets.Interval(20_001, 20_007)),
+                3,
+                List.of(new AppliedPromptOffsets.Interval(5, 6)));
+        Path f = dir.resolve("learner.ckpt");
+        new LearnerCheckpoint(new byte[] {1}, new byte[] {2}, 3, 1, 2, "t", Map.of(0, 9L), List.of("a/e0"), prompts)
+                .save(f);
+        LearnerCheckpoint back = LearnerCheckpoint.load(f);
+        assertEquals(prompts, back.appliedPrompts());
+        assertEquals(List.of("a/e0"), back.recentGroupIds());
+        assertEquals(Map.of(0, 9L), back.nextOffsets());
+    }
+
+    @Test
+    void aFormat2CheckpointIsStillReadWithNoAppliedPrompts(@TempDir Path dir) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeUTF("DIPR1LRN");
+            out.writeInt(2);
+            out.writeLong(12); // step
+            out.writeLong(4); // version
+            out.writeLong(10); // version step
+            out.writeUTF("dipr1.advantages");
+            out.writeInt(1);
+            out.writeInt(0);
+            out.writeLong(17);
+            out.writeInt(1);
+            out.writeUTF("a/e0");
+            out.writeInt(1);
+            out.write(7);
+            out.writeInt(1);
+            out.write(8);
+        }
+        CRC32 crc = new CRC32();
+        crc.update(bytes.toByteArray());
+        new DataOutputStream(bytes).writeLong(crc.getValue());
+        Path f = dir.resolve("learner.ckpt");
+        Files.write(f, bytes.toByteArray());
+
+        LearnerCheckpoint back = LearnerCheckpoint.load(f);
+
+        assertEquals(12, back.step());
+        assertEquals(10, back.versionStep());
+        assertEquals(Map.of(0, 17L), back.nextOffsets());
+        assertEquals(List.of("a/e0"), back.recentGroupIds());
+        assertEquals(Map.of(), back.appliedPrompts());
+        assertArrayEquals(new byte[] {7}, back.policy());
+        assertArrayEquals(new byte[] {8}, back.optimizer());
     }
 
     @Test

@@ -131,18 +131,22 @@ class LearnerServiceOnMocksTest {
     private static RuntimeException run(
             MockConsumer<String, byte[]> consumer, PolicyWatchingProducer producer, LearnerSettings settings)
             throws Exception {
+        return run(consumer, producer, settings, new SimpleMeterRegistry(), new ArrayList<>());
+    }
+
+    /** As above, counting in {@code registry} and adding the learner's steps to {@code steps}. */
+    private static RuntimeException run(
+            MockConsumer<String, byte[]> consumer,
+            PolicyWatchingProducer producer,
+            LearnerSettings settings,
+            SimpleMeterRegistry registry,
+            List<StepStats> steps)
+            throws Exception {
         try (Policy init = Policy.initialise(PolicyConfig.tiny(), 1);
                 Policy ref = init.copy();
                 LearnerService learner = new LearnerService(
-                        consumer,
-                        producer,
-                        CATALOG,
-                        TOPIC,
-                        init.copy(),
-                        ref,
-                        settings,
-                        new SimpleMeterRegistry(),
-                        () -> 0L)) {
+                        consumer, producer, CATALOG, TOPIC, init.copy(), ref, settings, registry, () -> 0L)) {
+            learner.onStep(steps::add);
             try {
                 learner.run();
                 return null;
@@ -150,6 +154,94 @@ class LearnerServiceOnMocksTest {
                 return e;
             }
         }
+    }
+
+    private static LearnerSettings withRecentIds(LearnerSettings s, int recentGroupIds) {
+        return new LearnerSettings(
+                s.batchGroups(),
+                s.innerIterations(),
+                s.learningRate(),
+                s.loss(),
+                s.maxStaleness(),
+                s.skipZeroVariance(),
+                s.publishEvery(),
+                s.checkpointEvery(),
+                s.checkpointPath(),
+                s.policyDir(),
+                s.inlineLimit(),
+                s.maxSteps(),
+                s.startAtEnd(),
+                recentGroupIds);
+    }
+
+    private static double duplicatesDropped(SimpleMeterRegistry registry) {
+        return registry.get("batch/dropped")
+                .tag("reason", "duplicate")
+                .counter()
+                .count();
+    }
+
+    /**
+     * Only the checkpointed window of ids can recognise this one: a feeder published sample a, epoch 0 again,
+     * so its group comes from another prompt record (other coordinates) with the same id.
+     */
+    @Test
+    void aGroupIdAppliedBeforeARestartIsDroppedWhenItComesBackFromAnotherPromptRecord(@TempDir Path dir)
+            throws Exception {
+        ScoredGroup a = ScoredGroups.fromPrompt(good("a/e0"), 0, 0);
+        ScoredGroup b = ScoredGroups.fromPrompt(good("b/e0"), 0, 1);
+        ScoredGroup refed = ScoredGroups.fromPrompt(good("a/e0"), 0, 2);
+        ScoredGroup c = ScoredGroups.fromPrompt(good("c/e0"), 0, 3);
+        assertEquals(
+                null,
+                run(consumerOf(encoded(List.of(a, b))), new PolicyWatchingProducer(u -> {}), settings(dir, 1, 1, 2)));
+
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        List<StepStats> steps = new ArrayList<>();
+        RuntimeException e = run(
+                consumerOf(encoded(List.of(a, b, refed, c))),
+                new PolicyWatchingProducer(u -> {}),
+                settings(dir, 1, 1, 3),
+                registry,
+                steps);
+
+        assertEquals(null, e);
+        assertEquals(1.0, duplicatesDropped(registry));
+        assertEquals(
+                List.of(List.of("c/e0")),
+                steps.stream().map(StepStats::groupIds).toList());
+    }
+
+    /**
+     * Only the checkpointed prompts can recognise this one: the window of ids holds one id, long since another,
+     * and a redone prompt's group comes back with the same coordinates.
+     */
+    @Test
+    void aRedonePromptAppliedBeforeARestartIsDroppedLongAfterItsIdLeftTheWindow(@TempDir Path dir) throws Exception {
+        ScoredGroup a = ScoredGroups.fromPrompt(good("a/e0"), 0, 0);
+        ScoredGroup b = ScoredGroups.fromPrompt(good("b/e0"), 0, 1);
+        ScoredGroup c = ScoredGroups.fromPrompt(good("c/e0"), 0, 2);
+        assertEquals(
+                null,
+                run(
+                        consumerOf(encoded(List.of(a, b))),
+                        new PolicyWatchingProducer(u -> {}),
+                        withRecentIds(settings(dir, 1, 1, 2), 1)));
+
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        List<StepStats> steps = new ArrayList<>();
+        RuntimeException e = run(
+                consumerOf(encoded(List.of(a, b, a, c))),
+                new PolicyWatchingProducer(u -> {}),
+                withRecentIds(settings(dir, 1, 1, 3), 1),
+                registry,
+                steps);
+
+        assertEquals(null, e);
+        assertEquals(1.0, duplicatesDropped(registry));
+        assertEquals(
+                List.of(List.of("c/e0")),
+                steps.stream().map(StepStats::groupIds).toList());
     }
 
     @Test

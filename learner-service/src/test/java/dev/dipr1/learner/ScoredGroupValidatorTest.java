@@ -95,6 +95,19 @@ class ScoredGroupValidatorTest {
     }
 
     @Test
+    void promptCoordinatesAreUnknownOrWhereAPromptCanBe() {
+        assertEquals(
+                Optional.empty(),
+                problem(withRollout(valid(), r -> r.setPromptPartition(2).setPromptOffset(0))));
+        assertRejected(
+                withRollout(valid(), r -> r.setPromptPartition(-1).setPromptOffset(7)), "partition -1, offset 7");
+        assertRejected(withRollout(valid(), r -> r.setPromptPartition(0).setPromptOffset(-5)), "offset -5");
+        assertRejected(
+                withRollout(valid(), r -> r.setPromptPartition(0).setPromptOffset(Long.MAX_VALUE)),
+                "offset " + Long.MAX_VALUE);
+    }
+
+    @Test
     void advantagesBeyondTheCapAreRejectedEvenWhenFiniteAsDoubles() {
         assertRejected(withScore(valid(), 0, s -> s.setAdvantage(1e300)), "score 0 advantage 1.0E300", "outside");
         assertRejected(withScore(valid(), 2, s -> s.setAdvantage(-2e4)), "score 2 advantage -20000.0");

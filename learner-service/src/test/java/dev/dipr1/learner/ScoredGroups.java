@@ -39,6 +39,15 @@ final class ScoredGroups {
                 PolicyConfig.tiny().imageSize());
     }
 
+    /** {@code g} made for the prompt at {@code offset} of prompt partition {@code partition}. */
+    static ScoredGroup fromPrompt(ScoredGroup g, int partition, long offset) {
+        RolloutGroup r = RolloutGroup.newBuilder(g.getRollout())
+                .setPromptPartition(partition)
+                .setPromptOffset(offset)
+                .build();
+        return ScoredGroup.newBuilder(g).setRollout(r).build();
+    }
+
     /** {@code g} with a {@code side × side} PNG of one colour instead of its image. */
     static ScoredGroup withSquareImage(ScoredGroup g, int side) {
         BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);

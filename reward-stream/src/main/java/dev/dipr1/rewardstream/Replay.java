@@ -58,12 +58,12 @@ public final class Replay {
         long t0 = System.nanoTime();
         Map<TopicPartition, Long> end;
         try (Admin admin = Admin.create(kafka.asMap())) {
-            Set<String> names = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+            Set<String> names = admin.listTopics().names().get(kafka.timeout().toMillis(), TimeUnit.MILLISECONDS);
             if (!names.contains(fromTopic)) {
                 throw new IllegalArgumentException("topic " + fromTopic + " does not exist: check --from");
             }
             new TopicAdmin(admin, (short) 1).ensure(List.of(target, catalog.deadLetters()));
-            end = TopicAdmin.endOffsets(admin, fromTopic, Duration.ofSeconds(60));
+            end = TopicAdmin.endOffsets(admin, fromTopic, kafka.timeout());
         }
         long total = end.values().stream().mapToLong(Long::longValue).sum();
         LOG.info(

@@ -26,6 +26,19 @@ public final class DeadLetters {
             String reason,
             Throwable error,
             long nowMs) {
+        publish(producer, deadLetters, r, stage, reason, error, nowMs, ClientSettings.DEFAULT_TIMEOUT);
+    }
+
+    /** As above, waiting at most {@code timeout} for the acknowledgement. */
+    public static void publish(
+            org.apache.kafka.clients.producer.Producer<String, byte[]> producer,
+            Topic<String, DeadLetter> deadLetters,
+            org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> r,
+            String stage,
+            String reason,
+            Throwable error,
+            long nowMs,
+            java.time.Duration timeout) {
         DeadLetter d = of(
                 r.topic(),
                 r.partition(),
@@ -43,7 +56,7 @@ public final class DeadLetters {
                             deadLetters.name(),
                             key,
                             deadLetters.valueSerde().serializer().serialize(deadLetters.name(), d)))
-                    .get(60, java.util.concurrent.TimeUnit.SECONDS);
+                    .get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while dead-lettering " + key, e);

@@ -1,5 +1,6 @@
 package dev.dipr1.topics;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -18,7 +19,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * {@link ClientSettings}, this project's delivery defaults, then the caller's overrides (by Kafka's config
  * constants). Producers are idempotent with {@code acks=all}; consumers commit by hand and read only committed
  * transactions. Raw consumers hand values over as bytes, so that a record that does not decode can still be
- * dead-lettered with its exact bytes.
+ * dead-lettered with its exact bytes. The clients' own waits follow {@link ClientSettings#timeout()} (never below
+ * Kafka's defaults for delivery and metadata), unless the connection settings name them.
  */
 public final class KafkaClients {
 
@@ -52,6 +54,9 @@ public final class KafkaClients {
         c.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         c.put(ProducerConfig.ACKS_CONFIG, "all");
+        // Kafka requires delivery.timeout.ms >= request.timeout.ms + linger.ms: its default is kept as the floor
+        c.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, atLeast(kafka.timeout(), Duration.ofMinutes(2)));
+        c.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, atLeast(kafka.timeout(), Duration.ofMinutes(1)));
         c.putAll(overrides);
         return c;
     }
@@ -63,7 +68,13 @@ public final class KafkaClients {
         c.put(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                 IsolationLevel.READ_COMMITTED.toString().toLowerCase(Locale.ROOT));
+        c.putIfAbsent(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int)
+                kafka.timeout().toMillis());
         c.putAll(overrides);
         return c;
+    }
+
+    private static int atLeast(Duration timeout, Duration floor) {
+        return (int) Math.max(timeout.toMillis(), floor.toMillis());
     }
 }

@@ -33,17 +33,24 @@ import org.slf4j.LoggerFactory;
 public final class TopicAdmin {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
-    private static final long TIMEOUT_S = 60;
 
     private final Admin admin;
     private final short replicationFactor;
+    private final long timeoutSeconds;
 
+    /** Waits at most {@link ClientSettings#DEFAULT_TIMEOUT} for each answer of Kafka. */
     public TopicAdmin(Admin admin, short replicationFactor) {
+        this(admin, replicationFactor, ClientSettings.DEFAULT_TIMEOUT);
+    }
+
+    /** Waits at most {@code timeout} (--kafka-timeout) for each answer of Kafka. */
+    public TopicAdmin(Admin admin, short replicationFactor, java.time.Duration timeout) {
         if (replicationFactor < 1) {
             throw new IllegalArgumentException("replication factor must be at least 1, was " + replicationFactor);
         }
         this.admin = admin;
         this.replicationFactor = replicationFactor;
+        this.timeoutSeconds = Math.max(1, timeout.toSeconds());
     }
 
     /** What was found or done for one topic. */
@@ -173,11 +180,11 @@ public final class TopicAdmin {
      * it would be described as missing.
      */
     private void awaitListed(Set<String> names) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         while (!listNames().containsAll(names)) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("created topics " + names + " are still not listed after " + TIMEOUT_S
-                        + " s: check the broker's log");
+                throw new IllegalStateException("created topics " + names + " are still not listed after "
+                        + timeoutSeconds + " s: check the broker's log");
             }
             try {
                 Thread.sleep(50);
@@ -196,15 +203,15 @@ public final class TopicAdmin {
         }
     }
 
-    private static <T> T await(java.util.concurrent.CompletableFuture<T> f) throws ExecutionException {
+    private <T> T await(java.util.concurrent.CompletableFuture<T> f) throws ExecutionException {
         try {
-            return f.get(TIMEOUT_S, TimeUnit.SECONDS);
+            return f.get(timeoutSeconds, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while talking to Kafka", e);
         } catch (TimeoutException e) {
             throw new IllegalStateException(
-                    "Kafka did not answer within " + TIMEOUT_S
+                    "Kafka did not answer within " + timeoutSeconds
                             + " s: check --bootstrap-servers and that the broker is up",
                     e);
         }

@@ -46,4 +46,17 @@ class ClientSettingsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClientSettings.of(" "));
         assertTrue(e.getMessage().contains("--bootstrap-servers"), e.getMessage());
     }
+
+    @Test
+    void theKafkaTimeoutIsSixtySecondsUnlessSetWithinItsBounds() {
+        ClientSettings s = ClientSettings.of("h:9092");
+        assertEquals(java.time.Duration.ofSeconds(60), s.timeout());
+        assertEquals(
+                java.time.Duration.ofMinutes(3),
+                s.withTimeout(java.time.Duration.ofMinutes(3)).timeout());
+        IllegalArgumentException low =
+                assertThrows(IllegalArgumentException.class, () -> s.withTimeout(java.time.Duration.ofSeconds(4)));
+        assertTrue(low.getMessage().contains("--kafka-timeout must be in [5, 3600] s, was 4"), low.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> s.withTimeout(java.time.Duration.ofHours(2)));
+    }
 }

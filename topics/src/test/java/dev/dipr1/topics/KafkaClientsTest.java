@@ -41,4 +41,35 @@ class KafkaClientsTest {
         assertEquals(1, c.get(ConsumerConfig.MAX_POLL_RECORDS_CONFIG));
         assertEquals(true, c.get(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG));
     }
+
+    @Test
+    void theClientsWaitsFollowTheKafkaTimeoutNeverBelowKafkasOwnDefaults() {
+        ClientSettings long5min = kafka.withTimeout(java.time.Duration.ofMinutes(5));
+        assertEquals(
+                300_000,
+                KafkaClients.producerConfig(long5min, "p", Map.of()).get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG));
+        assertEquals(
+                300_000, KafkaClients.producerConfig(long5min, "p", Map.of()).get(ProducerConfig.MAX_BLOCK_MS_CONFIG));
+        assertEquals(
+                300_000,
+                KafkaClients.consumerConfig(long5min, "c", Map.of()).get(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG));
+        ClientSettings short10s = kafka.withTimeout(java.time.Duration.ofSeconds(10));
+        assertEquals(
+                120_000,
+                KafkaClients.producerConfig(short10s, "p", Map.of()).get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG));
+        assertEquals(
+                60_000, KafkaClients.producerConfig(short10s, "p", Map.of()).get(ProducerConfig.MAX_BLOCK_MS_CONFIG));
+        assertEquals(
+                10_000,
+                KafkaClients.consumerConfig(short10s, "c", Map.of()).get(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG));
+    }
+
+    @Test
+    void aTimeoutNamedInTheConnectionSettingsIsKept() {
+        ClientSettings named =
+                ClientSettings.of("h:9092", (Path) null, Map.of("DIPR1_KAFKA_DELIVERY_TIMEOUT_MS", "777777"));
+        assertEquals(
+                "777777",
+                KafkaClients.producerConfig(named, "p", Map.of()).get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG));
+    }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dipr1.schemas.PromptTask;
+import dev.dipr1.schemas.ScoredGroup;
 import dev.dipr1.schemas.serde.UndecodableRecordException.Kind;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -19,6 +20,8 @@ import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.junit.jupiter.api.Test;
 
@@ -70,6 +73,27 @@ class AvroSerdeTest {
         assertEquals(2, read.getEpoch());
         assertEquals(48, read.getHeight());
         assertNull(read.getImage(), "field added in v2 takes its default");
+    }
+
+    @Test
+    void scoredGroupWrittenBeforeThePromptCoordinatesIsReadWithThemUnknown() throws Exception {
+        Schema v1 = ReleasedSchemas.instance()
+                .versionsOf(ScoredGroup.getClassSchema().getFullName())
+                .get(0);
+        assertNull(v1.getField("rollout").schema().getField("prompt_offset"), "v1 has no prompt coordinates");
+        ScoredGroup current = SampleRecords.scoredGroup("old/e0");
+        // the v1 fields are a prefix of the current ones, so the current record can be written with v1
+        ByteBuffer written =
+                new BinaryMessageEncoder<ScoredGroup>(SpecificData.getForClass(ScoredGroup.class), v1).encode(current);
+        byte[] bytes = new byte[written.remaining()];
+        written.get(bytes);
+
+        ScoredGroup read = Serdes.SCORED_GROUP.decode(bytes, "dipr1.advantages", 0, 3);
+
+        assertEquals("old/e0", read.getGroupId());
+        assertEquals(current.getRollout().getCompletions(), read.getRollout().getCompletions());
+        assertEquals(-1, read.getRollout().getPromptPartition(), "field added in v2 takes its default");
+        assertEquals(-1L, read.getRollout().getPromptOffset());
     }
 
     @Test
