@@ -17,7 +17,11 @@
  *       greedy decoding; {@link dev.dipr1.policy.SamplingSettings} how;
  *   <li>{@link dev.dipr1.policy.AdamW}, {@link dev.dipr1.policy.SftTrainer},
  *       {@link dev.dipr1.policy.SftSettings}: training;
- *   <li>{@link dev.dipr1.policy.Evaluator}: greedy detection metrics;
+ *   <li>{@link dev.dipr1.policy.Evaluator}: greedy detection metrics, one
+ *       {@link dev.dipr1.policy.ImageScore} per image; {@link dev.dipr1.policy.Metrics} and
+ *       {@link dev.dipr1.policy.AveragePrecision} compute them from those records,
+ *       {@link dev.dipr1.policy.BoxConfidence} ranks the boxes, and
+ *       {@link dev.dipr1.policy.PairedBootstrap} puts intervals on any of them;
  *   <li>{@link dev.dipr1.policy.DjlEnvironment}: offline and thread settings, called first.
  * </ul>
  *

@@ -115,6 +115,9 @@ class EvaluatorTest {
         }
         assertEquals((double) matched / predicted, e.result().precision(), 1e-15);
         assertEquals((double) matched / truth, e.result().recall(), 1e-15);
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new Evaluation(e.result(), e.images().subList(0, 39)));
         // a resample of the records is scored by the same functions
         List<ImageScore> firstHalf = e.images().subList(0, 20);
         assertEquals(
