@@ -18,7 +18,8 @@ import java.util.function.Consumer;
  * The sampled-versus-greedy gap during RL: every {@code every} learner steps (and at step 1), the
  * learner's current weights decode a fixed probe of training prompts greedily, and their mean
  * accuracy reward (the run's reward settings, as the reward stream scores it) is set beside the
- * mean accuracy reward of the completions that step trained on. A gap that closes while both rise
+ * mean accuracy reward of the sampled completions trained on since the previous probe (one step's
+ * batch of 8 groups alone is too noisy to read). A gap that closes while both rise
  * means RL improves what greedy decoding answers, not only the samples (issue 11).
  *
  * <p>Runs on the learner's thread between two steps ({@link dev.dipr1.learner.LearnerService#onStep}),
@@ -26,7 +27,7 @@ import java.util.function.Consumer;
  */
 public final class GreedyProbe implements Consumer<StepStats> {
 
-    /** One measurement. */
+    /** One measurement: the greedy probe after {@code step}, the sampled batches since the last one. */
     public record Point(long step, double greedyAccuracy, double sampledAccuracy) {}
 
     private final Policy policy;
@@ -35,6 +36,8 @@ public final class GreedyProbe implements Consumer<StepStats> {
     private final RewardConfig rewards;
     private final int every;
     private final List<Point> points = Collections.synchronizedList(new ArrayList<>());
+    private double sampledSum;
+    private int sampledSteps;
 
     /** @param policy the learner's live policy, read only on the learner's thread */
     public GreedyProbe(Policy policy, List<Scene> probe, RewardConfig rewards, int every) {
@@ -50,8 +53,12 @@ public final class GreedyProbe implements Consumer<StepStats> {
 
     @Override
     public void accept(StepStats s) {
+        sampledSum += s.rewardAccuracy();
+        sampledSteps++;
         if (s.step() == 1 || s.step() % every == 0) {
-            points.add(new Point(s.step(), greedyAccuracy(policy), s.rewardAccuracy()));
+            points.add(new Point(s.step(), greedyAccuracy(policy), sampledSum / sampledSteps));
+            sampledSum = 0;
+            sampledSteps = 0;
         }
     }
 

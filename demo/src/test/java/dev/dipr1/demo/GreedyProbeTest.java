@@ -3,7 +3,6 @@ package dev.dipr1.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dipr1.learner.StepStats;
 import dev.dipr1.policy.Policy;
 import dev.dipr1.policy.PolicyConfig;
 import dev.dipr1.policy.TargetTemplate;
@@ -40,8 +39,14 @@ class GreedyProbeTest {
             assertEquals(
                     List.of(1L, 3L, 6L),
                     points.stream().map(GreedyProbe.Point::step).toList());
-            StepStats six = LearnerStatusDirTest.step(6);
-            assertEquals(six.rewardAccuracy(), points.get(2).sampledAccuracy());
+            // the sampled reward is the mean over the steps since the previous probe: 4, 5 and 6
+            double mean = (LearnerStatusDirTest.step(4).rewardAccuracy()
+                            + LearnerStatusDirTest.step(5).rewardAccuracy()
+                            + LearnerStatusDirTest.step(6).rewardAccuracy())
+                    / 3;
+            assertEquals(mean, points.get(2).sampledAccuracy(), 1e-12);
+            assertEquals(
+                    LearnerStatusDirTest.step(1).rewardAccuracy(), points.get(0).sampledAccuracy(), 1e-12);
             double greedy = points.get(0).greedyAccuracy();
             assertTrue(greedy >= 0 && greedy <= 1, "an accuracy reward: " + greedy);
             assertEquals(g.greedyAccuracy(p), greedy, 1e-12, "the same weights give the same greedy answers");
