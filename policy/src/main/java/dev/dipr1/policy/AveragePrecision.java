@@ -4,6 +4,7 @@ import dev.dipr1.rewards.Box;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 /**
  * COCO-style average precision of scored boxes over a set of images. Pure.
@@ -56,6 +57,71 @@ public final class AveragePrecision {
      */
     public static double at(List<ImageScore> images, double t) {
         return new Ranking(images).ap(t);
+    }
+
+    /**
+     * AP at {@code thresholds} (averaged) as a metric whose bootstrap resamples are cheap: the
+     * images are ranked and matched once ({@link #prepare}); a resample, given as how often each
+     * image is drawn, then only re-weights the ranked outcomes. A box's outcome depends only on the
+     * boxes of its own image ranked before it, so every copy of an image in a resample has the
+     * outcomes of the original; the result equals {@link #at} on the resampled list except where
+     * boxes of different images have exactly equal confidence, which are ranked here by image index
+     * rather than by position in the resample.
+     */
+    public record Metric(List<Double> thresholds) implements ToDoubleFunction<List<ImageScore>> {
+
+        @Override
+        public double applyAsDouble(List<ImageScore> images) {
+            Ranking ranking = new Ranking(images);
+            double s = 0;
+            for (double t : thresholds) {
+                s += ranking.ap(t);
+            }
+            return s / thresholds.size();
+        }
+
+        /** The images ranked and matched once: {@code counts[i]} copies of image i → AP. */
+        public ToDoubleFunction<int[]> prepare(List<ImageScore> images) {
+            Ranking ranking = new Ranking(images);
+            int[][] outcomes = new int[thresholds.size()][];
+            for (int k = 0; k < outcomes.length; k++) {
+                outcomes[k] = ranking.outcomes(thresholds.get(k));
+            }
+            int[] truthPerImage =
+                    images.stream().mapToInt(ImageScore::truthCount).toArray();
+            return counts -> {
+                long truth = 0;
+                for (int i = 0; i < counts.length; i++) {
+                    truth += (long) counts[i] * truthPerImage[i];
+                }
+                double s = 0;
+                for (int[] outcome : outcomes) {
+                    s += weighted(outcome, ranking.image, counts, Math.toIntExact(truth));
+                }
+                return s / outcomes.length;
+            };
+        }
+    }
+
+    /** {@link #interpolated} of a ranking in which prediction r stands {@code counts[image[r]]} times. */
+    static double weighted(int[] outcome, int[] image, int[] counts, int truth) {
+        int n = 0;
+        for (int r = 0; r < outcome.length; r++) {
+            n += outcome[r] != 0 ? counts[image[r]] : 0;
+        }
+        if (truth == 0) {
+            return n == 0 ? 1 : 0;
+        }
+        int[] expanded = new int[n];
+        int k = 0;
+        for (int r = 0; r < outcome.length; r++) {
+            if (outcome[r] != 0) {
+                for (int c = 0; c < counts[image[r]]; c++) {
+                    expanded[k++] = outcome[r];
+                }
+            }
+        }
+        return interpolated(expanded, truth);
     }
 
     /**
@@ -120,17 +186,24 @@ public final class AveragePrecision {
             }
         }
 
-        double ap(double t) {
+        /** +1 true positive, −1 false positive, 0 ignored, per prediction in ranking order. */
+        int[] outcomes(double t) {
             if (!(t > 0 && t <= 1)) {
                 throw new IllegalArgumentException("IoU threshold must be in (0, 1], got " + t);
             }
             boolean[] taken = new boolean[truth];
-            // +1 true positive, -1 false positive, 0 ignored; in ranking order
             int[] outcome = new int[image.length];
-            int counted = 0;
             for (int r = 0; r < image.length; r++) {
                 outcome[r] = outcome(r, taken, t);
-                counted += outcome[r] != 0 ? 1 : 0;
+            }
+            return outcome;
+        }
+
+        double ap(double t) {
+            int[] outcome = outcomes(t);
+            int counted = 0;
+            for (int o : outcome) {
+                counted += o != 0 ? 1 : 0;
             }
             if (truth == 0) {
                 return counted == 0 ? 1 : 0;

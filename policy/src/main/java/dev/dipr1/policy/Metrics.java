@@ -16,8 +16,9 @@ public final class Metrics {
     public static final ToDoubleFunction<List<ImageScore>> F1 = Metrics::f1;
     public static final ToDoubleFunction<List<ImageScore>> MEAN_IOU = Metrics::meanIou;
     public static final ToDoubleFunction<List<ImageScore>> COUNT_MAE = Metrics::countMae;
-    public static final ToDoubleFunction<List<ImageScore>> AP50 = AveragePrecision::ap50;
-    public static final ToDoubleFunction<List<ImageScore>> AP = AveragePrecision::coco;
+    public static final ToDoubleFunction<List<ImageScore>> AP50 = new AveragePrecision.Metric(List.of(0.5));
+    public static final ToDoubleFunction<List<ImageScore>> AP =
+            new AveragePrecision.Metric(AveragePrecision.COCO_THRESHOLDS);
 
     private Metrics() {}
 

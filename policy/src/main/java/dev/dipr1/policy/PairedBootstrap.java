@@ -84,9 +84,19 @@ public final class PairedBootstrap {
         double point = metric.applyAsDouble(b) - metric.applyAsDouble(a);
         SplittableRandom rnd = new SplittableRandom(seed);
         double[] deltas = new double[resamples];
-        for (int r = 0; r < resamples; r++) {
-            int[] idx = indices(rnd, a.size());
-            deltas[r] = metric.applyAsDouble(pick(b, idx)) - metric.applyAsDouble(pick(a, idx));
+        if (metric instanceof AveragePrecision.Metric ap) {
+            // rank and match once; a resample only re-weights (the same draws as below)
+            ToDoubleFunction<int[]> pa = ap.prepare(a);
+            ToDoubleFunction<int[]> pb = ap.prepare(b);
+            for (int r = 0; r < resamples; r++) {
+                int[] counts = counts(indices(rnd, a.size()), a.size());
+                deltas[r] = pb.applyAsDouble(counts) - pa.applyAsDouble(counts);
+            }
+        } else {
+            for (int r = 0; r < resamples; r++) {
+                int[] idx = indices(rnd, a.size());
+                deltas[r] = metric.applyAsDouble(pick(b, idx)) - metric.applyAsDouble(pick(a, idx));
+            }
         }
         double[] ci = percentiles(deltas);
         return new Delta(point, ci[0], ci[1]);
@@ -121,6 +131,14 @@ public final class PairedBootstrap {
             idx[i] = rnd.nextInt(n);
         }
         return idx;
+    }
+
+    private static int[] counts(int[] idx, int n) {
+        int[] counts = new int[n];
+        for (int i : idx) {
+            counts[i]++;
+        }
+        return counts;
     }
 
     private static List<ImageScore> pick(List<ImageScore> images, int[] idx) {

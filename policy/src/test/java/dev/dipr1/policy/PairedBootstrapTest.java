@@ -9,6 +9,7 @@ import dev.dipr1.rewards.Box;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.Test;
 
 class PairedBootstrapTest {
@@ -45,6 +46,23 @@ class PairedBootstrapTest {
             out.add(new ImageScore(true, answer, truth, List.of()));
         }
         return out;
+    }
+
+    @Test
+    void theFastApBootstrapGivesTheIntervalOfRankingEveryResampleAnew() {
+        List<List<Box>> truths = truths(150, 11);
+        List<ImageScore> a = detector(truths, 0.6, 0.4, 12);
+        List<ImageScore> b = detector(truths, 0.75, 0.3, 13);
+        // lambdas are not AveragePrecision.Metric: they take the slow path, ranking each resample
+        ToDoubleFunction<List<ImageScore>> slow50 = images -> AveragePrecision.at(images, 0.5);
+        ToDoubleFunction<List<ImageScore>> slowCoco = AveragePrecision::coco;
+        for (var pair : List.of(List.of(Metrics.AP50, slow50), List.of(Metrics.AP, slowCoco))) {
+            PairedBootstrap.Delta fast = PairedBootstrap.delta(a, b, pair.get(0), 200, 5);
+            PairedBootstrap.Delta slow = PairedBootstrap.delta(a, b, pair.get(1), 200, 5);
+            assertEquals(slow.delta(), fast.delta(), 1e-12);
+            assertEquals(slow.ciLow(), fast.ciLow(), 1e-12);
+            assertEquals(slow.ciHigh(), fast.ciHigh(), 1e-12);
+        }
     }
 
     @Test
