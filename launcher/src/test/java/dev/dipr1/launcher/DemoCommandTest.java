@@ -33,6 +33,7 @@ class DemoCommandTest {
         assertEquals(1.0, plan.rewards().lambdaFormat());
         assertEquals(0.5, plan.rewards().lambdaLook());
         assertEquals(2.0, plan.rewards().lambdaAccuracy());
+        assertEquals(RunOptions.DEMO_LEARNING_RATE, plan.learner().learningRate(), "the demo's learning rate");
         assertTrue(plan.sftMore());
     }
 
@@ -62,6 +63,10 @@ class DemoCommandTest {
         assertEquals(DemoSettings.standard().withRl(77, 2.5).withData(500, 300), plan.size());
         assertEquals(new SamplingSettings(4, 1.1f), plan.sampling());
         assertEquals(1.0, plan.rewards().lambdaLook(), "--lambda given: the demo's own weights do not apply");
+        assertEquals(
+                2e-4f,
+                parse("--lr", "2e-4").plan().learner().learningRate(),
+                "--lr given: the demo's own rate does not apply");
         assertTrue(plan.processes());
         assertTrue(!plan.sftMore());
     }

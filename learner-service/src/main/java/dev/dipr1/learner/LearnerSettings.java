@@ -155,6 +155,24 @@ public record LearnerSettings(
                 DEFAULT_START_AT_END);
     }
 
+    /** These settings with another learning rate. */
+    public LearnerSettings withLearningRate(float lr) {
+        return new LearnerSettings(
+                batchGroups,
+                innerIterations,
+                lr,
+                loss,
+                maxStaleness,
+                skipZeroVariance,
+                publishEvery,
+                checkpointEvery,
+                checkpointPath,
+                policyDir,
+                inlineLimit,
+                maxSteps,
+                startAtEnd);
+    }
+
     /** These settings with another step limit (0 = run until stopped). */
     public LearnerSettings withMaxSteps(int steps) {
         return new LearnerSettings(
