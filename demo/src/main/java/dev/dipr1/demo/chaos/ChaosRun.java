@@ -257,6 +257,8 @@ public final class ChaosRun {
                 learner.start();
                 yield "exit " + status + ", checkpoint at step " + step + ", restarted";
             }
+            case KILL_LEARNER_IN_CHECKPOINT ->
+                killInCheckpointWindow(learner, ckpt, f.target() == 0 ? "before-rename" : "before-publish");
             case KILL_GENERATOR -> killAndRestart(generators.get(f.target()));
             case KILL_REWARDS -> killAndRestart(rewards.get(f.target()));
             case KILL_BROKER -> {
@@ -282,6 +284,33 @@ public final class ChaosRun {
                                         .toList());
             }
         };
+    }
+
+    /**
+     * Kills the learner, restarts it with its test hook holding it at {@code point} of its next checkpoint
+     * (a new version's, for before-publish), kills it there and restarts it plainly.
+     */
+    private String killInCheckpointWindow(ChildService learner, Path ckpt, String point) throws Exception {
+        int first = learner.kill();
+        long step = keepDurableSteps(learner, ckpt);
+        Path marker = s.out().resolve("checkpoint-window-" + (learner.incarnation() + 1));
+        Files.deleteIfExists(marker);
+        learner.start(List.of("-Ddipr1.test.checkpointWindow=" + point + "@" + (step + 1) + ":120000:" + marker));
+        long deadline = System.nanoTime() + START.toNanos();
+        while (!Files.exists(marker) && learner.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        if (!Files.exists(marker)) {
+            // no kill in the window without the hook holding it: say so rather than kill elsewhere
+            return "exit " + first + ", restarted; the hook did not hold the learner at " + point + " within "
+                    + START.toSeconds() + " s, so no kill in the window";
+        }
+        String where = Files.readString(marker).strip();
+        int second = learner.kill();
+        long after = keepDurableSteps(learner, ckpt);
+        learner.start();
+        return "exit " + first + " (checkpoint at step " + step + "), restarted with the hook; held at " + where
+                + ", exit " + second + " (checkpoint at step " + after + "), restarted";
     }
 
     private static String killAndRestart(ChildService c) throws Exception {

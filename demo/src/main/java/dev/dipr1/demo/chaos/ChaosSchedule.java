@@ -8,8 +8,8 @@ import java.util.Random;
 /**
  * When each fault of a chaos run is injected: a pure function of the seed, the run length and how many
  * generators and reward instances run. The run is cut into a warm-up (throughput before faults), a fault
- * window, and a settle phase; the fault window holds {@link #rounds(int)} rounds of every {@link Kind},
- * shuffled by the seed and spread evenly with seeded jitter. A broker stop lasts 30–120 s in runs of 10
+ * window, and a settle phase; the fault window (15–80% of the run) holds {@link #rounds(int)} rounds of every
+ * {@link Kind}, shuffled by the seed and spread evenly with seeded jitter. A broker stop lasts 30–120 s in runs of 10
  * minutes or more (the issue's numbers) and 8–15 s in shorter ones.
  *
  * @param minutes the run length
@@ -33,10 +33,23 @@ public record ChaosSchedule(
     /** Runs at least this long stop the broker for 30–120 s, as the issue asks; shorter ones for 8–15 s. */
     public static final int LONG_RUN_MINUTES = 10;
 
+    /** Time kept free after a broker SIGKILL: a restart on the same data directory took ~20 s on 2 busy cores. */
+    static final double BROKER_RESTART_SECONDS = 20;
+
+    /** Time kept free for a checkpoint-window kill: two learner starts (~15 s each on 2 busy cores). */
+    static final double CHECKPOINT_KILL_SECONDS = 30;
+
     /** What is done to which component. */
     public enum Kind {
         /** SIGKILL of the learner, restarted on its checkpoint. */
         KILL_LEARNER,
+        /**
+         * SIGKILL of the learner inside its checkpoint window: it is killed, restarted with the learner's test hook
+         * armed for its next checkpoint (target 0: the new checkpoint written to its temporary file, not renamed;
+         * target 1: a new version's checkpoint durable, the version not yet published), killed there once the hook
+         * holds it, and restarted plainly.
+         */
+        KILL_LEARNER_IN_CHECKPOINT,
         /** SIGKILL of one generator, restarted with the same id. */
         KILL_GENERATOR,
         /** SIGKILL of one reward-stream instance, restarted on its state directory. */
@@ -63,7 +76,8 @@ public record ChaosSchedule(
      * @param atSeconds when, from the start of the feed
      * @param kind what
      * @param target which instance (generator or reward instance index; 0 otherwise)
-     * @param durationSeconds how long the broker stays stopped (0 for the other kinds)
+     * @param durationSeconds how long the broker stays stopped; for a broker kill or a checkpoint-window kill the time
+     *     kept free for the restarts; 0 for the other kinds
      */
     public record Fault(double atSeconds, Kind kind, int target, double durationSeconds) {
 
@@ -72,6 +86,7 @@ public record ChaosSchedule(
             return switch (kind) {
                 case KILL_GENERATOR, KILL_REWARDS -> kind + "#" + target;
                 case STOP_BROKER -> kind + "(" + Math.round(durationSeconds) + "s)";
+                case KILL_LEARNER_IN_CHECKPOINT -> kind + (target == 0 ? "(before-rename)" : "(before-publish)");
                 default -> kind.toString();
             };
         }
@@ -100,8 +115,8 @@ public record ChaosSchedule(
         }
         Random rng = new Random(seed);
         double total = minutes * 60.0;
-        double windowStart = 0.2 * total;
-        double windowEnd = 0.7 * total;
+        double windowStart = 0.15 * total;
+        double windowEnd = 0.8 * total;
         List<Fault> unplaced = new ArrayList<>();
         for (int round = 0; round < rounds(minutes); round++) {
             for (Kind k : Kind.values()) {
@@ -110,7 +125,12 @@ public record ChaosSchedule(
                     case KILL_REWARDS -> rng.nextInt(rewardInstances);
                     default -> 0;
                 };
-                double duration = k == Kind.STOP_BROKER ? stopSeconds(rng, minutes) : 0;
+                double duration = switch (k) {
+                    case STOP_BROKER -> stopSeconds(rng, minutes);
+                    case KILL_BROKER -> BROKER_RESTART_SECONDS;
+                    case KILL_LEARNER_IN_CHECKPOINT -> CHECKPOINT_KILL_SECONDS;
+                    default -> 0;
+                };
                 unplaced.add(new Fault(0, k, target, duration));
             }
         }

@@ -21,6 +21,7 @@ final class ChildService {
     private Process process;
     private int incarnation;
     private boolean expectedDown;
+    private List<String> nextJvmOptions = List.of();
 
     ChildService(String name, ChildJvm jvm, Path logDir, IntFunction<List<String>> argsOfIncarnation) {
         this.name = name;
@@ -44,7 +45,19 @@ final class ChildService {
     void start() throws IOException {
         incarnation++;
         expectedDown = false;
-        process = jvm.start(name + "-" + incarnation, argsOfIncarnation.apply(incarnation), log());
+        List<String> options = nextJvmOptions;
+        nextJvmOptions = List.of();
+        process = jvm.start(name + "-" + incarnation, options, argsOfIncarnation.apply(incarnation), log());
+    }
+
+    /** Starts again with extra JVM options for this incarnation only (e.g. a test hook). */
+    void start(List<String> jvmOptions) throws IOException {
+        nextJvmOptions = List.copyOf(jvmOptions);
+        start();
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
     }
 
     /** SIGKILL; returns the exit status (137 when the kill did it). */
