@@ -26,6 +26,7 @@ class ChaosIT {
 
         JsonNode v = new ObjectMapper().readTree(out.resolve("verdict.json").toFile());
         String summary = Files.readString(out.resolve("summary.md"));
+        System.out.println(summary); // the measured run, kept in the failsafe report
         assertEquals(0, exit, summary);
         assertTrue(v.get("passed").asBoolean(), summary);
         assertEquals(0, v.get("records_lost").asLong(), summary);
