@@ -92,6 +92,7 @@ public final class ChaosRun {
     private final List<ChaosVerdict.Injected> injected = new ArrayList<>();
     private final List<ChaosVerdict.AppliedStep> durableSteps = new ArrayList<>();
     private final List<ChildService> services = new ArrayList<>();
+    private final Map<ChildService, Integer> ports = new LinkedHashMap<>();
     private long t0;
 
     public ChaosRun(Settings settings, ChildJvm jvm) {
@@ -121,7 +122,9 @@ public final class ChaosRun {
         broker.start();
         try {
             awaitBroker(broker, port);
-            return runPipeline(broker, ClientSettings.of("127.0.0.1:" + port), policyFile);
+            // this JVM's own clients (feeder, bad records, read-back) outlast the longest broker stop (120 s)
+            ClientSettings kafka = ClientSettings.of("127.0.0.1:" + port).withTimeout(Duration.ofMinutes(5));
+            return runPipeline(broker, kafka, policyFile);
         } finally {
             broker.stop(60);
         }
@@ -511,8 +514,6 @@ public final class ChaosRun {
             Thread.sleep(200);
         }
     }
-
-    private final Map<ChildService, Integer> ports = new LinkedHashMap<>();
 
     private int portOf(ChildService broker) {
         return ports.get(broker);
