@@ -29,6 +29,7 @@ import picocli.CommandLine.Option;
             LearnerCommand.class,
             DemoCommand.class,
             StudyCommand.class,
+            ChaosCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Dipr1 implements Runnable {

@@ -56,6 +56,16 @@ class Dipr1Test {
     }
 
     @Test
+    void chaosRefusesARunTooShortForEveryFaultOrAZeroFeedRateBeforeStartingAnything() {
+        Run shortRun = run("chaos", "--minutes", "2");
+        assertEquals(2, shortRun.exit());
+        assertTrue(shortRun.err().contains("--minutes must be at least 3"), shortRun.err());
+        Run noFeed = run("chaos", "--prompts-per-second", "0");
+        assertEquals(2, noFeed.exit());
+        assertTrue(noFeed.err().contains("--prompts-per-second"), noFeed.err());
+    }
+
+    @Test
     void everyCommandHasHelp() {
         CommandLine cl = Dipr1.commandLine();
         for (String name : cl.getSubcommands().keySet()) {
