@@ -6,6 +6,7 @@ import dev.dipr1.rewardstream.RewardStreamSettings;
 import dev.dipr1.rewardstream.RewardTopology;
 import dev.dipr1.rewardstream.RolloutScorer;
 import dev.dipr1.topics.ClientSettings;
+import dev.dipr1.topics.KafkaClients;
 import dev.dipr1.topics.TopicAdmin;
 import dev.dipr1.topics.TopicCatalog;
 import java.nio.file.Files;
@@ -36,7 +37,7 @@ public final class RewardStreams {
         var advantages = advantagesTopic == null
                 ? catalog.advantages()
                 : catalog.advantages().named(advantagesTopic);
-        try (Admin admin = Admin.create(client.asMap())) {
+        try (Admin admin = KafkaClients.admin(client)) {
             new TopicAdmin(admin, (short) 1)
                     .ensure(List.of(catalog.rollouts(), catalog.annotations(), advantages, catalog.deadLetters()));
         }

@@ -6,6 +6,7 @@ import dev.dipr1.scenes.OdgtLoader;
 import dev.dipr1.scenes.Scene;
 import dev.dipr1.scenes.Split;
 import dev.dipr1.scenes.SyntheticScenes;
+import dev.dipr1.topics.KafkaClients;
 import dev.dipr1.topics.TopicAdmin;
 import java.nio.file.Path;
 import java.util.List;
@@ -65,7 +66,7 @@ final class FeedCommand implements Callable<Integer> {
             scenes = SyntheticScenes.generate(split, seed, 0, count);
             name = "synthetic-seed" + seed;
         }
-        try (Admin admin = Admin.create(kafka.settings().asMap())) {
+        try (Admin admin = KafkaClients.admin(kafka.settings())) {
             new TopicAdmin(admin, kafka.replicationFactor, kafka.settings().timeout())
                     .ensure(kafka.catalog().all());
         }

@@ -3,6 +3,7 @@ package dev.dipr1.launcher;
 import dev.dipr1.generator.GeneratorService;
 import dev.dipr1.generator.GeneratorSettings;
 import dev.dipr1.policy.Policy;
+import dev.dipr1.topics.KafkaClients;
 import dev.dipr1.topics.PolicyKey;
 import dev.dipr1.topics.TopicAdmin;
 import java.nio.file.Path;
@@ -63,7 +64,7 @@ final class GeneratorCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--device gpu: this build bundles the CPU libtorch only; "
                     + "build with -Ddjl.native=cu128 as described in the README, or use --device cpu");
         }
-        try (Admin admin = Admin.create(kafka.settings().asMap())) {
+        try (Admin admin = KafkaClients.admin(kafka.settings())) {
             new TopicAdmin(admin, kafka.replicationFactor, kafka.settings().timeout())
                     .ensure(kafka.catalog().all());
         }

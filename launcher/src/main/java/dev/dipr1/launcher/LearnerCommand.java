@@ -4,6 +4,7 @@ import dev.dipr1.demo.LearnerCounters;
 import dev.dipr1.demo.LearnerStatusDir;
 import dev.dipr1.learner.LearnerService;
 import dev.dipr1.policy.Policy;
+import dev.dipr1.topics.KafkaClients;
 import dev.dipr1.topics.PolicyKey;
 import dev.dipr1.topics.TopicAdmin;
 import java.nio.file.Path;
@@ -98,7 +99,7 @@ final class LearnerCommand implements Callable<Integer> {
         String topic = advantagesTopic != null
                 ? advantagesTopic
                 : kafka.catalog().advantages().name();
-        try (Admin admin = Admin.create(kafka.settings().asMap())) {
+        try (Admin admin = KafkaClients.admin(kafka.settings())) {
             new TopicAdmin(admin, kafka.replicationFactor, kafka.settings().timeout())
                     .ensure(List.of(
                             kafka.catalog().advantages().named(topic),

@@ -1,5 +1,6 @@
 package dev.dipr1.launcher;
 
+import dev.dipr1.topics.KafkaClients;
 import dev.dipr1.topics.TopicAdmin;
 import dev.dipr1.topics.TopicAdmin.TopicStatus;
 import java.util.List;
@@ -37,7 +38,7 @@ final class TopicsCommand implements Runnable {
         @Override
         public Integer call() {
             requireBootstrap(kafka);
-            try (Admin admin = Admin.create(kafka.settings().asMap())) {
+            try (Admin admin = KafkaClients.admin(kafka.settings())) {
                 print(new TopicAdmin(
                                 admin, kafka.replicationFactor, kafka.settings().timeout())
                         .ensure(kafka.catalog().all()));
@@ -57,7 +58,7 @@ final class TopicsCommand implements Runnable {
         @Override
         public Integer call() {
             requireBootstrap(kafka);
-            try (Admin admin = Admin.create(kafka.settings().asMap())) {
+            try (Admin admin = KafkaClients.admin(kafka.settings())) {
                 List<TopicStatus> statuses = new TopicAdmin(
                                 admin, kafka.replicationFactor, kafka.settings().timeout())
                         .describe(kafka.catalog().all());

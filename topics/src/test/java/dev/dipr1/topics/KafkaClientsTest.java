@@ -62,6 +62,15 @@ class KafkaClientsTest {
         assertEquals(
                 10_000,
                 KafkaClients.consumerConfig(short10s, "c", Map.of()).get(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG));
+        // the admin client's calls (e.g. the start-up topic check) wait out a broker stop as long as the timeout
+        assertEquals(
+                300_000,
+                KafkaClients.adminConfig(long5min)
+                        .get(org.apache.kafka.clients.admin.AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG));
+        assertEquals(
+                60_000,
+                KafkaClients.adminConfig(short10s)
+                        .get(org.apache.kafka.clients.admin.AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG));
     }
 
     @Test
