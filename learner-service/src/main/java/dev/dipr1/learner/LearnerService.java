@@ -19,7 +19,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -85,7 +84,13 @@ public final class LearnerService implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CountDownLatch finished = new CountDownLatch(1);
     private final CountDownLatch positioned = new CountDownLatch(1);
-    private final List<StepStats> history = Collections.synchronizedList(new ArrayList<>());
+    /**
+     * The newest steps kept in memory for {@link #history()}: a learner that runs for weeks must not
+     * keep every step (the demo and tests take far fewer; the step log on disk keeps them all).
+     */
+    public static final int HISTORY_KEPT = 10_000;
+
+    private final java.util.ArrayDeque<StepStats> history = new java.util.ArrayDeque<>();
     private volatile PolicyKey policyKey;
     private final Map<Integer, Long> nextOffsets = new TreeMap<>();
     private final List<ScoredGroup> pending = new ArrayList<>();
@@ -426,7 +431,9 @@ public final class LearnerService implements AutoCloseable {
         double seconds = (System.nanoTime() - t0) / 1e9;
         StepStats s =
                 StepStats.of(step, version, groups, batch.samples(), result, metrics.zeroVarianceFraction(), seconds);
-        history.add(s);
+        synchronized (history) {
+            keepNewest(history, s, HISTORY_KEPT);
+        }
         metrics.stepTaken(s);
         stepListener.accept(s);
         cutVersionAndCheckpoint();
@@ -525,7 +532,15 @@ public final class LearnerService implements AutoCloseable {
         this.stepListener = listener;
     }
 
-    /** Every step taken by this instance so far, oldest first. */
+    /** Appends {@code s}, dropping the oldest step when more than {@code max} are held. */
+    static void keepNewest(java.util.ArrayDeque<StepStats> history, StepStats s, int max) {
+        history.addLast(s);
+        while (history.size() > max) {
+            history.removeFirst();
+        }
+    }
+
+    /** The steps taken by this instance, oldest first: all of them, or the newest {@value #HISTORY_KEPT}. */
     public List<StepStats> history() {
         synchronized (history) {
             return List.copyOf(history);
