@@ -3,6 +3,7 @@ package dev.dipr1.demo;
 import dev.dipr1.generator.PolicyWatcher;
 import dev.dipr1.policy.Policy;
 import dev.dipr1.schemas.PolicyUpdate;
+import dev.dipr1.topics.KafkaClients;
 import dev.dipr1.topics.PolicyUpdates;
 import dev.dipr1.topics.TopicAdmin;
 import java.io.IOException;
@@ -36,7 +37,7 @@ public final class ProcessRlLoop {
     public static RlLoop.Result run(
             RlLoop.Config c, ChildJvm jvm, Duration budget, int maxSteps, Consumer<RlLoop.Status> progress)
             throws Exception {
-        try (Admin admin = Admin.create(c.client().asMap())) {
+        try (Admin admin = KafkaClients.admin(c.client())) {
             new TopicAdmin(admin, (short) 1).ensure(c.catalog().all());
             return run(c, jvm, budget, maxSteps, progress, admin);
         }

@@ -13,6 +13,7 @@ import dev.dipr1.rewardstream.RewardStreamService;
 import dev.dipr1.rewardstream.RewardStreamSettings;
 import dev.dipr1.scenes.Scene;
 import dev.dipr1.topics.ClientSettings;
+import dev.dipr1.topics.KafkaClients;
 import dev.dipr1.topics.TopicAdmin;
 import dev.dipr1.topics.TopicCatalog;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -152,7 +153,7 @@ public final class RlLoop {
 
     /** Runs the loop; {@code maxSteps} 0 = no step limit, {@code progress} may be null. */
     public static Result run(Config c, Duration budget, int maxSteps, Consumer<Status> progress) throws Exception {
-        try (Admin admin = Admin.create(c.client().asMap())) {
+        try (Admin admin = KafkaClients.admin(c.client())) {
             new TopicAdmin(admin, (short) 1).ensure(c.catalog().all());
         }
         SimpleMeterRegistry registry = new SimpleMeterRegistry();

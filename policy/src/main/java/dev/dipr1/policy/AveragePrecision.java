@@ -42,12 +42,7 @@ public final class AveragePrecision {
 
     /** AP@[.5:.95]: the mean of {@link #at} over {@link #COCO_THRESHOLDS}. */
     public static double coco(List<ImageScore> images) {
-        Ranking ranking = new Ranking(images);
-        double s = 0;
-        for (double t : COCO_THRESHOLDS) {
-            s += ranking.ap(t);
-        }
-        return s / COCO_THRESHOLDS.size();
+        return new Metric(COCO_THRESHOLDS).applyAsDouble(images);
     }
 
     /**

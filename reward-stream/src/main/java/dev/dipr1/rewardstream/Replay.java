@@ -1,6 +1,7 @@
 package dev.dipr1.rewardstream;
 
 import dev.dipr1.topics.ClientSettings;
+import dev.dipr1.topics.KafkaClients;
 import dev.dipr1.topics.Topic;
 import dev.dipr1.topics.TopicAdmin;
 import dev.dipr1.topics.TopicCatalog;
@@ -57,7 +58,7 @@ public final class Replay {
                 + settings.rewards().stableHash().substring(0, 12);
         long t0 = System.nanoTime();
         Map<TopicPartition, Long> end;
-        try (Admin admin = Admin.create(kafka.asMap())) {
+        try (Admin admin = KafkaClients.admin(kafka)) {
             Set<String> names = admin.listTopics().names().get(kafka.timeout().toMillis(), TimeUnit.MILLISECONDS);
             if (!names.contains(fromTopic)) {
                 throw new IllegalArgumentException("topic " + fromTopic + " does not exist: check --from");
@@ -84,7 +85,7 @@ public final class Replay {
                         appId,
                         stateDir,
                         "replay");
-                Admin admin = Admin.create(kafka.asMap())) {
+                Admin admin = KafkaClients.admin(kafka)) {
             service.start();
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!caughtUp(admin, appId, end)) {

@@ -51,7 +51,7 @@ public final class TopologyBenchmark {
 
     public static Result run(ClientSettings kafka, int groups, int g, long seed) throws Exception {
         TopicCatalog catalog = TopicCatalog.withPrefix("bench-" + System.currentTimeMillis() + ".");
-        try (Admin admin = Admin.create(kafka.asMap())) {
+        try (Admin admin = KafkaClients.admin(kafka)) {
             new TopicAdmin(admin, (short) 1).ensure(catalog.all());
         }
         List<GroupInput> inputs = ScoringBenchmark.groups(groups, g, new Random(seed));
@@ -67,7 +67,7 @@ public final class TopologyBenchmark {
             ClientSettings kafka, TopicCatalog catalog, String mode, RolloutScorer scorer, int groups)
             throws Exception {
         Topic<String, ScoredGroup> out = catalog.advantages().named(catalog.prefix() + "out-" + mode);
-        try (Admin admin = Admin.create(kafka.asMap())) {
+        try (Admin admin = KafkaClients.admin(kafka)) {
             new TopicAdmin(admin, (short) 1).ensure(List.of(out));
         }
         RewardTopology.Topics topics =

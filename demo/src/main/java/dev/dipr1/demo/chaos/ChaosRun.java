@@ -17,6 +17,7 @@ import dev.dipr1.rewards.RewardConfig;
 import dev.dipr1.scenes.Split;
 import dev.dipr1.scenes.SyntheticScenes;
 import dev.dipr1.topics.ClientSettings;
+import dev.dipr1.topics.KafkaClients;
 import dev.dipr1.topics.TopicAdmin;
 import dev.dipr1.topics.TopicCatalog;
 import java.io.IOException;
@@ -132,7 +133,7 @@ public final class ChaosRun {
 
     private Result runPipeline(ChildService broker, ClientSettings kafka, Path policyFile) throws Exception {
         TopicCatalog catalog = TopicCatalog.defaults();
-        try (Admin admin = Admin.create(kafka.asMap())) {
+        try (Admin admin = KafkaClients.admin(kafka)) {
             new TopicAdmin(admin, (short) 1).ensure(catalog.all());
         }
         ServiceArgs args = new ServiceArgs(kafka.bootstrapServers(), catalog.prefix());
