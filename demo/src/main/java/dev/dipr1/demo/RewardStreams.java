@@ -38,7 +38,7 @@ public final class RewardStreams {
                 ? catalog.advantages()
                 : catalog.advantages().named(advantagesTopic);
         try (Admin admin = KafkaClients.admin(client)) {
-            new TopicAdmin(admin, (short) 1)
+            new TopicAdmin(admin, (short) 1, client.timeout())
                     .ensure(List.of(catalog.rollouts(), catalog.annotations(), advantages, catalog.deadLetters()));
         }
         RewardTopology.Topics topics =

@@ -36,7 +36,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -300,7 +299,7 @@ public final class GeneratorService implements AutoCloseable {
     }
 
     private void commit(ConsumerRecord<String, byte[]> r) {
-        prompts.commitSync(Map.of(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1)));
+        PromptOffsets.commit(prompts, r);
     }
 
     private void deadLetter(ConsumerRecord<String, byte[]> r, String step, String reason, Throwable e) {

@@ -1,6 +1,7 @@
 package dev.dipr1.rewardstream;
 
 import dev.dipr1.topics.ClientSettings;
+import dev.dipr1.topics.KafkaClients;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -20,6 +21,9 @@ import org.slf4j.LoggerFactory;
 public final class RewardStreamService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RewardStreamService.class);
+
+    /** Kafka Streams' own task.timeout.ms: how long a task may keep timing out before its thread fails. */
+    static final Duration DEFAULT_TASK_TIMEOUT = Duration.ofMinutes(5);
 
     private final KafkaStreams streams;
     private final CountDownLatch running = new CountDownLatch(1);
@@ -67,9 +71,26 @@ public final class RewardStreamService implements AutoCloseable {
         // Rollouts and annotations are read as bytes and decoded inside the topology (dead letters): a safety net.
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         p.put(StreamsConfig.producerPrefix("max.request.size"), 16 * 1024 * 1024);
+        // --kafka-timeout reaches the clients Streams makes (their 60 s defaults turned a broker outage into a crash of
+        // a starting instance, found by dipr1 chaos); a setting the user gave in --kafka-config is kept.
+        KafkaClients.producerTimeouts(kafka)
+                .forEach((k, v) -> putUnlessGiven(p, k, StreamsConfig.producerPrefix(k), v));
+        KafkaClients.consumerTimeouts(kafka)
+                .forEach((k, v) -> putUnlessGiven(p, k, StreamsConfig.consumerPrefix(k), v));
+        KafkaClients.adminTimeouts(kafka)
+                .forEach((k, v) -> putUnlessGiven(p, k, StreamsConfig.adminClientPrefix(k), v));
+        p.putIfAbsent(
+                StreamsConfig.TASK_TIMEOUT_MS_CONFIG,
+                Math.max(DEFAULT_TASK_TIMEOUT.toMillis(), kafka.timeout().toMillis()));
         // Opt in now to what Kafka 5.0 makes the default (and silence its warning).
         p.put("processing.exception.handler.global.enabled", true);
         return p;
+    }
+
+    private static void putUnlessGiven(Properties p, String key, String prefixedKey, Object value) {
+        if (!p.containsKey(key)) {
+            p.putIfAbsent(prefixedKey, value);
+        }
     }
 
     public RewardStreamService start() {

@@ -62,8 +62,31 @@ public final class KafkaClients {
 
     static Map<String, Object> adminConfig(ClientSettings kafka) {
         Map<String, Object> c = new HashMap<>(kafka.asMap());
-        c.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, atLeast(kafka.timeout(), Duration.ofMinutes(1)));
+        adminTimeouts(kafka).forEach(c::putIfAbsent);
         return c;
+    }
+
+    /** How long an admin client waits for Kafka, by config key: {@code --kafka-timeout}, at least its default minute. */
+    public static Map<String, Object> adminTimeouts(ClientSettings kafka) {
+        return Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, atLeast(kafka.timeout(), Duration.ofMinutes(1)));
+    }
+
+    /**
+     * How long a producer waits for Kafka, by config key: {@code --kafka-timeout}, at least Kafka's defaults
+     * (delivery.timeout.ms must be at least request.timeout.ms + linger.ms, which the default 2 minutes keeps).
+     */
+    public static Map<String, Object> producerTimeouts(ClientSettings kafka) {
+        return Map.of(
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                atLeast(kafka.timeout(), Duration.ofMinutes(2)),
+                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                atLeast(kafka.timeout(), Duration.ofMinutes(1)));
+    }
+
+    /** How long a consumer's blocking calls wait for Kafka, by config key: {@code --kafka-timeout}. */
+    public static Map<String, Object> consumerTimeouts(ClientSettings kafka) {
+        return Map.of(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int)
+                kafka.timeout().toMillis());
     }
 
     static Map<String, Object> producerConfig(ClientSettings kafka, String clientId, Map<String, Object> overrides) {
@@ -71,9 +94,7 @@ public final class KafkaClients {
         c.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         c.put(ProducerConfig.ACKS_CONFIG, "all");
-        // Kafka requires delivery.timeout.ms >= request.timeout.ms + linger.ms: its default is kept as the floor
-        c.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, atLeast(kafka.timeout(), Duration.ofMinutes(2)));
-        c.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, atLeast(kafka.timeout(), Duration.ofMinutes(1)));
+        producerTimeouts(kafka).forEach(c::putIfAbsent);
         c.putAll(overrides);
         return c;
     }
@@ -85,8 +106,7 @@ public final class KafkaClients {
         c.put(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                 IsolationLevel.READ_COMMITTED.toString().toLowerCase(Locale.ROOT));
-        c.putIfAbsent(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int)
-                kafka.timeout().toMillis());
+        consumerTimeouts(kafka).forEach(c::putIfAbsent);
         c.putAll(overrides);
         return c;
     }
