@@ -213,9 +213,14 @@ public final class ChaosRun {
             }
             watchUntil(schedule.feedEndSeconds());
             feed.stopFeeding();
-            double lastFault = now();
+            double feedEnd = now();
+            double lastFaultEnd = injections.stream()
+                    .mapToDouble(Injection::doneSeconds)
+                    .max()
+                    .orElse(feedEnd);
             try (TopicReadBack readBack = new TopicReadBack(kafka, catalog)) {
-                double settled = settle(feed, readBack);
+                double caughtUpAt = settle(feed, readBack);
+                double settled = (Double.isNaN(caughtUpAt) ? now() : caughtUpAt) - feedEnd;
                 List<ChildService> pipeline = new ArrayList<>(services);
                 pipeline.remove(broker);
                 for (ChildService c : pipeline) {
@@ -233,8 +238,14 @@ public final class ChaosRun {
                         List.copyOf(durableSteps),
                         readBack.policy(),
                         List.copyOf(injected));
-                List<ChaosVerdict.Check> checks = ChaosVerdict.checks(input);
-                return write(checks, feed, settled, lastFault, readBack.rolloutTimes());
+                ChaosVerdict.Timeline timeline = new ChaosVerdict.Timeline(
+                        secondsFromStart(readBack.rolloutTimes()),
+                        schedule.faultWindowStartSeconds(),
+                        feedEnd,
+                        lastFaultEnd,
+                        caughtUpAt);
+                List<ChaosVerdict.Check> checks = ChaosVerdict.checks(input, timeline);
+                return write(checks, feed, settled);
             }
         } finally {
             for (ChildService c : services) {
@@ -367,7 +378,8 @@ public final class ChaosRun {
 
     /**
      * Waits (at most until the planned end plus the settle time) until every acknowledged prompt is a group or a
-     * dead letter and every rollout has its outcome; returns the seconds this took after the feed stopped.
+     * dead letter and every rollout has its outcome; returns when that happened (seconds from the start of the feed),
+     * or NaN when it did not.
      */
     private double settle(PromptStream feed, TopicReadBack readBack) throws Exception {
         double from = now();
@@ -386,14 +398,12 @@ public final class ChaosRun {
             boolean rolloutsDone = ChaosVerdict.rolloutsScoredOnce(partial).passed();
             if ((promptsDone && rolloutsDone) || now() >= until) {
                 LOG.info("chaos: settled={} after {} s", promptsDone && rolloutsDone, Math.round(now() - from));
-                return now() - from;
+                return promptsDone && rolloutsDone ? now() : Double.NaN;
             }
         }
     }
 
-    private Result write(
-            List<ChaosVerdict.Check> checks, PromptStream feed, double settleSeconds, double feedEnd, List<Long> times)
-            throws IOException {
+    private Result write(List<ChaosVerdict.Check> checks, PromptStream feed, double settleSeconds) throws IOException {
         boolean passed = checks.stream().allMatch(ChaosVerdict.Check::passed);
         Map<String, Long> byKind = new LinkedHashMap<>();
         for (Injection i : injections) {
@@ -411,7 +421,6 @@ public final class ChaosRun {
         v.put("prompts_acknowledged", feed.acknowledged().size());
         v.put("prompts_not_acknowledged", feed.failed());
         v.put("settle_seconds", Math.round(settleSeconds));
-        v.put("throughput", throughput(times, feedEnd));
         v.put("unplanned_exits", unplanned);
         v.put("faults", injections);
         Path verdict = s.out().resolve("verdict.json");
@@ -421,27 +430,10 @@ public final class ChaosRun {
         return new Result(passed, verdict, summary);
     }
 
-    /** Rollout groups per minute before the first fault and during the fault window, from record create-times. */
-    private Map<String, Object> throughput(List<Long> times, double feedEnd) {
-        long startMs = System.currentTimeMillis() - Math.round(now() * 1000);
-        double windowStart = schedule.faultWindowStartSeconds();
-        double firstGroup =
-                times.stream().mapToDouble(t -> (t - startMs) / 1000.0).min().orElse(0);
-        long before =
-                times.stream().filter(t -> (t - startMs) / 1000.0 < windowStart).count();
-        long during = times.stream()
-                .filter(t -> (t - startMs) / 1000.0 >= windowStart && (t - startMs) / 1000.0 < feedEnd)
-                .count();
-        double beforeMinutes = Math.max(1e-9, (windowStart - firstGroup) / 60);
-        double duringMinutes = Math.max(1e-9, (feedEnd - windowStart) / 60);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("groups_per_minute_before_faults", round2(before / beforeMinutes));
-        m.put("groups_per_minute_during_faults", round2(during / duringMinutes));
-        m.put("feed_groups_per_minute", round2(s.promptsPerSecond() * 60));
-        m.put(
-                "note",
-                "from rollout create-times; before = first group to first fault window, during = window to feed end");
-        return m;
+    /** Record create-times (epoch ms) as seconds from the start of the feed. */
+    private List<Double> secondsFromStart(List<Long> epochMillis) {
+        double startMs = System.currentTimeMillis() - now() * 1000;
+        return epochMillis.stream().map(t -> (t - startMs) / 1000.0).toList();
     }
 
     private String summary(
@@ -547,9 +539,5 @@ public final class ChaosRun {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
-    }
-
-    private static double round2(double x) {
-        return Math.round(x * 100) / 100.0;
     }
 }

@@ -123,6 +123,8 @@ public record ChaosSchedule(
                 int target = switch (k) {
                     case KILL_GENERATOR -> rng.nextInt(generators);
                     case KILL_REWARDS -> rng.nextInt(rewardInstances);
+                    // rounds alternate the two windows, so a run of 10 minutes or more kills in both
+                    case KILL_LEARNER_IN_CHECKPOINT -> round % 2;
                     default -> 0;
                 };
                 double duration = switch (k) {

@@ -27,6 +27,11 @@ import java.util.TreeSet;
  *   <li><b>one-weight-set-per-version</b>: every policy version on the policy topic (injected records aside) has one
  *       SHA-256.
  *   <li><b>bad-records-dead-lettered</b>: every injected bad record is the source of a dead letter.
+ *   <li><b>throughput-held</b>: rollout groups per minute during the fault window are at least
+ *       {@link #MIN_THROUGHPUT_SHARE} of those in the second half of the warm-up (from the groups' create-times).
+ *   <li><b>steady-again</b>: within {@link #MAX_RECOVERY_SECONDS} of the end of the last fault the pipeline has
+ *       caught up: every prompt fed is a group or a dead letter and every rollout has its outcome (the feed stops just
+ *       after the last fault, so the backlog the faults left is what must drain).
  * </ul>
  */
 public final class ChaosVerdict {
@@ -59,6 +64,32 @@ public final class ChaosVerdict {
     /** A learner step that survived: at or before the checkpoint its incarnation left. */
     public record AppliedStep(long step, List<String> groupIds) {}
 
+    /** Throughput during faults must stay at least this share of the throughput before them. */
+    public static final double MIN_THROUGHPUT_SHARE = 0.5;
+
+    /** The pipeline must have caught up this soon after the last fault ended. */
+    public static final double MAX_RECOVERY_SECONDS = 120;
+
+    /**
+     * When things happened, in seconds from the start of the feed.
+     *
+     * @param groupSeconds the create-time of every rollout group
+     * @param faultWindowStart when the warm-up ended (the first fault is at or after it)
+     * @param feedEnd when the feeder stopped
+     * @param lastFaultEnd when the last fault ended (a stopped broker continued, a killed one answered again)
+     * @param caughtUpAt when every prompt fed was accounted and every rollout scored; NaN if that never happened
+     */
+    public record Timeline(
+            List<Double> groupSeconds,
+            double faultWindowStart,
+            double feedEnd,
+            double lastFaultEnd,
+            double caughtUpAt) {
+        public Timeline {
+            groupSeconds = List.copyOf(groupSeconds);
+        }
+    }
+
     /** Everything the checks read. */
     public record Input(
             List<Coord> fedPrompts,
@@ -72,15 +103,67 @@ public final class ChaosVerdict {
     /** One check: its name, whether it passed, and the numbers behind it. */
     public record Check(String name, boolean passed, String what, Map<String, Object> numbers) {}
 
-    /** All checks of {@code in}, in the order of the class comment. */
-    public static List<Check> checks(Input in) {
+    /** All checks of {@code in} and {@code timeline}, in the order of the class comment. */
+    public static List<Check> checks(Input in, Timeline timeline) {
         return List.of(
                 promptsAccounted(in),
                 rolloutsScoredOnce(in),
                 learnerStepsOnce(in),
                 noGroupAppliedTwice(in),
                 oneWeightSetPerVersion(in),
-                badRecordsDeadLettered(in));
+                badRecordsDeadLettered(in),
+                throughputHeld(timeline),
+                steadyAgain(timeline));
+    }
+
+    /**
+     * Groups per minute in the second half of the warm-up and during the fault window (to the feed's end). The first
+     * half of the warm-up is left out: it holds the burst of prompts fed while the generators were still loading,
+     * which made the baseline almost twice the feed rate in a 3-minute run.
+     */
+    static Check throughputHeld(Timeline t) {
+        double first = t.faultWindowStart() / 2;
+        long before = t.groupSeconds().stream()
+                .filter(x -> x >= first && x < t.faultWindowStart())
+                .count();
+        long during = t.groupSeconds().stream()
+                .filter(x -> x >= t.faultWindowStart() && x < t.feedEnd())
+                .count();
+        double beforeRate = perMinute(before, t.faultWindowStart() - first);
+        double duringRate = perMinute(during, t.feedEnd() - t.faultWindowStart());
+        double share = beforeRate > 0 ? duringRate / beforeRate : 0;
+        Map<String, Object> numbers = new LinkedHashMap<>();
+        numbers.put("groups_per_minute_before_faults", round2(beforeRate));
+        numbers.put("groups_per_minute_during_faults", round2(duringRate));
+        numbers.put("share", round2(share));
+        numbers.put("min_share", MIN_THROUGHPUT_SHARE);
+        return new Check(
+                "throughput-held",
+                before > 0 && share >= MIN_THROUGHPUT_SHARE,
+                "rollout groups per minute during the faults are at least half of those before them",
+                numbers);
+    }
+
+    /** Whether the backlog left by the faults drained within {@link #MAX_RECOVERY_SECONDS} of the last one. */
+    static Check steadyAgain(Timeline t) {
+        double recovery = Double.isNaN(t.caughtUpAt()) ? Double.NaN : Math.max(0, t.caughtUpAt() - t.lastFaultEnd());
+        Map<String, Object> numbers = new LinkedHashMap<>();
+        numbers.put("caught_up", !Double.isNaN(recovery));
+        numbers.put("seconds_after_last_fault", Double.isNaN(recovery) ? null : round2(recovery));
+        numbers.put("max_seconds", MAX_RECOVERY_SECONDS);
+        return new Check(
+                "steady-again",
+                !Double.isNaN(recovery) && recovery <= MAX_RECOVERY_SECONDS,
+                "every prompt and rollout accounted within 2 minutes of the end of the last fault",
+                numbers);
+    }
+
+    private static double perMinute(long count, double seconds) {
+        return seconds > 0 ? count / (seconds / 60) : 0;
+    }
+
+    private static double round2(double x) {
+        return Math.round(x * 100) / 100.0;
     }
 
     /** Records lost: acknowledged prompts with neither a group nor a dead letter, plus rollouts with no outcome. */

@@ -102,4 +102,16 @@ class ChaosScheduleTest {
         }
         return m;
     }
+
+    @Test
+    void aTenMinuteRunKillsTheLearnerInBothCheckpointWindows() {
+        for (long seed = 1; seed <= 6; seed++) {
+            List<Integer> windows = ChaosSchedule.of(seed, 10, 2, 2).faults().stream()
+                    .filter(f -> f.kind() == Kind.KILL_LEARNER_IN_CHECKPOINT)
+                    .map(Fault::target)
+                    .sorted()
+                    .toList();
+            assertEquals(List.of(0, 1), windows, "seed " + seed);
+        }
+    }
 }

@@ -76,7 +76,7 @@ class ChaosVerdictTest {
 
     @Test
     void aCleanRunPassesEveryCheckAndCountsTheRedonePrompt() {
-        List<Check> checks = ChaosVerdict.checks(clean());
+        List<Check> checks = ChaosVerdict.checks(clean(), steady());
         checks.forEach(c -> assertTrue(c.passed(), c.toString()));
         assertEquals(1L, checks.get(0).numbers().get("with_more_than_one_group"));
         assertEquals(0, ChaosVerdict.recordsLost(checks));
@@ -166,5 +166,60 @@ class ChaosVerdictTest {
         assertFalse(c.passed());
         assertEquals(0, c.numbers().get("dead_lettered"));
         assertEquals(2, ((List<?>) c.numbers().get("missing")).size());
+    }
+
+    /**
+     * A start-up burst of 20 groups, then 30 groups a minute to the end of the 60 s warm-up, {@code duringPerMinute}
+     * for the 120 s fault window after it.
+     */
+    private static List<Double> groups(double duringPerMinute) {
+        List<Double> out = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            out.add(5.0);
+        }
+        for (double t = 6; t < 60; t += 2) {
+            out.add(t);
+        }
+        for (double t = 60; t < 180; t += 60 / duringPerMinute) {
+            out.add(t);
+        }
+        return out;
+    }
+
+    private static ChaosVerdict.Timeline steady() {
+        return new ChaosVerdict.Timeline(groups(30), 60, 180, 175, 200);
+    }
+
+    @Test
+    void throughputDuringFaultsBelowHalfOfBeforeFailsAndAboveHalfPasses() {
+        Check slow = ChaosVerdict.throughputHeld(new ChaosVerdict.Timeline(groups(12), 60, 180, 175, 200));
+        Check fine = ChaosVerdict.throughputHeld(new ChaosVerdict.Timeline(groups(16), 60, 180, 175, 200));
+
+        assertFalse(slow.passed(), slow.toString());
+        assertEquals(0.4, (double) slow.numbers().get("share"), 0.01);
+        assertTrue(fine.passed(), fine.toString());
+        assertEquals(30.0, (double) fine.numbers().get("groups_per_minute_before_faults"), 0.01);
+        assertEquals(16.0, (double) fine.numbers().get("groups_per_minute_during_faults"), 0.01);
+    }
+
+    @Test
+    void noGroupBeforeTheFaultsIsNoBaselineAndFails() {
+        List<Double> late = groups(30).stream().filter(t -> t >= 60).toList();
+
+        assertFalse(ChaosVerdict.throughputHeld(new ChaosVerdict.Timeline(late, 60, 180, 175, 200))
+                .passed());
+    }
+
+    @Test
+    void catchingUpMoreThanTwoMinutesAfterTheLastFaultOrNeverFails() {
+        Check quick = ChaosVerdict.steadyAgain(new ChaosVerdict.Timeline(groups(30), 60, 180, 175, 295));
+        Check slow = ChaosVerdict.steadyAgain(new ChaosVerdict.Timeline(groups(30), 60, 180, 175, 296));
+        Check never = ChaosVerdict.steadyAgain(new ChaosVerdict.Timeline(groups(30), 60, 180, 175, Double.NaN));
+
+        assertTrue(quick.passed(), quick.toString());
+        assertEquals(120.0, (double) quick.numbers().get("seconds_after_last_fault"), 1e-9);
+        assertFalse(slow.passed(), slow.toString());
+        assertFalse(never.passed(), never.toString());
+        assertEquals(false, never.numbers().get("caught_up"));
     }
 }
