@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
             "Run the DIP-R1 ablation study: for each seed, from one shared SFT checkpoint, SFT; SFT continued; "
                     + "GRPO with all three rewards (dipr1); without the look reward (no_look); with accuracy as plain "
                     + "F1 (plain_f1); with the format reward only (format_only). Each RL arm is one demo run with "
-                    + "the demo's options. Writes study.json, study.md (mean and 95% CI across seeds) and plots.",
+                    + "the demo's options. Writes study.json, study.md (mean and 95%% CI across seeds) and plots.",
             "A run whose report.json exists under --out is read, not rerun: an interrupted study resumes."
         })
 final class StudyCommand implements Callable<Integer> {
