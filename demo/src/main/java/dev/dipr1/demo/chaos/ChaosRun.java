@@ -244,7 +244,10 @@ public final class ChaosRun {
                         feedEnd,
                         lastFaultEnd,
                         caughtUpAt);
-                List<ChaosVerdict.Check> checks = ChaosVerdict.checks(input, timeline);
+                List<ChaosVerdict.Check> checks = ChaosVerdict.checks(
+                        input,
+                        timeline,
+                        unplanned.stream().map(UnplannedExit::toString).toList());
                 return write(checks, feed, settled);
             }
         } finally {

@@ -32,6 +32,8 @@ import java.util.TreeSet;
  *   <li><b>steady-again</b>: within {@link #MAX_RECOVERY_SECONDS} of the end of the last fault the pipeline has
  *       caught up: every prompt fed is a group or a dead letter and every rollout has its outcome (the feed stops just
  *       after the last fault, so the backlog the faults left is what must drain).
+ *   <li><b>no-unplanned-exits</b>: no service exited unless the run killed it (the run restarts one that does, as an
+ *       orchestrator would, so the other checks still see a whole pipeline).
  * </ul>
  */
 public final class ChaosVerdict {
@@ -103,8 +105,11 @@ public final class ChaosVerdict {
     /** One check: its name, whether it passed, and the numbers behind it. */
     public record Check(String name, boolean passed, String what, Map<String, Object> numbers) {}
 
-    /** All checks of {@code in} and {@code timeline}, in the order of the class comment. */
-    public static List<Check> checks(Input in, Timeline timeline) {
+    /**
+     * All checks of {@code in} and {@code timeline}, and of the services that exited on their own ({@code
+     * unplannedExits}, one description each), in the order of the class comment.
+     */
+    public static List<Check> checks(Input in, Timeline timeline, List<String> unplannedExits) {
         return List.of(
                 promptsAccounted(in),
                 rolloutsScoredOnce(in),
@@ -113,7 +118,20 @@ public final class ChaosVerdict {
                 oneWeightSetPerVersion(in),
                 badRecordsDeadLettered(in),
                 throughputHeld(timeline),
-                steadyAgain(timeline));
+                steadyAgain(timeline),
+                noUnplannedExits(unplannedExits));
+    }
+
+    /** Whether every service stayed up except when the run killed it: none stops for a record or an outage. */
+    static Check noUnplannedExits(List<String> exits) {
+        Map<String, Object> numbers = new LinkedHashMap<>();
+        numbers.put("unplanned_exits", exits.size());
+        numbers.put("examples", first(exits));
+        return new Check(
+                "no-unplanned-exits",
+                exits.isEmpty(),
+                "no service exited unless the run killed it (bad records and outages are ridden out)",
+                numbers);
     }
 
     /**

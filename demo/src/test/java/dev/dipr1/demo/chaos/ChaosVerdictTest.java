@@ -76,7 +76,7 @@ class ChaosVerdictTest {
 
     @Test
     void aCleanRunPassesEveryCheckAndCountsTheRedonePrompt() {
-        List<Check> checks = ChaosVerdict.checks(clean(), steady());
+        List<Check> checks = ChaosVerdict.checks(clean(), steady(), List.of());
         checks.forEach(c -> assertTrue(c.passed(), c.toString()));
         assertEquals(1L, checks.get(0).numbers().get("with_more_than_one_group"));
         assertEquals(0, ChaosVerdict.recordsLost(checks));
@@ -221,5 +221,16 @@ class ChaosVerdictTest {
         assertFalse(slow.passed(), slow.toString());
         assertFalse(never.passed(), never.toString());
         assertEquals(false, never.numbers().get("caught_up"));
+    }
+
+    @Test
+    void aServiceThatExitedOnItsOwnFailsTheRun() {
+        Check none = ChaosVerdict.noUnplannedExits(List.of());
+        Check one =
+                ChaosVerdict.noUnplannedExits(List.of("generator-0 #1 exit 1 at 310 s: Commit cannot be completed"));
+
+        assertTrue(none.passed());
+        assertFalse(one.passed());
+        assertEquals(1, one.numbers().get("unplanned_exits"));
     }
 }
