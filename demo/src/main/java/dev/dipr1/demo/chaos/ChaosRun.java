@@ -71,8 +71,12 @@ public final class ChaosRun {
         }
     }
 
-    /** A fault as it happened: when it was planned and done, and what was seen (e.g. an exit status). */
-    public record Injection(String fault, double plannedSeconds, double doneSeconds, String observed) {}
+    /**
+     * A fault as it happened: when it was planned, injected and over (a stopped broker continued, a killed service
+     * restarted), and what was seen (e.g. an exit status).
+     */
+    public record Injection(
+            String fault, double plannedSeconds, double doneSeconds, double endedSeconds, String observed) {}
 
     /** A service that exited without having been killed or stopped, and was started again. */
     public record UnplannedExit(
@@ -208,14 +212,14 @@ public final class ChaosRun {
                 watchUntil(f.atSeconds());
                 double done = now();
                 String observed = inject(f, broker, learner, rewards, generators, bad, ckpt);
-                injections.add(new Injection(f.label(), f.atSeconds(), done, observed));
+                injections.add(new Injection(f.label(), f.atSeconds(), done, now(), observed));
                 LOG.info("chaos: {} at {} s: {}", f.label(), Math.round(done), observed);
             }
             watchUntil(schedule.feedEndSeconds());
             feed.stopFeeding();
             double feedEnd = now();
             double lastFaultEnd = injections.stream()
-                    .mapToDouble(Injection::doneSeconds)
+                    .mapToDouble(Injection::endedSeconds)
                     .max()
                     .orElse(feedEnd);
             try (TopicReadBack readBack = new TopicReadBack(kafka, catalog)) {
@@ -468,7 +472,7 @@ public final class ChaosRun {
                     .append(c.numbers())
                     .append(" |\n");
         }
-        b.append("\n| fault | planned s | done s | observed |\n| --- | --- | --- | --- |\n");
+        b.append("\n| fault | planned s | done s | over s | observed |\n| --- | --- | --- | --- | --- |\n");
         for (Injection i : injections) {
             b.append("| ")
                     .append(i.fault())
@@ -476,6 +480,8 @@ public final class ChaosRun {
                     .append(i.plannedSeconds())
                     .append(" | ")
                     .append(Math.round(i.doneSeconds()))
+                    .append(" | ")
+                    .append(Math.round(i.endedSeconds()))
                     .append(" | ")
                     .append(i.observed().replace("|", "/"))
                     .append(" |\n");
