@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +16,8 @@ public final class ChildJvm {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChildJvm.class);
 
+    private static final AtomicBoolean REAPER = new AtomicBoolean();
+
     private final String mainClass;
 
     /** @param mainClass the {@code dipr1} entry point, e.g. {@code dev.dipr1.launcher.Dipr1} */
@@ -22,9 +25,23 @@ public final class ChildJvm {
         this.mainClass = mainClass;
     }
 
+    /**
+     * When this JVM ends (Ctrl-C or SIGTERM included), so do the JVMs it started: a stopped {@code dipr1 chaos} left
+     * its broker, learner, generators and reward instances running, and a stopped study its SFT run.
+     */
+    private static void reapChildrenOnExit() {
+        if (REAPER.compareAndSet(false, true)) {
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> ProcessHandle.current().children().forEach(ProcessHandle::destroyForcibly),
+                            "child-jvm-reaper"));
+        }
+    }
+
     /** Runs {@code dipr1 args} (its own libtorch thread pool) on this terminal; fails naming {@code what}. */
     public void run(String what, List<String> args) throws IOException, InterruptedException {
         LOG.info("{}: running dipr1 {}", what, String.join(" ", args));
+        reapChildrenOnExit();
         Process p = new ProcessBuilder(command(List.of(), args)).inheritIO().start();
         int rc = p.waitFor();
         if (rc != 0) {
@@ -43,6 +60,7 @@ public final class ChildJvm {
     /** As {@link #start(String, List, Path)}, with extra JVM options (e.g. {@code -D} properties of a test). */
     public Process start(String name, List<String> jvmOptions, List<String> args, Path log) throws IOException {
         LOG.info("starting {} (log {}): dipr1 {}", name, log, String.join(" ", args));
+        reapChildrenOnExit();
         List<String> options = new ArrayList<>(List.of("-Dai.djl.pytorch.num_threads=1"));
         options.addAll(jvmOptions);
         return new ProcessBuilder(command(options, args))

@@ -22,6 +22,43 @@ class ChildJvmTest {
         }
     }
 
+    /** A stand-in for {@code dipr1 chaos}: starts a child JVM that sleeps, writes its pid to args[0], sleeps. */
+    public static final class Parent {
+        public static void main(String[] args) throws Exception {
+            Path dir = Path.of(args[0]);
+            Process child = new ChildJvm(Sleeper.class.getName()).start("sleeper", List.of(), dir.resolve("child.log"));
+            Files.writeString(dir.resolve("child.pid"), Long.toString(child.pid()));
+            Thread.sleep(120_000);
+        }
+    }
+
+    /** Sleeps for two minutes. */
+    public static final class Sleeper {
+        public static void main(String[] args) throws Exception {
+            Thread.sleep(120_000);
+        }
+    }
+
+    @Test
+    void whenTheParentIsTerminatedItsChildJvmsEndToo(@TempDir Path dir) throws Exception {
+        Process parent =
+                new ChildJvm(Parent.class.getName()).start("parent", List.of(dir.toString()), dir.resolve("p.log"));
+        Path pidFile = dir.resolve("child.pid");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(pidFile) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(Files.exists(pidFile), "the parent started its child");
+        ProcessHandle child = ProcessHandle.of(
+                        Long.parseLong(Files.readString(pidFile).strip()))
+                .orElseThrow();
+
+        parent.destroy(); // SIGTERM, as Ctrl-C or an orchestrator's stop
+        assertTrue(parent.waitFor(30, TimeUnit.SECONDS));
+
+        assertTrue(child.onExit().get(30, TimeUnit.SECONDS) != null && !child.isAlive(), "the child JVM ended");
+    }
+
     @Test
     void theCommandRunsTheMainClassOnThisClassPathWithTheArgumentsLast() {
         List<String> cmd =
