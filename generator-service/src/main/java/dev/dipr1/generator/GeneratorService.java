@@ -35,10 +35,12 @@ import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -71,6 +73,7 @@ public final class GeneratorService implements AutoCloseable {
     private final CurrentPolicy policy;
     private final PromptImages images = new PromptImages();
     private final LongSupplier clock;
+    private final GroupErrors groupErrors;
     private final Counter groupsCounter;
     private final Counter tokensCounter;
     private final Timer groupTimer;
@@ -103,6 +106,7 @@ public final class GeneratorService implements AutoCloseable {
         this.policy = new CurrentPolicy(initial, CurrentPolicy.Checkpoints.from(weightsFiles));
         this.clock = clock;
         this.groupSampler = new GroupSampler(settings);
+        this.groupErrors = new GroupErrors(kafkaTimeout, System::currentTimeMillis);
         this.gate = settings.leadVersions() > 0
                 ? new LeadGate(
                         settings.leadVersions(),
@@ -194,7 +198,7 @@ public final class GeneratorService implements AutoCloseable {
         Duration wait = PROMPT_POLL;
         while (taken.size() < max) {
             int before = taken.size();
-            for (ConsumerRecord<String, byte[]> r : prompts.poll(wait)) {
+            for (ConsumerRecord<String, byte[]> r : pollPrompts(wait)) {
                 if (taken.size() < max) {
                     taken.add(r);
                 } else {
@@ -216,7 +220,34 @@ public final class GeneratorService implements AutoCloseable {
     private void waitForNewerPolicy() {
         applyNewestPolicy(VersionGate.RECHECK_EVERY);
         prompts.pause(prompts.assignment());
-        prompts.poll(Duration.ZERO);
+        pollPrompts(Duration.ZERO);
+    }
+
+    /** Polls the prompts; an error the group coordinator will mend is ridden out for up to --kafka-timeout. */
+    private Iterable<ConsumerRecord<String, byte[]>> pollPrompts(Duration wait) {
+        try {
+            ConsumerRecords<String, byte[]> records = prompts.poll(wait);
+            groupErrors.succeeded();
+            return records;
+        } catch (KafkaException e) {
+            if (!groupErrors.rideOut(e)) {
+                throw e;
+            }
+            LOG.warn(
+                    "generator {}: polling the prompts failed ({}); trying again",
+                    settings.generatorId(),
+                    e.getMessage());
+            sleepQuietly(Duration.ofSeconds(1));
+            return List.of();
+        }
+    }
+
+    private static void sleepQuietly(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
