@@ -3,6 +3,7 @@ package dev.dipr1.generator;
 import dev.dipr1.policy.Policy;
 import dev.dipr1.schemas.PolicyUpdate;
 import dev.dipr1.topics.PolicyUpdates;
+import dev.dipr1.topics.WeightsFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Optional;
