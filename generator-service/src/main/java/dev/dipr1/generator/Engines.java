@@ -5,6 +5,7 @@ import dev.dipr1.generator.engine.EngineSettings;
 import dev.dipr1.generator.engine.GenerationEngine;
 import dev.dipr1.generator.engine.OpenAiEngine;
 import dev.dipr1.policy.Policy;
+import dev.dipr1.topics.WeightsFiles;
 
 /** The engine a generator's settings ask for ({@code --engine}), starting from the policy it was given. */
 public final class Engines {
