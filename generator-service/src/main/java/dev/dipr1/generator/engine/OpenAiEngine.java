@@ -57,7 +57,8 @@ import org.slf4j.LoggerFactory;
  * that answered ({@code X-Dipr1-Policy-Version}, sent by {@code dipr1 serve}), a group whose
  * version differs from the confirmed one is dead-lettered. With {@code none} the server is not
  * told: groups carry the version the server names, or without the header the initial checkpoint's
- * (a fixed policy).
+ * (a fixed policy); a newer update counts as applied (for the generation bound) once the server
+ * names it or a newer one, in an answer or on {@code GET /health}.
  */
 public final class OpenAiEngine implements GenerationEngine {
 
@@ -81,6 +82,10 @@ public final class OpenAiEngine implements GenerationEngine {
     private volatile boolean stopped;
     private boolean serverSeen;
     private String refused = "";
+    /** With {@code none}: the newest version reported to the generator as applied. */
+    private long announced;
+
+    private long nextProbeNanos;
     private int syncFailures;
     private long syncRetryAtNanos;
 
@@ -107,6 +112,7 @@ public final class OpenAiEngine implements GenerationEngine {
         this.tokenizer = tokenizer;
         this.imageSide = imageSide;
         this.version = new AtomicLong(initialVersion);
+        this.announced = initialVersion;
         this.model = engine.model();
         Duration connect = engine.requestTimeout().compareTo(Duration.ofSeconds(10)) < 0
                 ? engine.requestTimeout()
@@ -322,8 +328,11 @@ public final class OpenAiEngine implements GenerationEngine {
      */
     @Override
     public CurrentPolicy.Offer offer(PolicyUpdate update, String hmac) {
+        if (sync == null) {
+            return followed(update);
+        }
         String identity = update.getVersion() + "/" + update.getSha256();
-        if (sync == null || update.getVersion() <= version.get() || identity.equals(refused)) {
+        if (update.getVersion() <= version.get() || identity.equals(refused)) {
             return CurrentPolicy.Offer.UNCHANGED;
         }
         if (syncFailures > 0 && System.nanoTime() < syncRetryAtNanos) {
@@ -358,6 +367,30 @@ public final class OpenAiEngine implements GenerationEngine {
         syncFailures = 0;
         version.set(update.getVersion());
         LOG.info("the server at {} confirmed policy v{} ({})", engine.endpoint(), update.getVersion(), file);
+        return CurrentPolicy.Offer.APPLIED;
+    }
+
+    /**
+     * With {@code none}: {@code update} is applied once the server serves it or a newer version, as
+     * its answers say or, asked at most once a second, its {@code GET /health}.
+     */
+    private CurrentPolicy.Offer followed(PolicyUpdate update) {
+        if (update.getVersion() <= announced) {
+            return CurrentPolicy.Offer.UNCHANGED;
+        }
+        if (version.get() < update.getVersion() && System.nanoTime() >= nextProbeNanos) {
+            nextProbeNanos = System.nanoTime() + HEALTH_POLL.toNanos();
+            try {
+                server.servedVersion(HEALTH_TIMEOUT).ifPresent(v -> version.accumulateAndGet(v, Math::max));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EngineStoppedException("interrupted while asking the server for its version");
+            }
+        }
+        if (version.get() < update.getVersion()) {
+            return CurrentPolicy.Offer.UNCHANGED;
+        }
+        announced = version.get();
         return CurrentPolicy.Offer.APPLIED;
     }
 

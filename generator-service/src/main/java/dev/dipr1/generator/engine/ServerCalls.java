@@ -75,6 +75,27 @@ final class ServerCalls {
         }
     }
 
+    /**
+     * The policy version {@code GET /health} names in {@value #POLICY_VERSION_HEADER} ({@code dipr1
+     * serve} does; vLLM and SGLang do not), if the server answers 200 within {@code timeout} with it.
+     */
+    java.util.OptionalLong servedVersion(Duration timeout) throws InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint + "/health"))
+                .timeout(timeout)
+                .GET()
+                .build();
+        try {
+            Answer a = exchange(request, timeout);
+            if (a.status() == 200 && a.policyVersion().isPresent()) {
+                return java.util.OptionalLong.of(
+                        Long.parseLong(a.policyVersion().get().strip()));
+            }
+        } catch (IOException | TimeoutException | NumberFormatException e) {
+            // no version to be had now: the caller asks again later
+        }
+        return java.util.OptionalLong.empty();
+    }
+
     private Answer exchange(HttpRequest request, Duration timeout)
             throws IOException, TimeoutException, InterruptedException {
         // The request timeout covers the wait for the headers only; the deadline here covers the body too.

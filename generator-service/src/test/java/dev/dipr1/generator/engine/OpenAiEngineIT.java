@@ -400,6 +400,60 @@ class OpenAiEngineIT {
         return dead.stream().map(DeadLetter::getReason).toList();
     }
 
+    @Test
+    void withoutWeightSyncGroupsCarryTheVersionTheServerNames() throws Exception {
+        Path weights = root.resolve("follow");
+        TopicCatalog catalog = topics("oai-follow.");
+        try (PolicyServer server = serve(weights);
+                Policy v1 = Policy.initialise(PolicyConfig.tiny(), 99)) {
+            GeneratorSettings settings = http(
+                    "gen-follow",
+                    weights,
+                    server.baseUri(),
+                    EngineSettings.WeightsUpdate.NONE,
+                    1,
+                    Duration.ofSeconds(30),
+                    1);
+            try (RunningGenerator g = RunningGenerator.start(catalog, Policy.fromBytes(v0), settings)) {
+                List<Scene> before = feed(catalog, 59, 0, 2);
+                assertEquals(2, rollouts(catalog, 2, Duration.ofSeconds(60)).size());
+
+                // Given the server moves to v1 by itself (as one following the policy topic would) and v1 is published
+                v1.setVersion(1);
+                byte[] v1Bytes = v1.toBytes();
+                Path file = weights.resolve("followed-v1.ckpt");
+                Files.write(file, v1Bytes);
+                HttpResponse<String> loaded = HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create(server.baseUri() + "/update_weights_from_disk"))
+                                        .POST(HttpRequest.BodyPublishers.ofString("{\"model_path\":\""
+                                                + file.toAbsolutePath() + "\",\"weight_version\":\"1\"}"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, loaded.statusCode(), loaded.body());
+                publish(catalog, PolicyUpdates.create(v1Bytes, "dipr1-policy/1", 1, 10, 1 << 30, weights, 0));
+
+                // Then the generator takes v1 as applied (the server names it) and its later groups are v1's
+                assertTrue(
+                        await(() -> g.service.policyVersion() == 1, Duration.ofSeconds(30)),
+                        "generator at v" + g.service.policyVersion() + "; error " + g.error());
+                List<Scene> after = feed(catalog, 59, 2, 2);
+                List<RolloutGroup> groups = rollouts(catalog, 4, Duration.ofSeconds(60));
+                Map<String, RolloutGroup> bySample =
+                        groups.stream().collect(Collectors.toMap(RolloutGroup::getSampleId, Function.identity()));
+                for (Scene s : before) {
+                    assertEquals(0, bySample.get(s.id()).getPolicyVersion(), s.id());
+                }
+                for (Scene s : after) {
+                    assertEquals(1, bySample.get(s.id()).getPolicyVersion(), s.id());
+                    assertSampledBy(v1, settings, bySample.get(s.id()));
+                }
+                assertEquals(0, deadLetters(catalog, 0, Duration.ZERO).size());
+                assertNull(g.error());
+            }
+        }
+    }
+
     /** Every scene was one group or one dead letter, none both, none twice, nothing else. */
     private static void assertEachPromptOnce(List<Scene> scenes, List<RolloutGroup> groups, List<DeadLetter> dead) {
         List<String> done = new ArrayList<>();
