@@ -172,11 +172,20 @@ public final class OpenAiEngine implements GenerationEngine {
         }
         long v = version.get();
         String m = model;
+        // Every body is ready before the first is sent: the requests reach the server together, and a
+        // server that batches what is waiting (dipr1 serve) decodes them in one batch, not one and then the rest.
+        List<byte[]> bodies = new ArrayList<>(tasks.size());
+        List<Long> groupSeeds = new ArrayList<>(tasks.size());
+        for (int i = 0; i < tasks.size(); i++) {
+            long seed = seeds.seed(tasks.get(i), v);
+            groupSeeds.add(seed);
+            bodies.add(body(tasks.get(i), images.get(i), m, seed));
+        }
         List<Future<GroupOutcome>> pending = new ArrayList<>(tasks.size());
         for (int i = 0; i < tasks.size(); i++) {
-            PromptTask task = tasks.get(i);
-            BufferedImage image = images.get(i);
-            pending.add(requests.submit(() -> group(task, image, v, m)));
+            byte[] body = bodies.get(i);
+            long seed = groupSeeds.get(i);
+            pending.add(requests.submit(() -> group(body, v, seed)));
         }
         List<GroupOutcome> out = new ArrayList<>(tasks.size());
         try {
@@ -198,10 +207,9 @@ public final class OpenAiEngine implements GenerationEngine {
         return out;
     }
 
-    /** One group: its request, sent again while it fails and may succeed, and while the server is down. */
-    private GroupOutcome group(PromptTask task, BufferedImage image, long v, String m) throws InterruptedException {
-        long seed = seeds.seed(task, v);
-        byte[] body = ChatRequest.body(
+    /** The request of one group. */
+    private byte[] body(PromptTask task, BufferedImage image, String m, long seed) {
+        return ChatRequest.body(
                 m,
                 QuestionTemplate.text(task.getQuestion(), image.getWidth(), image.getHeight()),
                 PngImages.encode(image),
@@ -210,6 +218,10 @@ public final class OpenAiEngine implements GenerationEngine {
                 sampling.topP(),
                 sampling.maxTokens(),
                 seed);
+    }
+
+    /** One group's request ({@code body}, sampled with {@code seed} under version {@code v}) until it succeeds or fails for good. */
+    private GroupOutcome group(byte[] body, long v, long seed) throws InterruptedException {
         ChatResponse.Expected expected =
                 new ChatResponse.Expected(sampling.groupSize(), sampling.maxTokens(), tokenizer);
         while (true) {
@@ -226,7 +238,7 @@ public final class OpenAiEngine implements GenerationEngine {
                     return new GroupOutcome.Generated(attempt(body, expected, v, seed));
                 } catch (AttemptFailure f) {
                     last = f;
-                    LOG.debug("group {} attempt {}: {}", RolloutGroups.groupId(task), attempt, f.getMessage());
+                    LOG.debug("request with seed {} attempt {}: {}", seed, attempt, f.getMessage());
                     if (!f.retriable) {
                         return new GroupOutcome.Failed(f.getMessage(), f.getCause());
                     }
