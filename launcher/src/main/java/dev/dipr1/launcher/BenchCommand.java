@@ -430,16 +430,21 @@ final class BenchCommand implements Runnable {
                     EngineBenchmark.run(checkpoint, groups, g, maxTokens, temperature, promptsPerBatch, reps, seed);
             System.out.printf(
                     java.util.Locale.ROOT,
-                    "engine: %d groups x G=%d (%d tokens), P=%d: in-process %.1f samples/s, HTTP %.1f samples/s, "
-                            + "HTTP / in-process = %.2f (best of %d); %d groups differ between the engines, %d failed%n",
+                    "engine: %d groups x G=%d (%d tokens), P=%d, best of %d passes each: in-process %.1f samples/s "
+                            + "(%.1f per CPU-second), HTTP %.1f samples/s (%.1f per CPU-second); HTTP / in-process: "
+                            + "%.2f of the best passes, %.2f median of adjacent passes; %d groups differ between the "
+                            + "engines, %d failed%n",
                     groups,
                     g,
                     r.tokens(),
                     promptsPerBatch,
-                    r.inProcessSamplesPerSecond(),
-                    r.httpSamplesPerSecond(),
-                    r.ratio(),
                     reps,
+                    r.inProcessSamplesPerSecond(),
+                    r.inProcessSamplesPerCpuSecond(),
+                    r.httpSamplesPerSecond(),
+                    r.httpSamplesPerCpuSecond(),
+                    r.ratio(),
+                    r.medianPairedRatio(),
                     r.differingGroups(),
                     r.failedGroups());
             return 0;

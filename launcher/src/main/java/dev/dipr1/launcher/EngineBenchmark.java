@@ -28,9 +28,11 @@ import java.util.List;
  * Samples/s of the two engines on the same work: the in-process policy, and the HTTP engine against
  * an in-process {@code dipr1 serve} ({@link PolicyServer} on a free port, decoding up to P requests
  * per batch) with the same checkpoint, G, token budget, temperature, prompts and seeds, P prompts
- * per batch on both sides. Passes alternate between the engines; the best pass of each is kept. Both
- * engines sample the same completions (same seeds), so they decode the same tokens; the HTTP path
- * adds the PNG and JSON round trip and the server's queueing.
+ * per batch on both sides. Passes alternate between the engines, in turn first, so that a machine
+ * shared with other work slows both alike; each engine's best pass is kept, and the median of the
+ * ratios of adjacent passes (robust to the load changing between pairs). Process CPU time is
+ * counted per pass too: the HTTP path also spends it on PNG, JSON and the server's threads. Both
+ * engines sample the same completions (same seeds), so they decode the same tokens.
  */
 final class EngineBenchmark {
 
@@ -39,6 +41,10 @@ final class EngineBenchmark {
      *
      * @param inProcessSamplesPerSecond best pass of the in-process engine
      * @param httpSamplesPerSecond best pass of the HTTP engine
+     * @param medianPairedRatio the median over the passes of HTTP samples/s over the adjacent
+     *     in-process pass's
+     * @param inProcessSamplesPerCpuSecond best pass, per second of this process's CPU time
+     * @param httpSamplesPerCpuSecond best pass, per second of CPU time (client and server)
      * @param samples completions per pass
      * @param tokens completion tokens per pass
      * @param differingGroups groups whose completions differ between the engines (0 when the server
@@ -48,6 +54,9 @@ final class EngineBenchmark {
     record Result(
             double inProcessSamplesPerSecond,
             double httpSamplesPerSecond,
+            double medianPairedRatio,
+            double inProcessSamplesPerCpuSecond,
+            double httpSamplesPerCpuSecond,
             long samples,
             long tokens,
             int differingGroups,
@@ -108,20 +117,48 @@ final class EngineBenchmark {
             }
             double bestIn = 0;
             double bestHttp = 0;
+            double bestInCpu = 0;
+            double bestHttpCpu = 0;
+            double[] ratios = new double[reps];
             for (int r = 0; r < reps; r++) {
-                bestIn = Math.max(
-                        bestIn, pass(inProcess, tasks, images, promptsPerBatch).samplesPerSecond(g));
-                bestHttp = Math.max(
-                        bestHttp, pass(http, tasks, images, promptsPerBatch).samplesPerSecond(g));
+                Pass in;
+                Pass over;
+                if (r % 2 == 0) {
+                    in = pass(inProcess, tasks, images, promptsPerBatch);
+                    over = pass(http, tasks, images, promptsPerBatch);
+                } else {
+                    over = pass(http, tasks, images, promptsPerBatch);
+                    in = pass(inProcess, tasks, images, promptsPerBatch);
+                }
+                bestIn = Math.max(bestIn, in.samplesPerSecond(g));
+                bestHttp = Math.max(bestHttp, over.samplesPerSecond(g));
+                bestInCpu = Math.max(bestInCpu, in.samplesPerCpuSecond(g));
+                bestHttpCpu = Math.max(bestHttpCpu, over.samplesPerCpuSecond(g));
+                ratios[r] = over.samplesPerSecond(g) / in.samplesPerSecond(g);
             }
-            return new Result(bestIn, bestHttp, (long) groups * g, warmIn.tokenCount, differing, warmHttp.failed);
+            java.util.Arrays.sort(ratios);
+            double median = reps % 2 == 1 ? ratios[reps / 2] : (ratios[reps / 2 - 1] + ratios[reps / 2]) / 2;
+            return new Result(
+                    bestIn,
+                    bestHttp,
+                    median,
+                    bestInCpu,
+                    bestHttpCpu,
+                    (long) groups * g,
+                    warmIn.tokenCount,
+                    differing,
+                    warmHttp.failed);
         }
     }
 
     /** One pass: each group's completions (as token lists, for comparison), their tokens, the failures, the seconds. */
-    private record Pass(List<List<String>> tokens, long tokenCount, int failed, double seconds) {
+    private record Pass(List<List<String>> tokens, long tokenCount, int failed, double seconds, double cpuSeconds) {
         double samplesPerSecond(int g) {
             return tokens.size() * (double) g / seconds;
+        }
+
+        double samplesPerCpuSecond(int g) {
+            return tokens.size() * (double) g / cpuSeconds;
         }
     }
 
@@ -131,6 +168,7 @@ final class EngineBenchmark {
         long tokenCount = 0;
         int failed = 0;
         long t0 = System.nanoTime();
+        long cpu0 = processCpuNanos();
         for (int from = 0; from < tasks.size(); from += promptsPerBatch) {
             int to = Math.min(tasks.size(), from + promptsPerBatch);
             for (GroupOutcome o : engine.generate(tasks.subList(from, to), images.subList(from, to))) {
@@ -147,6 +185,13 @@ final class EngineBenchmark {
                 }
             }
         }
-        return new Pass(tokens, tokenCount, failed, (System.nanoTime() - t0) / 1e9);
+        return new Pass(tokens, tokenCount, failed, (System.nanoTime() - t0) / 1e9, (processCpuNanos() - cpu0) / 1e9);
+    }
+
+    /** CPU time of this whole process (every thread: the engines, the server, the garbage collector). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 }
