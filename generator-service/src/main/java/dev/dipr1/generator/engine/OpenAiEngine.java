@@ -182,10 +182,15 @@ public final class OpenAiEngine implements GenerationEngine {
             bodies.add(body(tasks.get(i), images.get(i), m, seed));
         }
         List<Future<GroupOutcome>> pending = new ArrayList<>(tasks.size());
-        for (int i = 0; i < tasks.size(); i++) {
-            byte[] body = bodies.get(i);
-            long seed = groupSeeds.get(i);
-            pending.add(requests.submit(() -> group(body, v, seed)));
+        try {
+            for (int i = 0; i < tasks.size(); i++) {
+                byte[] body = bodies.get(i);
+                long seed = groupSeeds.get(i);
+                pending.add(requests.submit(() -> group(body, v, seed)));
+            }
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            pending.forEach(f -> f.cancel(true));
+            throw new EngineStoppedException("the generator is stopping");
         }
         List<GroupOutcome> out = new ArrayList<>(tasks.size());
         try {
