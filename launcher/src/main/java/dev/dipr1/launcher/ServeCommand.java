@@ -68,6 +68,15 @@ final class ServeCommand implements Callable<Integer> {
     int maxQueue;
 
     @Option(
+            names = "--batch-wait-ms",
+            defaultValue = "" + ServerSettings.DEFAULT_BATCH_WAIT_MILLIS,
+            paramLabel = "MS",
+            description =
+                    "Longest a request waits for the others the decoder expects (as many as were in flight "
+                            + "during the last batch, at most P) before its batch starts; 0 = never (default: ${DEFAULT-VALUE}).")
+    int batchWaitMillis;
+
+    @Option(
             names = "--max-n",
             defaultValue = "" + ServerSettings.DEFAULT_MAX_N,
             paramLabel = "N",
@@ -111,6 +120,7 @@ final class ServeCommand implements Callable<Integer> {
                 port,
                 maxBatchPrompts,
                 maxQueue,
+                batchWaitMillis,
                 maxN,
                 ServerSettings.DEFAULT_MAX_BODY_BYTES,
                 ServerSettings.DEFAULT_MAX_IMAGE_BYTES,

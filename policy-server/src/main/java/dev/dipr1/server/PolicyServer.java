@@ -74,7 +74,11 @@ public final class PolicyServer implements AutoCloseable {
         this.tokenizer = initial.tokenizer();
         // the sampler's own limit: the sequence holds the prompt and the completion but its last token
         this.modelBudget = initial.config().maxSeqLen() - tokenizer.promptIds().length + 1;
-        this.sampler = new BatchingSampler(policy, settings.maxBatchPrompts(), settings.maxQueue());
+        this.sampler = new BatchingSampler(
+                policy,
+                settings.maxBatchPrompts(),
+                settings.maxQueue(),
+                java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(settings.batchWaitMillis()));
         this.weights = new WeightsLoader(settings, clockMs);
         // more handler threads than requests can wait: a request beyond them is refused by the
         // sampler's bounded queue (503), not queued invisibly in the executor

@@ -176,10 +176,40 @@ class PolicyServerIT {
     }
 
     @Test
+    void clientsThatAskAgainWhenAnsweredKeepSharingFullBatches() throws Exception {
+        // a long wait for company: the decoder waits for all four clients' next requests
+        try (Policy p = Policy.initialise(PolicyConfig.tiny(), 3);
+                PolicyServer s =
+                        PolicyServer.start(ServerSettings.defaults(0).withBatching(8, 64, 5_000), p.copy(), "none")) {
+            int clients = 4;
+            int rounds = 3;
+            List<CompletableFuture<Void>> done = new ArrayList<>();
+            s.loadedPolicy().holding(() -> {
+                for (int c = 0; c < clients; c++) {
+                    int client = c;
+                    done.add(CompletableFuture.runAsync(() -> {
+                        for (int r = 0; r < rounds; r++) {
+                            ObjectNode body =
+                                    ChatBodies.body(ChatBodies.scenePng(client), 2, 1.0, 20, 10L * r + client);
+                            assertEquals(200, uncheckedPost(s, body).statusCode());
+                        }
+                    }));
+                }
+                awaitWaiting(s, clients);
+            });
+            CompletableFuture.allOf(done.toArray(new CompletableFuture<?>[0])).get(120, TimeUnit.SECONDS);
+            BatchingSampler.Stats stats = s.sampler().stats();
+            assertEquals(clients * rounds, stats.requests());
+            // without the wait a batch starts with the first client back, the rest make another one
+            assertEquals(rounds, stats.batches(), "every batch holds all four clients");
+        }
+    }
+
+    @Test
     void aFullQueueIsAnsweredWith503() throws Exception {
         try (Policy p = Policy.initialise(PolicyConfig.tiny(), 3);
                 PolicyServer small =
-                        PolicyServer.start(ServerSettings.defaults(0).withBatching(1, 1), p.copy(), "none")) {
+                        PolicyServer.start(ServerSettings.defaults(0).withBatching(1, 1, 0), p.copy(), "none")) {
             ObjectNode body = ChatBodies.body(ChatBodies.scenePng(0), 2, 1.0, 10, 1L);
             List<CompletableFuture<HttpResponse<byte[]>>> queued = new ArrayList<>();
             List<HttpResponse<byte[]>> refused = new ArrayList<>();
@@ -342,6 +372,7 @@ class PolicyServerIT {
                                 0,
                                 8,
                                 8,
+                                0,
                                 8,
                                 1000,
                                 500,
@@ -484,6 +515,17 @@ class PolicyServerIT {
                         .POST(HttpRequest.BodyPublishers.ofByteArray(ChatBodies.bytes(body)))
                         .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static HttpResponse<byte[]> uncheckedPost(PolicyServer s, ObjectNode body) {
+        try {
+            return post(s, "/v1/chat/completions", body);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static CompletableFuture<HttpResponse<byte[]>> postAsync(String path, ObjectNode body) {
