@@ -45,16 +45,26 @@ import org.junit.jupiter.api.Test;
  *
  * and read {@code policy-server/target/surefire-reports/dev.dipr1.server.ServeThroughputBenchmark-output.txt}.
  * One libtorch thread (as {@code dipr1 bench sampling}) unless {@code ai.djl.pytorch.num_threads} is set.
- * Rounds alternate the two paths; the best round of each is kept, by wall clock and per CPU-second of
- * the whole process.
+ * Rounds alternate the two paths; of each, the best wall clock and the best per CPU-second of the
+ * whole process are kept, each on its own (on a shared machine the wall clock of a round says as much
+ * about the other jobs as about this one).
  */
 class ServeThroughputBenchmark {
 
     private static final float TEMPERATURE = 0.7f;
 
     private record Speed(double samplesPerSecond, double samplesPerCpuSecond, double seconds, String note) {
+        /** The best wall clock and the best per CPU-second of two rounds, each on its own (the machine is shared). */
         Speed better(Speed o) {
-            return o == null || samplesPerCpuSecond >= o.samplesPerCpuSecond ? this : o;
+            if (o == null) {
+                return this;
+            }
+            Speed wall = samplesPerSecond >= o.samplesPerSecond ? this : o;
+            return new Speed(
+                    wall.samplesPerSecond,
+                    Math.max(samplesPerCpuSecond, o.samplesPerCpuSecond),
+                    wall.seconds,
+                    wall.note);
         }
     }
 
