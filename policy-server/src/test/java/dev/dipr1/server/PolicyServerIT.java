@@ -298,6 +298,30 @@ class PolicyServerIT {
     }
 
     @Test
+    void aPolicyUpdateFromTheTopicIsServedWhenItsBytesCheckOut() throws Exception {
+        try (Policy base = Policy.initialise(PolicyConfig.tiny(), 41);
+                Policy v6 = Policy.initialise(PolicyConfig.tiny(), 42);
+                PolicyServer s = PolicyServer.start(
+                        ServerSettings.defaults(0).withWeights(weightsDir, null), base.copy(), sha(base))) {
+            Path elsewhere = Files.createDirectories(root.resolve("elsewhere-" + System.nanoTime()));
+            dev.dipr1.schemas.PolicyUpdate outside =
+                    PolicyUpdates.create(v6.toBytes(), "dipr1-policy/1", 6, 6, 0, elsewhere, 0);
+            assertTrue(s.follow(outside).orElseThrow().contains("outside"), "by URI only inside --weights-dir");
+            dev.dipr1.schemas.PolicyUpdate tampered =
+                    PolicyUpdates.create(v6.toBytes(), "dipr1-policy/1", 6, 6, 1 << 24, weightsDir, 0);
+            tampered.setSha256("0".repeat(64));
+            assertTrue(s.follow(tampered).orElseThrow().contains("integrity"));
+            assertEquals(0, s.policyVersion());
+
+            dev.dipr1.schemas.PolicyUpdate byUri =
+                    PolicyUpdates.create(v6.toBytes(), "dipr1-policy/1", 6, 6, 0, weightsDir, 0);
+            assertEquals(java.util.Optional.empty(), s.follow(byUri));
+            assertEquals(6, s.policyVersion());
+            assertEquals(java.util.Optional.empty(), s.follow(byUri), "the served version again changes nothing");
+        }
+    }
+
+    @Test
     void withAPolicyKeyOnlyUpdatesSignedByItAreLoaded() throws Exception {
         PolicyKey key = PolicyKey.of("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
         PolicyKey other = PolicyKey.of("fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.US_ASCII));
