@@ -154,6 +154,16 @@ class ServeThroughputBenchmark {
                 .getProcessCpuTime();
     }
 
+    /** CPU time of the server's decoder thread (with one libtorch thread, all of the sampling). */
+    private static long decoderCpuNanos() {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("serve-decoder")) {
+                return ManagementFactory.getThreadMXBean().getThreadCpuTime(t.getId());
+            }
+        }
+        throw new IllegalStateException("no serve-decoder thread");
+    }
+
     private static long seed(int round, int image) {
         return 1000L * round + image;
     }
@@ -182,6 +192,7 @@ class ServeThroughputBenchmark {
             PolicyServer server, HttpClient http, List<byte[]> pngs, int g, int maxTokens, int round, int clients)
             throws Exception {
         BatchingSampler.Stats before = server.sampler().stats();
+        long decoderCpu0 = decoderCpuNanos();
         AtomicLong samples = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         long cpu0 = processCpuNanos();
@@ -219,13 +230,16 @@ class ServeThroughputBenchmark {
         double s = (System.nanoTime() - t0) / 1e9;
         double cpu = (processCpuNanos() - cpu0) / 1e9;
         BatchingSampler.Stats after = server.sampler().stats();
+        double decoderCpu = (decoderCpuNanos() - decoderCpu0) / 1e9;
         long batches = after.batches() - before.batches();
         String note = String.format(
                 Locale.ROOT,
-                "%d batches, %.1f requests per batch, the decoder sampling %.0f%% of the time",
+                "%d batches, %.1f requests per batch, the decoder sampling %.0f%% of the time, %.1f samples per"
+                        + " CPU-second of the decoder thread",
                 batches,
                 (after.requests() - before.requests()) / (double) batches,
-                100 * (after.samplingNanos() - before.samplingNanos()) / 1e9 / s);
+                100 * (after.samplingNanos() - before.samplingNanos()) / 1e9 / s,
+                samples.get() / decoderCpu);
         return new Speed(samples.get() / s, samples.get() / cpu, s, note);
     }
 }
