@@ -4,13 +4,18 @@ import dev.dipr1.policy.Policy;
 import dev.dipr1.scenes.PngImages;
 import dev.dipr1.server.PolicyServer;
 import dev.dipr1.server.ServerSettings;
+import dev.dipr1.topics.KafkaClients;
 import dev.dipr1.topics.PolicyKey;
 import dev.dipr1.topics.PolicyUpdates;
+import dev.dipr1.topics.TopicAdmin;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Serves a policy over the OpenAI-compatible API subset (issue 12). */
@@ -20,8 +25,18 @@ import picocli.CommandLine.Option;
         description = "Serve a policy checkpoint over HTTP: POST /v1/chat/completions (OpenAI chat API, vLLM dialect: "
                 + "n, seed, logprobs, return_tokens_as_token_ids, return_token_ids; one image as a data: URL), "
                 + "GET /v1/models, GET /health, and POST /update_weights_from_disk (SGLang) to load a newer "
-                + "checkpoint from --weights-dir. Concurrent requests are decoded in batches.")
+                + "checkpoint from --weights-dir; with --follow-policy also every newer version on the policy topic. "
+                + "Concurrent requests are decoded in batches.")
 final class ServeCommand implements Callable<Integer> {
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(
+            names = "--follow-policy",
+            description = "Also follow the policy topic (needs --bootstrap-servers) and serve every newer verified "
+                    + "version, as a generator does.")
+    boolean followPolicy;
 
     @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "The policy to serve first.")
     Path checkpoint;
@@ -68,6 +83,15 @@ final class ServeCommand implements Callable<Integer> {
     int maxQueue;
 
     @Option(
+            names = "--batch-wait-ms",
+            defaultValue = "" + ServerSettings.DEFAULT_BATCH_WAIT_MILLIS,
+            paramLabel = "MS",
+            description =
+                    "Longest a request waits for the others the decoder expects (as many as were in flight "
+                            + "during the last batch, at most P) before its batch starts; 0 = never (default: ${DEFAULT-VALUE}).")
+    int batchWaitMillis;
+
+    @Option(
             names = "--max-n",
             defaultValue = "" + ServerSettings.DEFAULT_MAX_N,
             paramLabel = "N",
@@ -85,9 +109,13 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CountDownLatch stopped = new CountDownLatch(1);
         PolicyServer server = open();
+        PolicyFollower follower = followPolicy ? follow(server) : null;
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
+                            if (follower != null) {
+                                follower.close();
+                            }
                             server.close();
                             stopped.countDown();
                         },
@@ -99,9 +127,22 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** With {@code --follow-policy}: the policy topic's newer versions handed to {@code server}. */
+    PolicyFollower follow(PolicyServer server) throws Exception {
+        PolicyKey key = policyKey == null ? null : PolicyKey.read(policyKey);
+        try (Admin admin = KafkaClients.admin(kafka.settings())) {
+            new TopicAdmin(admin, kafka.replicationFactor, kafka.settings().timeout())
+                    .ensure(List.of(kafka.catalog().policy()));
+        }
+        return new PolicyFollower(kafka.settings(), kafka.catalog().policy(), weightsDir, key, server);
+    }
+
     /** Checks the options, loads the checkpoint and starts the server (which then owns the policy). */
     PolicyServer open() throws Exception {
         PolicyKey key = policyKey == null ? null : PolicyKey.read(policyKey); // a bad key file stops us first
+        if (followPolicy) {
+            TopicsCommand.requireBootstrap(kafka);
+        }
         FileArguments.requireFile("--checkpoint", checkpoint, FileArguments.CHECKPOINT_HINT);
         FileArguments.requireDirectory(
                 "--weights-dir", weightsDir, "pass the directory the learner writes policy checkpoints to");
@@ -111,6 +152,7 @@ final class ServeCommand implements Callable<Integer> {
                 port,
                 maxBatchPrompts,
                 maxQueue,
+                batchWaitMillis,
                 maxN,
                 ServerSettings.DEFAULT_MAX_BODY_BYTES,
                 ServerSettings.DEFAULT_MAX_IMAGE_BYTES,

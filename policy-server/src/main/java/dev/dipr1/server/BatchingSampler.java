@@ -23,6 +23,13 @@ import org.slf4j.LoggerFactory;
  * Overloaded}, a 503). A batch holds {@link LoadedPolicy}'s read lock from before it takes its
  * requests until it has sampled them, so it uses one policy version, and requests that arrive during
  * a weights swap wait for the new version.
+ *
+ * <p>Waiting for company: a batch lasts as long as its longest completion whatever its size, so k
+ * clients that each wait for their answer before asking again would otherwise settle into
+ * alternating batches (1, k − 1, 1, k − 1, …: the one request that arrived first is decoded alone
+ * while the others arrive). So when fewer requests wait than were in flight during the last batch
+ * (at most P), the decoder waits for them up to {@code batchWaitNanos} before it starts the batch. A
+ * lone client never waits: one request was in flight.
  */
 final class BatchingSampler implements AutoCloseable {
 
@@ -43,8 +50,8 @@ final class BatchingSampler implements AutoCloseable {
      */
     record Sampled(long policyVersion, int[] promptIds, List<SampledCompletion> completions, int batchPrompts) {}
 
-    /** What was decoded so far: batches and the requests in them. */
-    record Stats(long batches, long requests) {}
+    /** What was decoded so far: batches, the requests in them, and the time spent sampling them. */
+    record Stats(long batches, long requests, long samplingNanos) {}
 
     private record Job(ChatRequest request, float[] pixels, CompletableFuture<Sampled> result) {}
 
@@ -53,19 +60,32 @@ final class BatchingSampler implements AutoCloseable {
     private final LoadedPolicy policy;
     private final int maxBatchPrompts;
     private final int maxQueue;
+    private final long batchWaitNanos;
     private final Sampler sampler = new Sampler();
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition waiting = lock.newCondition();
+    private final Condition arrived = lock.newCondition();
     private final ArrayDeque<Job> queue = new ArrayDeque<>();
     private final Thread decoder;
     private boolean closed;
+    /** Requests submitted and not yet sampled: waiting or in the batch being decoded. */
+    private int inFlight;
+    /** The most requests in flight since the current (or last) batch started. */
+    private int peakInFlight;
+
     private long batches;
     private long requests;
+    private long samplingNanos;
 
-    BatchingSampler(LoadedPolicy policy, int maxBatchPrompts, int maxQueue) {
+    /**
+     * @param maxBatchPrompts P, the most requests per batch
+     * @param maxQueue the most requests waiting
+     * @param batchWaitNanos the longest the oldest request waits for the company it expects
+     */
+    BatchingSampler(LoadedPolicy policy, int maxBatchPrompts, int maxQueue, long batchWaitNanos) {
         this.policy = policy;
         this.maxBatchPrompts = maxBatchPrompts;
         this.maxQueue = maxQueue;
+        this.batchWaitNanos = batchWaitNanos;
         this.decoder = new Thread(this::decodeLoop, "serve-decoder");
         decoder.setDaemon(true);
         decoder.start();
@@ -84,7 +104,9 @@ final class BatchingSampler implements AutoCloseable {
                         + "); try again later or another server");
             }
             queue.addLast(job);
-            waiting.signal();
+            inFlight++;
+            peakInFlight = Math.max(peakInFlight, inFlight);
+            arrived.signal();
         } finally {
             lock.unlock();
         }
@@ -104,7 +126,7 @@ final class BatchingSampler implements AutoCloseable {
     Stats stats() {
         lock.lock();
         try {
-            return new Stats(batches, requests);
+            return new Stats(batches, requests, samplingNanos);
         } finally {
             lock.unlock();
         }
@@ -112,17 +134,20 @@ final class BatchingSampler implements AutoCloseable {
 
     private void decodeLoop() {
         while (awaitWork()) {
+            awaitCompany();
             List<Job> batch = new ArrayList<>();
             try {
                 List<Sampled> out = policy.read(p -> {
                     batch.addAll(takeBatch());
                     return sample(p, batch);
                 });
+                finished(batch.size());
                 for (int i = 0; i < batch.size(); i++) {
                     batch.get(i).result().complete(out.get(i));
                 }
             } catch (RuntimeException | Error e) {
                 LOG.error("sampling a batch of {} requests failed", batch.size(), e);
+                finished(batch.size());
                 for (Job j : batch) {
                     j.result().completeExceptionally(e);
                 }
@@ -142,12 +167,52 @@ final class BatchingSampler implements AutoCloseable {
         lock.lock();
         try {
             while (queue.isEmpty() && !closed) {
-                waiting.awaitUninterruptibly();
+                arrived.awaitUninterruptibly();
             }
             return !closed;
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Waits until as many requests that can share the oldest one's batch wait as were in flight
+     * during the last batch (at most P), or for {@code batchWaitNanos}.
+     */
+    private void awaitCompany() {
+        lock.lock();
+        try {
+            Job first = queue.peekFirst();
+            if (first == null) {
+                return;
+            }
+            int expected = Math.min(maxBatchPrompts, peakInFlight);
+            // from now, not from the oldest's arrival: it may have arrived during the last batch, and
+            // the others it expects are those that batch answers
+            long deadline = System.nanoTime() + batchWaitNanos;
+            long left;
+            while (!closed && companions(first) < expected && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    arrived.awaitNanos(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waiting requests that can share {@code first}'s batch, {@code first} included. */
+    private int companions(Job first) {
+        int n = 0;
+        for (Job j : queue) {
+            if (j.request().batchesWith(first.request())) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The oldest request and up to P − 1 later ones that can share its batch, taken off the queue. */
@@ -170,10 +235,9 @@ final class BatchingSampler implements AutoCloseable {
                     it.remove();
                 }
             }
-            if (!batch.isEmpty()) {
-                batches++;
-                requests += batch.size();
-            }
+            batches++;
+            requests += batch.size();
+            peakInFlight = inFlight;
             return batch;
         } finally {
             lock.unlock();
@@ -191,7 +255,15 @@ final class BatchingSampler implements AutoCloseable {
             settings.add(j.request().sampling());
         }
         int n = batch.get(0).request().n();
+        long t0 = System.nanoTime();
         List<List<SampledCompletion>> groups = sampler.sampleGroups(p, images, n, settings);
+        long elapsed = System.nanoTime() - t0;
+        lock.lock();
+        try {
+            samplingNanos += elapsed;
+        } finally {
+            lock.unlock();
+        }
         int[] prompt = p.tokenizer().promptIds();
         List<Sampled> out = new ArrayList<>(batch.size());
         for (List<SampledCompletion> g : groups) {
@@ -200,11 +272,20 @@ final class BatchingSampler implements AutoCloseable {
         return out;
     }
 
+    private void finished(int sampled) {
+        lock.lock();
+        try {
+            inFlight -= sampled;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void stop() {
         lock.lock();
         try {
             closed = true;
-            waiting.signalAll();
+            arrived.signalAll();
         } finally {
             lock.unlock();
         }
@@ -216,6 +297,7 @@ final class BatchingSampler implements AutoCloseable {
             for (Job j : queue) {
                 j.result().completeExceptionally(new Overloaded("the server stopped before sampling this request"));
             }
+            inFlight -= queue.size();
             queue.clear();
         } finally {
             lock.unlock();

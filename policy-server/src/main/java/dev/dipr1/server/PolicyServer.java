@@ -74,7 +74,11 @@ public final class PolicyServer implements AutoCloseable {
         this.tokenizer = initial.tokenizer();
         // the sampler's own limit: the sequence holds the prompt and the completion but its last token
         this.modelBudget = initial.config().maxSeqLen() - tokenizer.promptIds().length + 1;
-        this.sampler = new BatchingSampler(policy, settings.maxBatchPrompts(), settings.maxQueue());
+        this.sampler = new BatchingSampler(
+                policy,
+                settings.maxBatchPrompts(),
+                settings.maxQueue(),
+                java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(settings.batchWaitMillis()));
         this.weights = new WeightsLoader(settings, clockMs);
         // more handler threads than requests can wait: a request beyond them is refused by the
         // sampler's bounded queue (503), not queued invisibly in the executor
@@ -136,9 +140,15 @@ public final class PolicyServer implements AutoCloseable {
         return policy.version();
     }
 
-    /** Loads a checkpoint as {@code POST /update_weights_from_disk} does (e.g. for a caller that follows the policy topic). */
-    WeightsLoader.Outcome updateWeights(WeightsUpdateRequest request) {
-        return weights.load(request, policy);
+    /**
+     * Serves the checkpoint of {@code update}, a policy update from the policy topic that a {@code
+     * PolicyWatcher} found plausible (and signed, with a key), if it is newer than the served version;
+     * why not, if it is not served now. Its weights are read as a generator reads them: inline, or by
+     * URI only inside {@code --weights-dir}, their SHA-256 checked.
+     */
+    public java.util.Optional<String> follow(dev.dipr1.schemas.PolicyUpdate update) {
+        WeightsLoader.Outcome o = weights.load(update, policy);
+        return o.success() ? java.util.Optional.empty() : java.util.Optional.of(o.message());
     }
 
     LoadedPolicy loadedPolicy() {

@@ -83,6 +83,47 @@ final class WeightsLoader {
                 return refused(served, problem.get());
             }
             PolicyUpdates.checkpoint(update); // the SHA-256 check, as a generator does it
+            Policy handed = decoded;
+            decoded = null; // install owns it now
+            return install(update, bytes, handed, served, request.modelPath().toString());
+        } catch (IOException | RuntimeException e) {
+            return refused(served, "cannot load " + request.modelPath() + ": " + e.getMessage());
+        } finally {
+            if (decoded != null) {
+                decoded.close();
+            }
+        }
+    }
+
+    /**
+     * Loads the checkpoint of a policy update from the policy topic into {@code served}: one a
+     * watcher already found plausible and, with a key, signed ({@code PolicyWatcher}); its weights
+     * inline or by URI inside the weights directory, of the size it claims, their SHA-256 checked.
+     */
+    synchronized Outcome load(PolicyUpdate update, LoadedPolicy served) {
+        try {
+            // as the generator's CurrentPolicy reads an update: by URI only through the weights files
+            PolicyUpdate inline = update.getWeights() != null
+                    ? update
+                    : PolicyUpdate.newBuilder(update)
+                            .setWeights(ByteBuffer.wrap(files.read(update.getWeightsUri(), update.getSizeBytes())))
+                            .setWeightsUri(null)
+                            .build();
+            byte[] bytes = PolicyUpdates.checkpoint(inline); // the SHA-256 check
+            return install(inline, bytes, null, served, "the policy topic");
+        } catch (IOException | RuntimeException e) {
+            return refused(served, "cannot load policy v" + update.getVersion() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Serves the verified {@code bytes} of {@code update} if it is newer than the served version
+     * ({@code decoded}: its policy when already decoded, closed here unless it is served).
+     */
+    private Outcome install(PolicyUpdate update, byte[] bytes, Policy decoded, LoadedPolicy served, String source) {
+        long version = update.getVersion();
+        String sha256 = update.getSha256();
+        try {
             if (version == served.version() && sha256.equals(served.sha256())) {
                 return new Outcome(true, "already serving version " + version, version);
             }
@@ -98,10 +139,8 @@ final class WeightsLoader {
             decoded.setVersion(version);
             served.swap(decoded, sha256);
             decoded = null; // served owns it now
-            LOG.info("serving policy v{} from {} (sha256 {})", version, request.modelPath(), sha256);
+            LOG.info("serving policy v{} from {} (sha256 {})", version, source, sha256);
             return new Outcome(true, "loaded version " + version, version);
-        } catch (IOException | RuntimeException e) {
-            return refused(served, "cannot load " + request.modelPath() + ": " + e.getMessage());
         } finally {
             if (decoded != null) {
                 decoded.close();

@@ -176,10 +176,40 @@ class PolicyServerIT {
     }
 
     @Test
+    void clientsThatAskAgainWhenAnsweredKeepSharingFullBatches() throws Exception {
+        // a long wait for company: the decoder waits for all four clients' next requests
+        try (Policy p = Policy.initialise(PolicyConfig.tiny(), 3);
+                PolicyServer s =
+                        PolicyServer.start(ServerSettings.defaults(0).withBatching(8, 64, 5_000), p.copy(), "none")) {
+            int clients = 4;
+            int rounds = 3;
+            List<CompletableFuture<Void>> done = new ArrayList<>();
+            s.loadedPolicy().holding(() -> {
+                for (int c = 0; c < clients; c++) {
+                    int client = c;
+                    done.add(CompletableFuture.runAsync(() -> {
+                        for (int r = 0; r < rounds; r++) {
+                            ObjectNode body =
+                                    ChatBodies.body(ChatBodies.scenePng(client), 2, 1.0, 20, 10L * r + client);
+                            assertEquals(200, uncheckedPost(s, body).statusCode());
+                        }
+                    }));
+                }
+                awaitWaiting(s, clients);
+            });
+            CompletableFuture.allOf(done.toArray(new CompletableFuture<?>[0])).get(120, TimeUnit.SECONDS);
+            BatchingSampler.Stats stats = s.sampler().stats();
+            assertEquals(clients * rounds, stats.requests());
+            // without the wait a batch starts with the first client back, the rest make another one
+            assertEquals(rounds, stats.batches(), "every batch holds all four clients");
+        }
+    }
+
+    @Test
     void aFullQueueIsAnsweredWith503() throws Exception {
         try (Policy p = Policy.initialise(PolicyConfig.tiny(), 3);
                 PolicyServer small =
-                        PolicyServer.start(ServerSettings.defaults(0).withBatching(1, 1), p.copy(), "none")) {
+                        PolicyServer.start(ServerSettings.defaults(0).withBatching(1, 1, 0), p.copy(), "none")) {
             ObjectNode body = ChatBodies.body(ChatBodies.scenePng(0), 2, 1.0, 10, 1L);
             List<CompletableFuture<HttpResponse<byte[]>>> queued = new ArrayList<>();
             List<HttpResponse<byte[]>> refused = new ArrayList<>();
@@ -268,6 +298,30 @@ class PolicyServerIT {
     }
 
     @Test
+    void aPolicyUpdateFromTheTopicIsServedWhenItsBytesCheckOut() throws Exception {
+        try (Policy base = Policy.initialise(PolicyConfig.tiny(), 41);
+                Policy v6 = Policy.initialise(PolicyConfig.tiny(), 42);
+                PolicyServer s = PolicyServer.start(
+                        ServerSettings.defaults(0).withWeights(weightsDir, null), base.copy(), sha(base))) {
+            Path elsewhere = Files.createDirectories(root.resolve("elsewhere-" + System.nanoTime()));
+            dev.dipr1.schemas.PolicyUpdate outside =
+                    PolicyUpdates.create(v6.toBytes(), "dipr1-policy/1", 6, 6, 0, elsewhere, 0);
+            assertTrue(s.follow(outside).orElseThrow().contains("outside"), "by URI only inside --weights-dir");
+            dev.dipr1.schemas.PolicyUpdate tampered =
+                    PolicyUpdates.create(v6.toBytes(), "dipr1-policy/1", 6, 6, 1 << 24, weightsDir, 0);
+            tampered.setSha256("0".repeat(64));
+            assertTrue(s.follow(tampered).orElseThrow().contains("integrity"));
+            assertEquals(0, s.policyVersion());
+
+            dev.dipr1.schemas.PolicyUpdate byUri =
+                    PolicyUpdates.create(v6.toBytes(), "dipr1-policy/1", 6, 6, 0, weightsDir, 0);
+            assertEquals(java.util.Optional.empty(), s.follow(byUri));
+            assertEquals(6, s.policyVersion());
+            assertEquals(java.util.Optional.empty(), s.follow(byUri), "the served version again changes nothing");
+        }
+    }
+
+    @Test
     void withAPolicyKeyOnlyUpdatesSignedByItAreLoaded() throws Exception {
         PolicyKey key = PolicyKey.of("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
         PolicyKey other = PolicyKey.of("fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.US_ASCII));
@@ -342,6 +396,7 @@ class PolicyServerIT {
                                 0,
                                 8,
                                 8,
+                                0,
                                 8,
                                 1000,
                                 500,
@@ -484,6 +539,17 @@ class PolicyServerIT {
                         .POST(HttpRequest.BodyPublishers.ofByteArray(ChatBodies.bytes(body)))
                         .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static HttpResponse<byte[]> uncheckedPost(PolicyServer s, ObjectNode body) {
+        try {
+            return post(s, "/v1/chat/completions", body);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static CompletableFuture<HttpResponse<byte[]>> postAsync(String path, ObjectNode body) {

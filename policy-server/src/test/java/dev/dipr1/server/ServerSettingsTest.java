@@ -18,6 +18,7 @@ class ServerSettingsTest {
                 port,
                 batch,
                 queue,
+                ServerSettings.DEFAULT_BATCH_WAIT_MILLIS,
                 maxN,
                 ServerSettings.DEFAULT_MAX_BODY_BYTES,
                 ServerSettings.DEFAULT_MAX_IMAGE_BYTES,
