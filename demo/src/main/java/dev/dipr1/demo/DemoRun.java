@@ -238,7 +238,10 @@ public final class DemoRun implements Callable<DemoReport> {
                 Math.min(config.promptsPerBatch() * config.generators(), Sampler.MAX_GROUP_SIZE / config.groupSize());
         ServerSettings s = ServerSettings.defaults(0)
                 .withWeights(weights, null)
-                .withBatching(batch, Math.max(ServerSettings.DEFAULT_MAX_QUEUE, 2 * batch));
+                .withBatching(
+                        batch,
+                        Math.max(ServerSettings.DEFAULT_MAX_QUEUE, 2 * batch),
+                        ServerSettings.DEFAULT_BATCH_WAIT_MILLIS);
         return PolicyServer.start(s, Policy.fromBytes(bytes), PolicyUpdates.sha256(bytes));
     }
 

@@ -92,8 +92,9 @@ final class EngineBenchmark {
                 images.add(ImageResizer.toSquare(s.image(), side));
             }
         }
-        ServerSettings serving =
-                ServerSettings.defaults(0).withBatching(promptsPerBatch, ServerSettings.DEFAULT_MAX_QUEUE);
+        ServerSettings serving = ServerSettings.defaults(0)
+                .withBatching(
+                        promptsPerBatch, ServerSettings.DEFAULT_MAX_QUEUE, ServerSettings.DEFAULT_BATCH_WAIT_MILLIS);
         try (GenerationEngine inProcess = Engines.of(Policy.fromBytes(bytes), sampling);
                 PolicyServer server =
                         PolicyServer.start(serving, Policy.fromBytes(bytes), PolicyUpdates.sha256(bytes));
