@@ -1,5 +1,6 @@
 package dev.dipr1.demo;
 
+import dev.dipr1.generator.engine.EngineSettings;
 import dev.dipr1.learner.LearnerSettings;
 import dev.dipr1.rewards.RewardConfig;
 import dev.dipr1.topics.TopicCatalog;
@@ -21,6 +22,8 @@ import java.util.Objects;
  * @param sftMore whether to train and evaluate the equal-compute SFT baseline
  * @param givenSft an SFT checkpoint to start from instead of training one (null: train or reuse the cache)
  * @param processes whether the loop's components run as child JVMs instead of threads
+ * @param engine what the generators sample with: the in-process policy, or ({@code openai}) a
+ *     {@code dipr1 serve} the run starts, told of each new version by {@code --weights-update disk}
  */
 public record DemoPlan(
         DemoSettings size,
@@ -33,7 +36,8 @@ public record DemoPlan(
         RewardConfig rewards,
         boolean sftMore,
         Path givenSft,
-        boolean processes) {
+        boolean processes,
+        EngineSettings.Kind engine) {
 
     /** Checks what a run would otherwise find out minutes in. */
     public DemoPlan {
@@ -44,8 +48,37 @@ public record DemoPlan(
         Objects.requireNonNull(catalog, "catalog");
         Objects.requireNonNull(learner, "learner");
         Objects.requireNonNull(rewards, "rewards");
+        Objects.requireNonNull(engine, "engine");
         if (givenSft != null && !Files.isRegularFile(givenSft)) {
             throw new IllegalArgumentException("--sft-checkpoint " + givenSft + " is not a file");
         }
+    }
+
+    /** A plan whose generators sample in process. */
+    public DemoPlan(
+            DemoSettings size,
+            SamplingSettings sampling,
+            long seed,
+            Path dir,
+            Path cacheDir,
+            TopicCatalog catalog,
+            LearnerSettings learner,
+            RewardConfig rewards,
+            boolean sftMore,
+            Path givenSft,
+            boolean processes) {
+        this(
+                size,
+                sampling,
+                seed,
+                dir,
+                cacheDir,
+                catalog,
+                learner,
+                rewards,
+                sftMore,
+                givenSft,
+                processes,
+                EngineSettings.Kind.DJL);
     }
 }

@@ -1,15 +1,19 @@
 package dev.dipr1.demo;
 
+import dev.dipr1.generator.engine.EngineSettings;
 import dev.dipr1.learner.StepStats;
 import dev.dipr1.policy.DjlEnvironment;
 import dev.dipr1.policy.EvalResult;
 import dev.dipr1.policy.Evaluation;
 import dev.dipr1.policy.Policy;
 import dev.dipr1.policy.PolicyConfig;
+import dev.dipr1.policy.Sampler;
 import dev.dipr1.policy.SftSettings;
 import dev.dipr1.scenes.DatasetWriter;
 import dev.dipr1.scenes.Split;
 import dev.dipr1.scenes.SyntheticScenes;
+import dev.dipr1.server.PolicyServer;
+import dev.dipr1.server.ServerSettings;
 import dev.dipr1.topics.ClientSettings;
 import dev.dipr1.topics.PolicyUpdates;
 import java.io.IOException;
@@ -185,7 +189,15 @@ public final class DemoRun implements Callable<DemoReport> {
         int steps = plan.size().rlSteps();
         Duration cap = Duration.ofSeconds(Math.round(plan.size().rlMaxMinutes() * 60));
         RlLoop.Result r;
-        try (ProgressBar bar = Progress.bar("GRPO", steps, "steps")) {
+        try (PolicyServer server = plan.engine() == EngineSettings.Kind.OPENAI ? serve(sft, config) : null;
+                ProgressBar bar = Progress.bar("GRPO", steps, "steps")) {
+            if (server != null) {
+                config = config.withEngine(servedBy(server, config));
+                report.note(
+                        "engine",
+                        "generators sample on dipr1 serve at " + server.baseUri()
+                                + " (HTTP engine, weights update disk)");
+            }
             Consumer<RlLoop.Status> onStatus = status -> {
                 bar.stepTo(Math.min(steps, status.history().size()));
                 bar.setExtraMessage(statusLine(status));
@@ -208,6 +220,41 @@ public final class DemoRun implements Callable<DemoReport> {
         report.rlRun(r.history(), r.seconds(), r.groupsGenerated(), r.counters(), sampling.groupSize());
         report.greedyProbe(r.probe());
         report.note("dead_letters", Long.toString(r.deadLetters()));
+    }
+
+    /**
+     * {@code dipr1 serve} in this JVM, on a free port, serving the SFT checkpoint and loading the
+     * checkpoints the generators hand it from the learner's policy directory; it decodes up to every
+     * generator's batch of requests together.
+     */
+    private static PolicyServer serve(Path sft, RlLoop.Config config) throws IOException {
+        // Without it the JDK HTTP server's answers wait ~40 ms each for the client's delayed ACK (Nagle).
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+        Path weights = Files.createDirectories(config.learner().policyDir());
+        byte[] bytes = Files.readAllBytes(sft);
+        int batch =
+                Math.min(config.promptsPerBatch() * config.generators(), Sampler.MAX_GROUP_SIZE / config.groupSize());
+        ServerSettings s = ServerSettings.defaults(0)
+                .withWeights(weights, null)
+                .withBatching(
+                        batch,
+                        Math.max(ServerSettings.DEFAULT_MAX_QUEUE, 2 * batch),
+                        ServerSettings.DEFAULT_BATCH_WAIT_MILLIS);
+        return PolicyServer.start(s, Policy.fromBytes(bytes), PolicyUpdates.sha256(bytes));
+    }
+
+    /** The generators' HTTP engine on {@code server}: disk weight sync, a generator's batch in flight. */
+    private static EngineSettings servedBy(PolicyServer server, RlLoop.Config config) {
+        return new EngineSettings(
+                EngineSettings.Kind.OPENAI,
+                server.baseUri(),
+                EngineSettings.DEFAULT_MODEL,
+                EngineSettings.WeightsUpdate.DISK,
+                config.promptsPerBatch(),
+                EngineSettings.DEFAULT_REQUEST_TIMEOUT,
+                EngineSettings.DEFAULT_RETRIES);
     }
 
     static String statusLine(RlLoop.Status status) {

@@ -3,6 +3,7 @@ package dev.dipr1.demo;
 import dev.dipr1.generator.GeneratorService;
 import dev.dipr1.generator.GeneratorSettings;
 import dev.dipr1.generator.PromptFeeder;
+import dev.dipr1.generator.engine.EngineSettings;
 import dev.dipr1.learner.LearnerService;
 import dev.dipr1.learner.LearnerSettings;
 import dev.dipr1.learner.StepStats;
@@ -43,6 +44,7 @@ public final class RlLoop {
      * @param leadVersions L &gt; 0: the cumulative bound instead (about L versions of groups beyond
      *     what the learner has read, {@link #versionShare} groups per version nominally)
      * @param promptsPerBatch P: prompts each generator decodes in one batch
+     * @param engine what every generator samples with ({@link EngineSettings#djl()}: in process)
      */
     public record Config(
             ClientSettings client,
@@ -58,11 +60,66 @@ public final class RlLoop {
             int promptsPerBatch,
             List<Scene> prompts,
             Path workDir,
-            RewardConfig rewards) {
+            RewardConfig rewards,
+            EngineSettings engine) {
+
+        /** A loop whose generators sample in process. */
+        public Config(
+                ClientSettings client,
+                TopicCatalog catalog,
+                Path sft,
+                LearnerSettings learner,
+                int generators,
+                int groupSize,
+                float temperature,
+                long seed,
+                int maxGroupsPerVersion,
+                int leadVersions,
+                int promptsPerBatch,
+                List<Scene> prompts,
+                Path workDir,
+                RewardConfig rewards) {
+            this(
+                    client,
+                    catalog,
+                    sft,
+                    learner,
+                    generators,
+                    groupSize,
+                    temperature,
+                    seed,
+                    maxGroupsPerVersion,
+                    leadVersions,
+                    promptsPerBatch,
+                    prompts,
+                    workDir,
+                    rewards,
+                    EngineSettings.djl());
+        }
+
+        /** These settings with the generators sampling with {@code e}. */
+        public Config withEngine(EngineSettings e) {
+            return new Config(
+                    client,
+                    catalog,
+                    sft,
+                    learner,
+                    generators,
+                    groupSize,
+                    temperature,
+                    seed,
+                    maxGroupsPerVersion,
+                    leadVersions,
+                    promptsPerBatch,
+                    prompts,
+                    workDir,
+                    rewards,
+                    e);
+        }
 
         /**
          * The settings of generator {@code i}: its id, G, temperature, the default top-p and length, seed + i, its
-         * bound and P; it reads policy files only from the learner's policy directory.
+         * bound, P and the engine; it reads policy files only from the learner's policy directory.
          */
         public GeneratorSettings generator(int i) {
             return new GeneratorSettings(
@@ -75,7 +132,8 @@ public final class RlLoop {
                             maxGroupsPerVersion)
                     .withWeightsDir(learner.policyDir())
                     .withLead(lead(), lead() > 0 ? versionShare(learner, generators) : 0)
-                    .withPromptsPerBatch(promptsPerBatch);
+                    .withPromptsPerBatch(promptsPerBatch)
+                    .withEngine(engine);
         }
 
         /**

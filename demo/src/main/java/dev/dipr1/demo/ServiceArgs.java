@@ -1,6 +1,7 @@
 package dev.dipr1.demo;
 
 import dev.dipr1.generator.GeneratorSettings;
+import dev.dipr1.generator.engine.EngineSettings;
 import dev.dipr1.learner.LearnerSettings;
 import dev.dipr1.policy.SftSettings;
 import dev.dipr1.rewards.RewardConfig;
@@ -65,6 +66,16 @@ public final class ServiceArgs {
         if (s.weightsDir() != null) {
             add(a, "--weights-dir", s.weightsDir());
         }
+        EngineSettings e = s.engine();
+        add(a, "--engine", e.kind().label());
+        if (e.endpoint() != null) {
+            add(a, "--endpoint", e.endpoint());
+        }
+        add(a, "--model", e.model());
+        add(a, "--weights-update", e.weightsUpdate().label());
+        add(a, "--max-in-flight", e.maxInFlight());
+        add(a, "--request-timeout", e.requestTimeout().toSeconds()); // whole seconds on the command line
+        add(a, "--retries", e.retries());
         return a;
     }
 

@@ -3,6 +3,7 @@ package dev.dipr1.generator;
 import dev.dipr1.policy.Policy;
 import dev.dipr1.schemas.PolicyUpdate;
 import dev.dipr1.topics.PolicyUpdates;
+import dev.dipr1.topics.WeightsFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Optional;
@@ -15,13 +16,13 @@ import org.slf4j.LoggerFactory;
  * reason, the current policy kept, and not tried again. Owns (and closes) the policy it holds.
  * Not thread-safe.
  */
-final class CurrentPolicy implements AutoCloseable {
+public final class CurrentPolicy implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CurrentPolicy.class);
 
     /** The checkpoint bytes of an update, their SHA-256 verified. */
     @FunctionalInterface
-    interface Checkpoints {
+    public interface Checkpoints {
         byte[] bytes(PolicyUpdate update) throws IOException;
 
         /** Inline weights as they are; a {@code weights_uri} only through {@code files}. */
@@ -46,9 +47,9 @@ final class CurrentPolicy implements AutoCloseable {
      * @param applied the update is now the policy
      * @param refusal why it was not, when it was newer but broken (reported once per update)
      */
-    record Offer(boolean applied, Optional<String> refusal) {
-        static final Offer APPLIED = new Offer(true, Optional.empty());
-        static final Offer UNCHANGED = new Offer(false, Optional.empty());
+    public record Offer(boolean applied, Optional<String> refusal) {
+        public static final Offer APPLIED = new Offer(true, Optional.empty());
+        public static final Offer UNCHANGED = new Offer(false, Optional.empty());
     }
 
     private final Checkpoints checkpoints;
@@ -61,16 +62,16 @@ final class CurrentPolicy implements AutoCloseable {
         this(initial, PolicyUpdates::checkpoint);
     }
 
-    CurrentPolicy(Policy initial, Checkpoints checkpoints) {
+    public CurrentPolicy(Policy initial, Checkpoints checkpoints) {
         this.policy = initial;
         this.checkpoints = checkpoints;
     }
 
-    Policy get() {
+    public Policy get() {
         return policy;
     }
 
-    long version() {
+    public long version() {
         return policy.version();
     }
 
@@ -80,7 +81,7 @@ final class CurrentPolicy implements AutoCloseable {
     }
 
     /** Swaps in {@code update} if it is newer than the current version and was not refused before. */
-    Offer apply(PolicyUpdate update) {
+    public Offer apply(PolicyUpdate update) {
         if (update.getVersion() <= policy.version() || refused.equals(identity(update))) {
             return Offer.UNCHANGED;
         }

@@ -1,5 +1,8 @@
 package dev.dipr1.generator;
 
+import dev.dipr1.generator.engine.EngineStoppedException;
+import dev.dipr1.generator.engine.GenerationEngine;
+import dev.dipr1.generator.engine.GroupOutcome;
 import dev.dipr1.policy.Policy;
 import dev.dipr1.schemas.PolicyUpdate;
 import dev.dipr1.schemas.PromptTask;
@@ -11,7 +14,9 @@ import dev.dipr1.topics.DeadLetters;
 import dev.dipr1.topics.GroupsReadHeaders;
 import dev.dipr1.topics.KafkaClients;
 import dev.dipr1.topics.PolicyKey;
+import dev.dipr1.topics.PolicyUpdateValidator;
 import dev.dipr1.topics.TopicCatalog;
+import dev.dipr1.topics.WeightsFiles;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -49,10 +54,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Consumes prompt tasks in a consumer group, samples G completions per prompt with the current
  * policy and publishes one RolloutGroup per prompt. The offset of a prompt is committed only
- * after its group is acknowledged by the broker: a crash may redo a prompt, never lose one.
- * It decodes up to P prompts per batch ({@code --prompts-per-batch}), all with one policy version.
- * Between batches it applies the newest policy update; a {@link GenerationGate} ({@link LeadGate},
- * the cumulative bound, or {@link VersionGate}, the per-version one) decides how many groups the
+ * after its group (or its dead letter) is acknowledged by the broker: a crash may redo a prompt,
+ * never lose one. It hands up to P prompts per batch ({@code --prompts-per-batch}) to its {@link
+ * GenerationEngine} (the in-process policy, or an inference server), all with one policy version;
+ * a prompt the engine gives up on is dead-lettered with the engine's reason. Between batches it
+ * offers the newest policy update to the engine; a {@link GenerationGate} ({@link LeadGate}, the
+ * cumulative bound, or {@link VersionGate}, the per-version one) decides how many groups the
  * current version may make.
  */
 public final class GeneratorService implements AutoCloseable {
@@ -68,9 +75,8 @@ public final class GeneratorService implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> prompts;
     private final KafkaProducer<String, byte[]> producer;
     private final PolicyWatcher policyWatcher;
-    private final GroupSampler groupSampler;
     private final GenerationGate gate;
-    private final CurrentPolicy policy;
+    private final GenerationEngine engine;
     private final PromptImages images = new PromptImages();
     private final LongSupplier clock;
     private final GroupErrors groupErrors;
@@ -85,9 +91,12 @@ public final class GeneratorService implements AutoCloseable {
     private volatile boolean started;
 
     /**
+     * A generator with the engine its settings name ({@link Engines#of}).
+     *
      * @param kafka broker connection
      * @param catalog the topics (prompts in; rollouts, dead letters out; policy updates followed)
-     * @param initial the policy to sample with until an update arrives; closed by this service
+     * @param initial the policy to sample with until an update arrives (or, with an inference
+     *     server, whose vocabulary and version the server starts with); closed by this service
      * @param settings how to sample
      * @param metrics where the {@code generator/*} meters go
      * @param clock milliseconds: group timestamps, dead letters and the version gate's wait
@@ -99,23 +108,29 @@ public final class GeneratorService implements AutoCloseable {
             GeneratorSettings settings,
             MeterRegistry metrics,
             LongSupplier clock) {
+        this(kafka, catalog, Engines.of(initial, settings), settings, metrics, clock);
+    }
+
+    /** A generator sampling with {@code engine} (owned and closed by this service). */
+    public GeneratorService(
+            ClientSettings kafka,
+            TopicCatalog catalog,
+            GenerationEngine engine,
+            GeneratorSettings settings,
+            MeterRegistry metrics,
+            LongSupplier clock) {
         this.catalog = catalog;
         this.settings = settings;
         this.kafkaTimeout = kafka.timeout();
         WeightsFiles weightsFiles = new WeightsFiles(settings.weightsDir(), WeightsFiles.MAX_CHECKPOINT_BYTES);
-        this.policy = new CurrentPolicy(initial, CurrentPolicy.Checkpoints.from(weightsFiles));
+        this.engine = engine;
         this.clock = clock;
-        this.groupSampler = new GroupSampler(settings);
         this.groupErrors = new GroupErrors(kafkaTimeout, System::currentTimeMillis);
         this.gate = settings.leadVersions() > 0
                 ? new LeadGate(
-                        settings.leadVersions(),
-                        settings.versionShare(),
-                        initial.version(),
-                        VersionGate.MAX_WAIT,
-                        clock)
+                        settings.leadVersions(), settings.versionShare(), engine.version(), VersionGate.MAX_WAIT, clock)
                 : new VersionGate(settings.maxGroupsPerVersion(), VersionGate.MAX_WAIT, clock);
-        this.version.set(initial.version());
+        this.version.set(engine.version());
         // At most one batch of prompts per poll: a batch takes a while, and offsets are committed per group.
         this.prompts = KafkaClients.rawConsumer(
                 kafka,
@@ -134,7 +149,7 @@ public final class GeneratorService implements AutoCloseable {
         this.policyWatcher = new PolicyWatcher(
                 kafka,
                 catalog.policy(),
-                initial.version(),
+                engine.version(),
                 new PolicyUpdateValidator(settings.maxVersionJump(), weightsFiles),
                 (r, reason, e) -> deadLetter(r, "policy", reason, e));
         this.groupsCounter = metrics.counter("generator/groups", "generator", settings.generatorId());
@@ -156,9 +171,10 @@ public final class GeneratorService implements AutoCloseable {
         started = true;
         prompts.subscribe(List.of(catalog.prompts().name()), new PartitionCount());
         LOG.info(
-                "generator {} started with policy v{} (G={}, {} prompts per batch, temperature {}{})",
+                "generator {} started with policy v{} on {} (G={}, {} prompts per batch, temperature {}{})",
                 settings.generatorId(),
-                policy.version(),
+                engine.version(),
+                engine.describe(),
                 settings.groupSize(),
                 settings.promptsPerBatch(),
                 settings.temperature(),
@@ -174,12 +190,12 @@ public final class GeneratorService implements AutoCloseable {
                                 "generator {}: no policy after v{} for {} s (the learner may be "
                                         + "short of groups it keeps); generating another {} groups",
                                 settings.generatorId(),
-                                policy.version(),
+                                engine.version(),
                                 VersionGate.MAX_WAIT.toSeconds(),
                                 gate.room());
                 }
             }
-        } catch (WakeupException e) {
+        } catch (WakeupException | EngineStoppedException e) {
             if (running.get()) {
                 throw e;
             }
@@ -251,9 +267,10 @@ public final class GeneratorService implements AutoCloseable {
     }
 
     /**
-     * Decodes the prompts, samples the groups of the readable ones in one batch with the current
-     * policy, then, in offset order, publishes each group or dead-letters its prompt and commits
-     * it: a later prompt's offset is never committed before an earlier one is done.
+     * Decodes the prompts, has the engine sample the groups of the readable ones in one batch, then,
+     * in offset order, publishes each group or dead-letters its prompt (unreadable, or given up on
+     * by the engine) and commits it: a later prompt's offset is never committed before an earlier
+     * one is done.
      */
     private void handle(List<ConsumerRecord<String, byte[]>> records) {
         String[] failedStep = new String[records.size()];
@@ -273,7 +290,7 @@ public final class GeneratorService implements AutoCloseable {
                 continue;
             }
             try {
-                taskImages.add(images.read(task, policy.get().config().imageSize()));
+                taskImages.add(images.read(task, engine.imageSide()));
                 tasks.add(task);
             } catch (IOException | RuntimeException e) {
                 failedStep[i] = "image";
@@ -281,35 +298,46 @@ public final class GeneratorService implements AutoCloseable {
                 causes[i] = e;
             }
         }
-        List<RolloutGroup> groups = tasks.isEmpty() ? List.of() : generate(tasks, taskImages);
+        List<GroupOutcome> outcomes = tasks.isEmpty() ? List.of() : generate(tasks, taskImages);
         int next = 0;
         for (int i = 0; i < records.size(); i++) {
             ConsumerRecord<String, byte[]> r = records.get(i);
             if (failedStep[i] != null) {
                 deadLetter(r, failedStep[i], problems[i], causes[i]);
             } else {
-                send(RolloutGroups.fromPrompt(groups.get(next++), r.partition(), r.offset()));
+                int k = next++;
+                GroupOutcome outcome = outcomes.get(k);
+                if (outcome instanceof GroupOutcome.Generated g) {
+                    RolloutGroup group = group(g.sampled(), tasks.get(k), taskImages.get(k));
+                    send(RolloutGroups.fromPrompt(group, r.partition(), r.offset()));
+                } else {
+                    GroupOutcome.Failed f = (GroupOutcome.Failed) outcome;
+                    deadLetter(r, "engine", f.reason(), f.cause());
+                }
             }
             commit(r);
         }
     }
 
-    /** Samples the G completions of each prompt with the current policy, in one batch. */
-    List<RolloutGroup> generate(List<PromptTask> tasks, List<PromptImages.PolicyImage> taskImages) {
+    /** The engine's outcome for each prompt, in one batch with one policy version. */
+    private List<GroupOutcome> generate(List<PromptTask> tasks, List<PromptImages.PolicyImage> taskImages) {
         List<java.awt.image.BufferedImage> pixels = new ArrayList<>(taskImages.size());
         for (PromptImages.PolicyImage image : taskImages) {
             pixels.add(image.pixels());
         }
-        List<RolloutGroups.Sampled> sampled = groupSampler.sample(policy.get(), tasks, pixels);
-        List<RolloutGroup> out = new ArrayList<>(tasks.size());
-        for (int i = 0; i < tasks.size(); i++) {
-            RolloutGroups.Sampled s = sampled.get(i);
-            tokensCounter.increment(RolloutGroups.tokens(s.completions()));
-            groupTimer.record(s.generationNs(), TimeUnit.NANOSECONDS);
-            PromptImages.PolicyImage image = taskImages.get(i);
-            out.add(RolloutGroups.of(tasks.get(i), image.pixels(), image.resized(), s, settings, clock.getAsLong()));
+        List<GroupOutcome> outcomes = engine.generate(tasks, pixels);
+        if (outcomes.size() != tasks.size()) {
+            throw new IllegalStateException(
+                    "the engine returned " + outcomes.size() + " outcomes for " + tasks.size() + " prompts");
         }
-        return out;
+        return outcomes;
+    }
+
+    /** The record of a prompt's group; counts its tokens and time. */
+    private RolloutGroup group(RolloutGroups.Sampled s, PromptTask task, PromptImages.PolicyImage image) {
+        tokensCounter.increment(RolloutGroups.tokens(s.completions()));
+        groupTimer.record(s.generationNs(), TimeUnit.NANOSECONDS);
+        return RolloutGroups.of(task, image.pixels(), image.resized(), s, settings, clock.getAsLong());
     }
 
     private void send(RolloutGroup group) {
@@ -346,16 +374,19 @@ public final class GeneratorService implements AutoCloseable {
             return;
         }
         PolicyUpdate update = newest.get().update();
-        CurrentPolicy.Offer offer = policy.apply(update);
+        org.apache.kafka.common.header.Header mac =
+                newest.get().source().headers().lastHeader(PolicyKey.HEADER);
+        CurrentPolicy.Offer offer = engine.offer(
+                update, mac == null ? null : new String(mac.value(), java.nio.charset.StandardCharsets.US_ASCII));
         if (offer.applied()) {
-            version.set(policy.version());
+            version.set(engine.version());
             gate.newVersion(
-                    policy.version(),
+                    engine.version(),
                     GroupsReadHeaders.read(newest.get().source().headers(), settings.generatorId()));
             LOG.info(
                     "generator {} now samples with policy v{} (learner step {})",
                     settings.generatorId(),
-                    policy.version(),
+                    engine.version(),
                     update.getStep());
         }
         offer.refusal().ifPresent(reason -> deadLetter(newest.get().source(), "policy", reason, null));
@@ -376,9 +407,10 @@ public final class GeneratorService implements AutoCloseable {
         return version.get();
     }
 
-    /** Asks the loop to stop; returns at once (see {@link #close()}). */
+    /** Asks the loop to stop; returns at once (see {@link #close()}). A batch in progress is abandoned, not committed. */
     public void stop() {
         running.set(false);
+        engine.stop();
         prompts.wakeup();
     }
 
@@ -403,7 +435,7 @@ public final class GeneratorService implements AutoCloseable {
         prompts.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         producer.close(Duration.ofSeconds(10));
         policyWatcher.close();
-        policy.close();
+        engine.close();
     }
 
     /** Counts the prompt partitions this member owns (for {@link #assignedPartitions()}). */

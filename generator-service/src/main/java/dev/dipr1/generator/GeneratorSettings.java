@@ -1,5 +1,6 @@
 package dev.dipr1.generator;
 
+import dev.dipr1.generator.engine.EngineSettings;
 import dev.dipr1.policy.Sampler;
 import dev.dipr1.policy.SamplingSettings;
 import java.nio.file.Path;
@@ -32,7 +33,9 @@ import java.util.List;
  *     generator, B·K divided among the generators (what the learner consumes is learnt from its
  *     updates; this is the floor and the first guess)
  * @param promptsPerBatch P: prompts decoded together in one batch of P·G rows (one policy version
- *     per batch; each group keeps its own seed)
+ *     per batch; each group keeps its own seed); with an inference server, the prompts whose
+ *     requests are sent together (at most {@code --max-in-flight} at once)
+ * @param engine what samples: the in-process policy or an inference server ({@link EngineSettings})
  */
 public record GeneratorSettings(
         String generatorId,
@@ -46,7 +49,8 @@ public record GeneratorSettings(
         long maxVersionJump,
         int leadVersions,
         int versionShare,
-        int promptsPerBatch) {
+        int promptsPerBatch,
+        EngineSettings engine) {
 
     public static final int DEFAULT_GROUP_SIZE = 8;
     public static final float DEFAULT_TEMPERATURE = 0.7f;
@@ -123,9 +127,45 @@ public record GeneratorSettings(
         if (maxVersionJump < 1) {
             errors.add("the largest policy version jump must be at least 1, was " + maxVersionJump);
         }
+        if (engine == null) {
+            errors.add("the engine settings are missing: --engine djl is the default");
+        } else if (engine.weightsUpdate() != EngineSettings.WeightsUpdate.NONE && weightsDir == null) {
+            errors.add("--weights-update " + engine.weightsUpdate().label() + " hands the server checkpoint files "
+                    + "in --weights-dir (inline updates are written there): set --weights-dir");
+        }
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException("invalid generator settings: " + String.join("; ", errors));
         }
+    }
+
+    /** These settings sampling with the in-process policy ({@link EngineSettings#djl()}). */
+    public GeneratorSettings(
+            String generatorId,
+            int groupSize,
+            float temperature,
+            float topP,
+            int maxTokens,
+            long seed,
+            int maxGroupsPerVersion,
+            Path weightsDir,
+            long maxVersionJump,
+            int leadVersions,
+            int versionShare,
+            int promptsPerBatch) {
+        this(
+                generatorId,
+                groupSize,
+                temperature,
+                topP,
+                maxTokens,
+                seed,
+                maxGroupsPerVersion,
+                weightsDir,
+                maxVersionJump,
+                leadVersions,
+                versionShare,
+                promptsPerBatch,
+                EngineSettings.djl());
     }
 
     /** The given sampling options; updates by URI from {@link #DEFAULT_WEIGHTS_DIR}, the default version jump. */
@@ -166,7 +206,8 @@ public record GeneratorSettings(
                 maxVersionJump,
                 leadVersions,
                 versionShare,
-                promptsPerBatch);
+                promptsPerBatch,
+                engine);
     }
 
     /** These settings with another largest version jump. */
@@ -183,7 +224,8 @@ public record GeneratorSettings(
                 jump,
                 leadVersions,
                 versionShare,
-                promptsPerBatch);
+                promptsPerBatch,
+                engine);
     }
 
     /**
@@ -203,7 +245,8 @@ public record GeneratorSettings(
                 maxVersionJump,
                 lead,
                 share,
-                promptsPerBatch);
+                promptsPerBatch,
+                engine);
     }
 
     /** These settings decoding {@code p} prompts per batch. */
@@ -220,7 +263,26 @@ public record GeneratorSettings(
                 maxVersionJump,
                 leadVersions,
                 versionShare,
-                p);
+                p,
+                engine);
+    }
+
+    /** These settings sampling with {@code e}. */
+    public GeneratorSettings withEngine(EngineSettings e) {
+        return new GeneratorSettings(
+                generatorId,
+                groupSize,
+                temperature,
+                topP,
+                maxTokens,
+                seed,
+                maxGroupsPerVersion,
+                weightsDir,
+                maxVersionJump,
+                leadVersions,
+                versionShare,
+                promptsPerBatch,
+                e);
     }
 
     /** The defaults, for one generator. */

@@ -15,17 +15,17 @@ import java.util.List;
  * Samples the G completions of one prompt, or of several in one batch. The sampler seed is a function of the base seed, the
  * group id and the policy version, so a redone prompt (after a crash) gets the same samples.
  */
-final class GroupSampler {
+public final class GroupSampler {
 
     private final GeneratorSettings settings;
     private final Sampler sampler = new Sampler();
 
-    GroupSampler(GeneratorSettings settings) {
+    public GroupSampler(GeneratorSettings settings) {
         this.settings = settings;
     }
 
     /** The sampler seed of a prompt's group under a policy version. */
-    long seed(PromptTask task, long policyVersion) {
+    public long seed(PromptTask task, long policyVersion) {
         return Seeds.derive(settings.seed(), RolloutGroups.groupId(task).hashCode(), policyVersion);
     }
 
@@ -34,7 +34,7 @@ final class GroupSampler {
      * with its own seed (so with the samples {@link #sample} would make for it alone, see {@link
      * Sampler#sampleGroups}); each group's time is the batch's divided by the number of tasks.
      */
-    List<RolloutGroups.Sampled> sample(Policy policy, List<PromptTask> tasks, List<BufferedImage> images) {
+    public List<RolloutGroups.Sampled> sample(Policy policy, List<PromptTask> tasks, List<BufferedImage> images) {
         long t0 = System.nanoTime();
         List<SamplingSettings> settingsPerTask = new ArrayList<>(tasks.size());
         List<float[]> pixels = new ArrayList<>(tasks.size());

@@ -173,7 +173,7 @@ public final class PromptFeeder {
     }
 
     /** The prompt of one scene in one epoch, its PNG inline. */
-    static PromptTask promptTask(Scene s, String dataset, String split, int epoch, byte[] png, long nowMs) {
+    public static PromptTask promptTask(Scene s, String dataset, String split, int epoch, byte[] png, long nowMs) {
         return PromptTask.newBuilder()
                 .setSampleId(s.id())
                 .setDataset(dataset)

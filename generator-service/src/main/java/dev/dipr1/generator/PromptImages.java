@@ -1,5 +1,6 @@
 package dev.dipr1.generator;
 
+import dev.dipr1.scenes.ImageResizer;
 import dev.dipr1.scenes.PngImages;
 import dev.dipr1.schemas.PromptTask;
 import java.awt.image.BufferedImage;

@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Builds the RolloutGroup record of one prompt from what the sampler made: pure, no model, no Kafka. */
-final class RolloutGroups {
+public final class RolloutGroups {
 
     private RolloutGroups() {}
 
@@ -26,11 +26,11 @@ final class RolloutGroups {
      * @param completions the G completions, in sampling order
      * @param generationNs how long sampling took
      */
-    record Sampled(
+    public record Sampled(
             long policyVersion, long seed, int[] promptIds, List<SampledCompletion> completions, long generationNs) {}
 
     /** The group id of a prompt: its sample and epoch, e.g. {@code train-000042/e0}. */
-    static String groupId(PromptTask task) {
+    public static String groupId(PromptTask task) {
         return task.getSampleId() + "/e" + task.getEpoch();
     }
 

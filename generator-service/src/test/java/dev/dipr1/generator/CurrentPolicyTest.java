@@ -10,6 +10,7 @@ import dev.dipr1.policy.Policy;
 import dev.dipr1.policy.PolicyConfig;
 import dev.dipr1.schemas.PolicyUpdate;
 import dev.dipr1.topics.PolicyUpdates;
+import dev.dipr1.topics.WeightsFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
             BenchCommand.AsyncVsSync.class,
             BenchCommand.Model.class,
             BenchCommand.Sampling.class,
-            BenchCommand.Bound.class
+            BenchCommand.Bound.class,
+            BenchCommand.Engine.class
         })
 final class BenchCommand implements Runnable {
 
@@ -367,6 +368,86 @@ final class BenchCommand implements Runnable {
                 }
                 return 0;
             }
+        }
+    }
+
+    @Command(
+            name = "engine",
+            mixinStandardHelpOptions = true,
+            description = "Samples/s of the HTTP engine against an in-process dipr1 serve (on a free port) versus the "
+                    + "in-process engine: same checkpoint, G, max tokens, temperature, prompts and seeds, P prompts per "
+                    + "batch on both sides (the server decodes up to P requests together); best of --reps passes each, "
+                    + "on one libtorch thread unless ai.djl.pytorch.num_threads is set.")
+    static final class Engine implements Callable<Integer> {
+        @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "The policy to sample.")
+        java.nio.file.Path checkpoint;
+
+        @Option(
+                names = {"--groups", "--steps"},
+                defaultValue = "64",
+                description = "Prompts (groups) per pass (default: ${DEFAULT-VALUE}).")
+        int groups;
+
+        @Option(names = "--g", defaultValue = "8", description = "G (default: ${DEFAULT-VALUE}).")
+        int g;
+
+        @Option(
+                names = "--max-tokens",
+                defaultValue = "" + dev.dipr1.generator.GeneratorSettings.DEFAULT_MAX_TOKENS,
+                description = "Token budget per completion (default: ${DEFAULT-VALUE}).")
+        int maxTokens;
+
+        @Option(names = "--temperature", defaultValue = "0.7", description = "(default: ${DEFAULT-VALUE}).")
+        float temperature;
+
+        @Option(
+                names = "--prompts-per-batch",
+                defaultValue = "8",
+                description = "P, both engines (default: ${DEFAULT-VALUE}).")
+        int promptsPerBatch;
+
+        @Option(names = "--reps", defaultValue = "3", description = "Passes, best kept (default: ${DEFAULT-VALUE}).")
+        int reps;
+
+        @Option(names = "--seed", defaultValue = "1")
+        long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            FileArguments.requireFile("--checkpoint", checkpoint, FileArguments.CHECKPOINT_HINT);
+            if (groups < 1 || reps < 1) {
+                throw new IllegalArgumentException("--groups and --reps must be at least 1");
+            }
+            if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+                System.setProperty("ai.djl.pytorch.num_threads", "1");
+            }
+            // The JDK HTTP server behind dipr1 serve leaves Nagle on unless told: every answer then waits ~40 ms
+            // for the client's delayed ACK (measured: HTTP at 0.57 of in-process at P = 1 with it, 0.89 without).
+            if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+                System.setProperty("sun.net.httpserver.nodelay", "true");
+            }
+            EngineBenchmark.Result r =
+                    EngineBenchmark.run(checkpoint, groups, g, maxTokens, temperature, promptsPerBatch, reps, seed);
+            System.out.printf(
+                    java.util.Locale.ROOT,
+                    "engine: %d groups x G=%d (%d tokens), P=%d, best of %d passes each: in-process %.1f samples/s "
+                            + "(%.1f per CPU-second), HTTP %.1f samples/s (%.1f per CPU-second); HTTP / in-process: "
+                            + "%.2f of the best passes, %.2f median of adjacent passes; %d groups differ between the "
+                            + "engines, %d failed%n",
+                    groups,
+                    g,
+                    r.tokens(),
+                    promptsPerBatch,
+                    reps,
+                    r.inProcessSamplesPerSecond(),
+                    r.inProcessSamplesPerCpuSecond(),
+                    r.httpSamplesPerSecond(),
+                    r.httpSamplesPerCpuSecond(),
+                    r.ratio(),
+                    r.medianPairedRatio(),
+                    r.differingGroups(),
+                    r.failedGroups());
+            return 0;
         }
     }
 }

@@ -27,6 +27,7 @@ import picocli.CommandLine.Option;
             FeedCommand.class,
             GeneratorCommand.class,
             LearnerCommand.class,
+            ServeCommand.class,
             DemoCommand.class,
             StudyCommand.class,
             ChaosCommand.class,

@@ -2,6 +2,7 @@ package dev.dipr1.launcher;
 
 import dev.dipr1.generator.GeneratorSettings;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Sampling options of the generators. */
@@ -57,6 +58,9 @@ final class GenerationOptions {
                     + "(default: ${DEFAULT-VALUE}). Updates naming other files are dead-lettered unread.")
     Path weightsDir = GeneratorSettings.DEFAULT_WEIGHTS_DIR;
 
+    @Mixin
+    EngineOptions engine;
+
     GeneratorSettings settings(String id) {
         return new GeneratorSettings(
                 id,
@@ -70,6 +74,7 @@ final class GenerationOptions {
                 GeneratorSettings.DEFAULT_MAX_VERSION_JUMP,
                 leadVersions,
                 versionShare,
-                promptsPerBatch);
+                promptsPerBatch,
+                engine.settings());
     }
 }

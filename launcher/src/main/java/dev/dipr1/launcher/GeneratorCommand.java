@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
         name = "generator",
         mixinStandardHelpOptions = true,
         description = "Run a generator: consume prompts (consumer group), sample G completions per prompt with the "
-                + "current policy, publish rollout groups; applies new policy versions between groups.")
+                + "current policy (in process, or on an OpenAI-compatible server with --engine openai), publish "
+                + "rollout groups; applies new policy versions between groups.")
 final class GeneratorCommand implements Callable<Integer> {
 
     @Mixin
@@ -28,7 +29,12 @@ final class GeneratorCommand implements Callable<Integer> {
     @Mixin
     GenerationOptions generation;
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "Initial policy checkpoint.")
+    @Option(
+            names = "--checkpoint",
+            required = true,
+            paramLabel = "FILE",
+            description = "Initial policy checkpoint (with --engine openai: the one the server starts with; the "
+                    + "server's answers are checked against its vocabulary and images are sent at its input size).")
     Path checkpoint;
 
     @Option(names = "--id", paramLabel = "ID", description = "Generator id (default: random).")
@@ -55,6 +61,9 @@ final class GeneratorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PolicyKey key = policyKey == null ? null : PolicyKey.read(policyKey); // a bad key file stops us first
+        String generatorId =
+                id != null ? id : "gen-" + UUID.randomUUID().toString().substring(0, 8);
+        GeneratorSettings s = generation.settings(generatorId); // bad options stop us before any connection
         FileArguments.requireFile("--checkpoint", checkpoint, FileArguments.CHECKPOINT_HINT);
         TopicsCommand.requireBootstrap(kafka);
         if (!device.equals("cpu") && !device.equals("gpu")) {
@@ -68,9 +77,6 @@ final class GeneratorCommand implements Callable<Integer> {
             new TopicAdmin(admin, kafka.replicationFactor, kafka.settings().timeout())
                     .ensure(kafka.catalog().all());
         }
-        String generatorId =
-                id != null ? id : "gen-" + UUID.randomUUID().toString().substring(0, 8);
-        GeneratorSettings s = generation.settings(generatorId);
         try (MetricsEndpoint endpoint = metrics.open();
                 GeneratorService g = new GeneratorService(
                         kafka.settings(),

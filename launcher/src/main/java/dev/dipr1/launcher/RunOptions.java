@@ -3,6 +3,7 @@ package dev.dipr1.launcher;
 import dev.dipr1.demo.DemoPlan;
 import dev.dipr1.demo.DemoSettings;
 import dev.dipr1.demo.SamplingSettings;
+import dev.dipr1.generator.engine.EngineSettings;
 import dev.dipr1.learner.LearnerSettings;
 import dev.dipr1.rewards.RewardConfig;
 import dev.dipr1.topics.TopicCatalog;
@@ -94,6 +95,14 @@ final class RunOptions {
     boolean processes;
 
     @Option(
+            names = "--engine",
+            paramLabel = "djl|openai",
+            description = "What the generators sample with: djl = the in-process policy (the default); openai = a "
+                    + "dipr1 serve this run starts on a free port, reached through the HTTP engine, told of every "
+                    + "new policy version by --weights-update disk.")
+    String engine = EngineSettings.Kind.DJL.label();
+
+    @Option(
             names = "--cache-dir",
             defaultValue = "runs/cache",
             paramLabel = "DIR",
@@ -132,7 +141,8 @@ final class RunOptions {
                 rewardConfig,
                 sftMore,
                 sftCheckpoint,
-                processes);
+                processes,
+                EngineSettings.Kind.parse(engine));
     }
 
     /** The learner options, with the demo's own learning rate unless --lr was given. */

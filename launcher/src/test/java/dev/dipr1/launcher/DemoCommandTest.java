@@ -72,6 +72,20 @@ class DemoCommandTest {
     }
 
     @Test
+    void theEngineOptionReachesThePlanAndAnUnknownOneIsRefused() {
+        assertEquals(
+                dev.dipr1.generator.engine.EngineSettings.Kind.OPENAI,
+                parse("--engine", "openai").plan().engine());
+        assertEquals(
+                dev.dipr1.generator.engine.EngineSettings.Kind.DJL,
+                parse().plan().engine(),
+                "djl by default");
+        Dipr1Test.Run r = Dipr1Test.run("demo", "--engine", "sglang");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--engine must be djl or openai"), r.err());
+    }
+
+    @Test
     void badSamplingIsRejectedBeforeAnythingStarts() {
         Dipr1Test.Run r = Dipr1Test.run("demo", "--group-size", "65");
         assertEquals(2, r.exit());

@@ -66,6 +66,17 @@ class Dipr1Test {
     }
 
     @Test
+    void aServerEngineWithoutAnEndpointIsRefusedBeforeConnecting() {
+        Run r = run("generator", "--checkpoint", "missing.ckpt", "--engine", "openai", "--retries", "-1");
+        assertEquals(2, r.exit(), r.err());
+        assertTrue(r.err().contains("--endpoint is required"), r.err());
+        assertTrue(r.err().contains("--retries"), r.err());
+        Run vllm = run("generator", "--checkpoint", "missing.ckpt", "--engine", "vllm");
+        assertEquals(2, vllm.exit(), vllm.err());
+        assertTrue(vllm.err().contains("--engine must be djl or openai"), vllm.err());
+    }
+
+    @Test
     void everyCommandHasHelp() {
         CommandLine cl = Dipr1.commandLine();
         for (String name : cl.getSubcommands().keySet()) {

@@ -29,6 +29,8 @@ class MissingFileArgumentsTest {
                         + " --reference " + MISSING,
                 "--checkpoint|bench async --checkpoint " + MISSING,
                 "--checkpoint|generator --bootstrap-servers " + NO_BROKER + " --checkpoint " + MISSING,
+                "--checkpoint|serve --port 0 --checkpoint " + MISSING,
+                "--weights-dir|serve --port 0 --checkpoint " + "%EXISTING%" + " --weights-dir " + MISSING,
                 "--dataset|feed --bootstrap-servers " + NO_BROKER + " --dataset " + MISSING,
                 "--kafka-config|topics describe --bootstrap-servers " + NO_BROKER + " --kafka-config " + MISSING,
                 "--kafka-config|rewards --bootstrap-servers " + NO_BROKER + " --kafka-config " + MISSING,

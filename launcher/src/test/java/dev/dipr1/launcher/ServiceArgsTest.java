@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.dipr1.demo.ServiceArgs;
 import dev.dipr1.generator.GeneratorSettings;
+import dev.dipr1.generator.engine.EngineSettings;
 import dev.dipr1.learner.GrpoLoss;
 import dev.dipr1.learner.LearnerSettings;
 import dev.dipr1.policy.SftSettings;
 import dev.dipr1.rewards.RewardConfig;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -103,6 +106,33 @@ class ServiceArgsTest {
 
         assertEquals(s, cmd.generation.settings(cmd.id));
         assertEquals(3, cmd.generation.settings(cmd.id).leadVersions());
+    }
+
+    @Test
+    void generatorArgumentsCarryTheServerEngine() {
+        EngineSettings engine = new EngineSettings(
+                EngineSettings.Kind.OPENAI,
+                URI.create("http://gpu-node-3:8123/serving"),
+                "Qwen2.5-VL-7B-Instruct",
+                EngineSettings.WeightsUpdate.LORA,
+                13,
+                Duration.ofSeconds(77),
+                5);
+        GeneratorSettings s = new GeneratorSettings("run-7.gen-1", 6, 0.7f, 1f, 91, 9L, 0)
+                .withWeightsDir(Path.of("/tmp/run/policies"))
+                .withPromptsPerBatch(3)
+                .withEngine(engine);
+
+        GeneratorCommand cmd = parse(args.generator(Path.of("/tmp/run/sft.ckpt"), s));
+
+        assertEquals(s, cmd.generation.settings(cmd.id));
+        assertEquals(engine, cmd.generation.settings(cmd.id).engine());
+        for (EngineSettings.WeightsUpdate w : EngineSettings.WeightsUpdate.values()) {
+            GeneratorSettings each = s.withEngine(new EngineSettings(
+                    EngineSettings.Kind.OPENAI, engine.endpoint(), "m", w, 1, Duration.ofSeconds(1), 0));
+            GeneratorCommand back = parse(args.generator(Path.of("/tmp/run/sft.ckpt"), each));
+            assertEquals(each, back.generation.settings(back.id), w.label());
+        }
     }
 
     @Test

@@ -108,9 +108,25 @@ public final class PolicyKey {
             return Optional.of("policy v" + u.getVersion() + " carries no " + HEADER
                     + " header: not signed with the learner's --policy-key");
         }
+        return problem(u, h.value());
+    }
+
+    /**
+     * Why {@code macHex} (the value of the {@value #HEADER} header, carried some other way, e.g. in
+     * a {@code dipr1 serve} weights update) is not this key's MAC of {@code u}, if it is not.
+     */
+    public Optional<String> problem(PolicyUpdate u, String macHex) {
+        if (macHex == null || macHex.isEmpty()) {
+            return Optional.of(
+                    "policy v" + u.getVersion() + " carries no MAC: not signed with the learner's" + " --policy-key");
+        }
+        return problem(u, macHex.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private Optional<String> problem(PolicyUpdate u, byte[] macHex) {
         byte[] expected = mac(u).getBytes(StandardCharsets.US_ASCII);
         // constant time: a timing difference would tell an attacker how much of a guess was right
-        if (!MessageDigest.isEqual(expected, h.value())) {
+        if (!MessageDigest.isEqual(expected, macHex)) {
             return Optional.of("policy v" + u.getVersion() + " has a " + HEADER
                     + " that does not match the learner's --policy-key: not from the learner");
         }

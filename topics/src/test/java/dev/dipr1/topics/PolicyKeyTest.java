@@ -40,6 +40,18 @@ class PolicyKeyTest {
     }
 
     @Test
+    void aMacCarriedAsTextVerifiesLikeTheHeader() {
+        PolicyUpdate u = SampleRecords.policyUpdate(7);
+        assertEquals(Optional.empty(), KEY.problem(u, KEY.mac(u)));
+        assertTrue(KEY.problem(u, OTHER.mac(u)).orElseThrow().contains("does not match"));
+        assertTrue(KEY.problem(u, (String) null).orElseThrow().contains("no MAC"));
+        assertTrue(KEY.problem(u, "").isPresent());
+        PolicyUpdate renumbered = SampleRecords.policyUpdate(8);
+        renumbered.setSha256(u.getSha256());
+        assertTrue(KEY.problem(renumbered, KEY.mac(u)).isPresent(), "a MAC replayed under another version");
+    }
+
+    @Test
     void signingReplacesAnOlderSignature() {
         PolicyUpdate u = SampleRecords.policyUpdate(3);
         RecordHeaders h = new RecordHeaders();

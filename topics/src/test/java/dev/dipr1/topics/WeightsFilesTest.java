@@ -1,4 +1,4 @@
-package dev.dipr1.generator;
+package dev.dipr1.topics;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -92,5 +92,22 @@ class WeightsFilesTest {
         assertTrue(files.problem("not a uri", 3).isPresent());
         assertTrue(files.problem(root.resolve("policies/missing.ckpt").toUri().toString(), 3)
                 .isPresent());
+    }
+
+    @Test
+    void aFileNamedWithoutAClaimedSizeIsReadUnderTheSameChecks() throws IOException {
+        Path dir = weightsDir();
+        WeightsFiles files = new WeightsFiles(dir, 100);
+        Path file = Files.write(dir.resolve("policy-v9.ckpt"), new byte[] {4, 5, 6, 7});
+        assertArrayEquals(new byte[] {4, 5, 6, 7}, files.read(file.toUri().toString()));
+        Path big = Files.write(dir.resolve("policy-v10.ckpt"), new byte[101]);
+        IOException tooBig =
+                assertThrows(IOException.class, () -> files.read(big.toUri().toString()));
+        assertTrue(tooBig.getMessage().contains("more than the 100"), tooBig.getMessage());
+        Path outside = Files.write(root.resolve("elsewhere.ckpt"), new byte[3]);
+        IOException out =
+                assertThrows(IOException.class, () -> files.read(outside.toUri().toString()));
+        assertTrue(out.getMessage().contains("outside"), out.getMessage());
+        assertThrows(IOException.class, () -> files.read("file:///dev/zero"));
     }
 }

@@ -1,4 +1,4 @@
-package dev.dipr1.generator;
+package dev.dipr1.topics;
 
 import dev.dipr1.schemas.PolicyUpdate;
 import java.util.Optional;
@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * version, a checkpoint of a plausible size, and weights either inline or in an acceptable file
  * (see {@link WeightsFiles}). Nothing here reads the weights.
  */
-final class PolicyUpdateValidator {
+public final class PolicyUpdateValidator {
 
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
 
@@ -20,13 +20,13 @@ final class PolicyUpdateValidator {
      * @param maxVersionJump how far ahead of the newest known version an update may be
      * @param files where updates by URI may point, and the size cap of a checkpoint
      */
-    PolicyUpdateValidator(long maxVersionJump, WeightsFiles files) {
+    public PolicyUpdateValidator(long maxVersionJump, WeightsFiles files) {
         this.maxVersionJump = maxVersionJump;
         this.files = files;
     }
 
     /** Why {@code u}, newer than {@code newestVersion}, is refused, if it is. */
-    Optional<String> problem(PolicyUpdate u, long newestVersion) {
+    public Optional<String> problem(PolicyUpdate u, long newestVersion) {
         Optional<String> record = recordProblem(u, newestVersion, maxVersionJump, files.maxBytes());
         if (record.isPresent() || u.getWeights() != null) {
             return record;
@@ -35,7 +35,8 @@ final class PolicyUpdateValidator {
     }
 
     /** The checks on the record's own fields (pure). */
-    static Optional<String> recordProblem(PolicyUpdate u, long newestVersion, long maxVersionJump, long maxBytes) {
+    public static Optional<String> recordProblem(
+            PolicyUpdate u, long newestVersion, long maxVersionJump, long maxBytes) {
         long v = u.getVersion();
         long base = Math.max(newestVersion, 0);
         if (v < 0) {

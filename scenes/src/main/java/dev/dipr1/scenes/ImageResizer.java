@@ -1,4 +1,4 @@
-package dev.dipr1.generator;
+package dev.dipr1.scenes;
 
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -12,12 +12,12 @@ import java.awt.image.BufferedImage;
  * Shrinking halves the image step by step before the last bilinear step, so every source pixel
  * contributes (one bilinear step from 640 to 64 would read only a fifth of them).
  */
-final class ImageResizer {
+public final class ImageResizer {
 
     private ImageResizer() {}
 
     /** {@code image} itself when it is already {@code side × side}, else a resized RGB copy. */
-    static BufferedImage toSquare(BufferedImage image, int side) {
+    public static BufferedImage toSquare(BufferedImage image, int side) {
         if (side <= 0) {
             throw new IllegalArgumentException("the side must be positive, was " + side);
         }

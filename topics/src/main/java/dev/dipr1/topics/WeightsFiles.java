@@ -1,4 +1,4 @@
-package dev.dipr1.generator;
+package dev.dipr1.topics;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,15 +15,16 @@ import java.util.Optional;
  * The checkpoint files a policy update may name by {@code weights_uri}: a regular file inside the
  * configured weights directory (symbolic links resolved first), no larger than a cap and exactly
  * the size the record claims. {@link #problem} looks only at the name and the file's attributes,
- * never at its contents, so {@code /dev/zero} or a FIFO is refused without being opened.
+ * never at its contents, so {@code /dev/zero} or a FIFO is refused without being opened. Shared by
+ * the generators (policy updates by URI) and {@code dipr1 serve} (weight updates from disk).
  */
-final class WeightsFiles {
+public final class WeightsFiles {
 
     /**
      * The largest checkpoint read: a Java array holds at most 2 GiB, and the biggest model here
      * ({@code PolicyConfig.MAX_*}) is far below 1 GiB.
      */
-    static final long MAX_CHECKPOINT_BYTES = 1L << 30;
+    public static final long MAX_CHECKPOINT_BYTES = 1L << 30;
 
     private final Path dir;
     private final long maxBytes;
@@ -32,17 +33,17 @@ final class WeightsFiles {
      * @param dir the weights directory; null = every file URI is refused (updates must be inline)
      * @param maxBytes the largest checkpoint file accepted
      */
-    WeightsFiles(Path dir, long maxBytes) {
+    public WeightsFiles(Path dir, long maxBytes) {
         this.dir = dir;
         this.maxBytes = maxBytes;
     }
 
-    long maxBytes() {
+    public long maxBytes() {
         return maxBytes;
     }
 
     /** Why the file at {@code uri} may not be read as a checkpoint of {@code claimedBytes}, if it may not. */
-    Optional<String> problem(String uri, long claimedBytes) {
+    public Optional<String> problem(String uri, long claimedBytes) {
         try {
             resolve(uri, claimedBytes);
             return Optional.empty();
@@ -52,11 +53,24 @@ final class WeightsFiles {
     }
 
     /** The checkpoint bytes at {@code uri}, after the checks of {@link #problem}, reading at most the cap. */
-    byte[] read(String uri, long claimedBytes) throws IOException {
+    public byte[] read(String uri, long claimedBytes) throws IOException {
         Path file = resolve(uri, claimedBytes);
+        return readExactly(file, claimedBytes);
+    }
+
+    /**
+     * The checkpoint bytes at {@code uri} whatever their size under the cap: the checks of {@link
+     * #problem} but the size claimed (for a caller that names a file and has no record claiming a size).
+     */
+    public byte[] read(String uri) throws IOException {
+        Checked c = resolve(uri);
+        return readExactly(c.file(), c.size());
+    }
+
+    private static byte[] readExactly(Path file, long size) throws IOException {
         try (InputStream in = Files.newInputStream(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            byte[] bytes = in.readNBytes((int) claimedBytes);
-            if (bytes.length != claimedBytes || in.read() != -1) {
+            byte[] bytes = in.readNBytes((int) size);
+            if (bytes.length != size || in.read() != -1) {
                 throw new IOException("weights file " + file + " changed size while it was read");
             }
             return bytes;
@@ -64,6 +78,19 @@ final class WeightsFiles {
     }
 
     private Path resolve(String uri, long claimedBytes) throws IOException {
+        Checked c = resolve(uri);
+        if (c.size() != claimedBytes) {
+            throw new IOException(
+                    "weights file " + c.file() + " has " + c.size() + " bytes but the update claims " + claimedBytes);
+        }
+        return c.file();
+    }
+
+    /** A file that passed the checks on its name and attributes, and the size it had then. */
+    private record Checked(Path file, long size) {}
+
+    /** The real path of {@code uri} and its size, after every check but the claimed size. */
+    private Checked resolve(String uri) throws IOException {
         if (dir == null) {
             throw new IOException("weights_uri " + uri + " refused: no weights directory is set, so only inline "
                     + "updates are accepted");
@@ -103,10 +130,6 @@ final class WeightsFiles {
             throw new IOException("weights file " + file + " has " + a.size() + " bytes, more than the " + maxBytes
                     + " read at most");
         }
-        if (a.size() != claimedBytes) {
-            throw new IOException(
-                    "weights file " + file + " has " + a.size() + " bytes but the update claims " + claimedBytes);
-        }
-        return file;
+        return new Checked(file, a.size());
     }
 }

@@ -1,4 +1,4 @@
-package dev.dipr1.generator;
+package dev.dipr1.topics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,11 +1,10 @@
-package dev.dipr1.generator;
+package dev.dipr1.scenes;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dipr1.scenes.Scene;
 import java.awt.image.BufferedImage;
 import org.junit.jupiter.api.Test;
 
