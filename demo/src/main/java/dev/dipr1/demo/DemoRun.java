@@ -228,10 +228,6 @@ public final class DemoRun implements Callable<DemoReport> {
      * generator's batch of requests together.
      */
     private static PolicyServer serve(Path sft, RlLoop.Config config) throws IOException {
-        // Without it the JDK HTTP server's answers wait ~40 ms each for the client's delayed ACK (Nagle).
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
         Path weights = Files.createDirectories(config.learner().policyDir());
         byte[] bytes = Files.readAllBytes(sft);
         int batch =

@@ -421,11 +421,6 @@ final class BenchCommand implements Runnable {
             if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
                 System.setProperty("ai.djl.pytorch.num_threads", "1");
             }
-            // The JDK HTTP server behind dipr1 serve leaves Nagle on unless told: every answer then waits ~40 ms
-            // for the client's delayed ACK (measured: HTTP at 0.57 of in-process at P = 1 with it, 0.89 without).
-            if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-                System.setProperty("sun.net.httpserver.nodelay", "true");
-            }
             EngineBenchmark.Result r =
                     EngineBenchmark.run(checkpoint, groups, g, maxTokens, temperature, promptsPerBatch, reps, seed);
             System.out.printf(

@@ -1,5 +1,6 @@
 package dev.dipr1.launcher;
 
+import dev.dipr1.server.PolicyServer;
 import java.io.PrintWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,7 @@ public final class Dipr1 implements Runnable {
     }
 
     public static void main(String[] args) {
+        PolicyServer.noDelay();
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
         System.exit(commandLine().execute(args));

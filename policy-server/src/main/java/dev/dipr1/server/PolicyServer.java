@@ -107,12 +107,25 @@ public final class PolicyServer implements AutoCloseable {
      * Serves {@code initial} (whose checkpoint bytes hash to {@code initialSha256}); owns it from
      * now on. Returns once the server listens.
      */
+    /**
+     * Turns Nagle off in the JDK HTTP server unless the user set {@code sun.net.httpserver.nodelay}: with it on, every
+     * answer waits ~40 ms for the client's delayed ACK (measured by dipr1 bench engine: HTTP at 0.57 of in-process at
+     * P = 1 with it, 0.89 without). The JDK reads the property once, at the first server of the JVM, so entry points
+     * call this before anything else opens one (a metrics endpoint).
+     */
+    public static void noDelay() {
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     public static PolicyServer start(ServerSettings settings, Policy initial, String initialSha256) throws IOException {
         return start(settings, initial, initialSha256, System::currentTimeMillis);
     }
 
     static PolicyServer start(ServerSettings settings, Policy initial, String initialSha256, LongSupplier clockMs)
             throws IOException {
+        noDelay();
         PolicyServer s = new PolicyServer(settings, initial, initialSha256, clockMs);
         LOG.info(
                 "serving {} (policy v{}) on {} (batches of up to {} requests, {} may wait)",
