@@ -15,7 +15,9 @@ public final class Engines {
     /**
      * {@code djl}: samples with {@code initial} in process (the engine owns it). {@code openai}:
      * samples on the server, checking its answers against {@code initial}'s vocabulary and prompt,
-     * sending images at its input size, starting at its version; {@code initial} itself is closed.
+     * sending images at its input size (with {@code --tokenizer server}: trusting the server's
+     * tokenizer and sending images at their own resolution), starting at its version; {@code
+     * initial} itself is closed.
      * Either way policy updates by URI are read only from the settings' weights directory.
      */
     public static GenerationEngine of(Policy initial, GeneratorSettings settings) {

@@ -24,7 +24,7 @@ final class PromptImages {
     /**
      * The image the policy sees and whether it was resized.
      *
-     * @param pixels exactly the policy's input size
+     * @param pixels exactly the policy's input size, or the decoded image when the engine takes its own resolution
      * @param resized false when {@code pixels} is the task's own image, unchanged
      */
     record PolicyImage(BufferedImage pixels, boolean resized) {}
@@ -41,7 +41,10 @@ final class PromptImages {
         this.maxPixels = maxPixels;
     }
 
-    /** The task's image at {@code side × side} pixels; an IOException says why there is none. */
+    /**
+     * The task's image at {@code side × side} pixels, or as decoded when {@code side} is {@link
+     * dev.dipr1.generator.engine.GenerationEngine#OWN_RESOLUTION}; an IOException says why there is none.
+     */
     PolicyImage read(PromptTask task, int side) throws IOException {
         BufferedImage decoded;
         try {
@@ -50,6 +53,9 @@ final class PromptImages {
             // The pixel bound should prevent this; if a decoder still runs out, the image is at
             // fault, not the service: what it allocated is garbage once we leave this frame.
             throw new IOException("decoding the image ran out of memory", e);
+        }
+        if (side == dev.dipr1.generator.engine.GenerationEngine.OWN_RESOLUTION) {
+            return new PolicyImage(decoded, false);
         }
         BufferedImage pixels = ImageResizer.toSquare(decoded, side);
         return new PolicyImage(pixels, pixels != decoded);

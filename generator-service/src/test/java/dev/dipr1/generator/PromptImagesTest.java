@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dipr1.generator.engine.GenerationEngine;
 import dev.dipr1.scenes.PngImages;
 import dev.dipr1.schemas.PromptTask;
 import java.awt.image.BufferedImage;
@@ -50,6 +51,24 @@ class PromptImagesTest {
     @Test
     void anImageOfThePolicySizeIsNotResized() throws IOException {
         assertFalse(new PromptImages().read(png(64, 64), 64).resized());
+    }
+
+    @Test
+    void atItsOwnResolutionAnImageKeepsItsSizeAndStillHasThePixelBound() throws IOException {
+        long[] bound = new long[1];
+        PromptImages images = new PromptImages(
+                (inline, uri, maxPixels) -> {
+                    bound[0] = maxPixels;
+                    return PngImages.read(inline, uri, maxPixels);
+                },
+                1234);
+        assertThrows(IOException.class, () -> images.read(png(640, 480), GenerationEngine.OWN_RESOLUTION));
+        assertEquals(1234, bound[0]);
+
+        PromptImages.PolicyImage img = new PromptImages().read(png(640, 480), GenerationEngine.OWN_RESOLUTION);
+        assertEquals(640, img.pixels().getWidth());
+        assertEquals(480, img.pixels().getHeight());
+        assertFalse(img.resized());
     }
 
     @Test

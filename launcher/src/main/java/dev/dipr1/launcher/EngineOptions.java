@@ -59,6 +59,23 @@ final class EngineOptions {
                     + "doubling) before its prompt is dead-lettered (default: ${DEFAULT-VALUE}).")
     int retries = EngineSettings.DEFAULT_RETRIES;
 
+    @Option(
+            names = "--tokenizer",
+            paramLabel = "policy|server",
+            description =
+                    "With --engine openai, whose tokenizer made the server's answers: policy = the "
+                            + "--checkpoint DJL policy's (dipr1 serve; ids, <eos> and text checked against it, images sent at "
+                            + "its input size); server = the served model's own (a real MLLM on vLLM/SGLang: token ids, text "
+                            + "and prompt_token_ids taken as sent, images at their own resolution) (default: ${DEFAULT-VALUE}).")
+    String tokenizer = EngineSettings.TokenizerSource.POLICY.label();
+
+    @Option(
+            names = "--vocab-size",
+            paramLabel = "N",
+            description = "With --tokenizer server: token ids must be below N (the model's vocabulary size); "
+                    + "0, the default, checks only that they are not negative.")
+    int vocabSize;
+
     /** The settings these options give; the record says what is wrong with them, naming the option. */
     EngineSettings settings() {
         URI url = null;
@@ -76,6 +93,8 @@ final class EngineOptions {
                 EngineSettings.WeightsUpdate.parse(weightsUpdate),
                 maxInFlight,
                 Duration.ofSeconds(requestTimeoutSeconds),
-                retries);
+                retries,
+                EngineSettings.TokenizerSource.parse(tokenizer),
+                vocabSize);
     }
 }

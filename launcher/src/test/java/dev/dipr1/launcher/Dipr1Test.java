@@ -77,6 +77,17 @@ class Dipr1Test {
     }
 
     @Test
+    void theServersTokenizerIsOnlyForTheServerEngine() {
+        Run djl = run("generator", "--checkpoint", "missing.ckpt", "--tokenizer", "server", "--vocab-size", "-2");
+        assertEquals(2, djl.exit(), djl.err());
+        assertTrue(djl.err().contains("--tokenizer server is for --engine openai"), djl.err());
+        assertTrue(djl.err().contains("--vocab-size must not be negative"), djl.err());
+        Run hf = run("generator", "--checkpoint", "missing.ckpt", "--engine", "openai", "--tokenizer", "hf");
+        assertEquals(2, hf.exit(), hf.err());
+        assertTrue(hf.err().contains("--tokenizer must be policy or server"), hf.err());
+    }
+
+    @Test
     void everyCommandHasHelp() {
         CommandLine cl = Dipr1.commandLine();
         for (String name : cl.getSubcommands().keySet()) {

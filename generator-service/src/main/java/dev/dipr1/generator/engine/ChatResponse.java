@@ -19,11 +19,24 @@ import java.util.List;
  * ids, when the server sends them, those of the policy. Anything else is a {@link
  * MalformedResponseException} saying what: the engine retries the request and never turns it into
  * a completion.
+ *
+ * <p><b>The server's tokenizer</b> ({@code --tokenizer server}, {@link Expected#server}): a real
+ * model's vocabulary is not the policy's, so the ids are only checked to be non-negative (and below
+ * {@code --vocab-size} when given), {@code finish_reason} is not checked against an {@code <eos>} id,
+ * the text is the server's {@code message.content} as sent, and the prompt ids are the server's
+ * {@code prompt_token_ids}, which are then required. Everything else is checked as above.
  */
 public final class ChatResponse {
 
-    private static final ObjectMapper JSON =
-            new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /**
+     * Python's json writes a NaN or infinite log-prob as {@code NaN} / {@code -Infinity}: read so, to
+     * refuse it for what it is rather than as "not JSON".
+     */
+    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
     private static final String TOKEN_ID = "token_id:";
 
     private ChatResponse() {}
@@ -33,14 +46,49 @@ public final class ChatResponse {
      *
      * @param n G, the completions asked for
      * @param maxTokens the request's {@code max_tokens}
-     * @param tokenizer the policy's vocabulary and decoding
+     * @param tokenizer the policy's vocabulary and decoding; null when the server's tokenizer is used
+     * @param vocabBound token ids must be below it (the policy's vocabulary size, or {@code
+     *     --vocab-size}; {@link Integer#MAX_VALUE} when the server's vocabulary size is not given)
      */
-    public record Expected(int n, int maxTokens, Tokenizer tokenizer) {}
+    public record Expected(int n, int maxTokens, Tokenizer tokenizer, int vocabBound) {
+
+        public Expected {
+            if (vocabBound < 1) {
+                throw new IllegalArgumentException("the vocabulary bound must be positive, was " + vocabBound);
+            }
+        }
+
+        /** Checked against the policy's tokenizer ({@code --tokenizer policy}). */
+        public Expected(int n, int maxTokens, Tokenizer tokenizer) {
+            this(n, maxTokens, java.util.Objects.requireNonNull(tokenizer, "tokenizer"), tokenizer.vocabSize());
+        }
+
+        /**
+         * Checked as the server's tokenizer's ({@code --tokenizer server}): ids below {@code
+         * vocabSize}, or any non-negative id when it is 0 (not given).
+         */
+        public static Expected server(int n, int maxTokens, int vocabSize) {
+            if (vocabSize < 0) {
+                throw new IllegalArgumentException("--vocab-size must not be negative, was " + vocabSize);
+            }
+            return new Expected(n, maxTokens, null, vocabSize == 0 ? Integer.MAX_VALUE : vocabSize);
+        }
+
+        /** Whether the server's tokenizer is trusted for the text and the prompt. */
+        public boolean serverTokenizer() {
+            return tokenizer == null;
+        }
+
+        private String vocabularyName() {
+            return serverTokenizer() ? "--vocab-size" : "the policy's vocabulary";
+        }
+    }
 
     /**
      * A checked group.
      *
-     * @param promptIds the prompt the completions continue (the server's, equal to the policy's)
+     * @param promptIds the prompt the completions continue (the server's; with the policy's tokenizer
+     *     equal to the policy's)
      * @param completions the n completions in index order
      */
     public record Parsed(int[] promptIds, List<SampledCompletion> completions) {}
@@ -58,10 +106,22 @@ public final class ChatResponse {
         if (root == null || !root.isObject()) {
             throw new MalformedResponseException("the response is not a JSON object");
         }
-        int[] promptIds = expected.tokenizer().promptIds();
         JsonNode prompt = root.get("prompt_token_ids");
-        if (prompt != null && !prompt.isNull()) {
-            int[] sent = ids(prompt, "prompt_token_ids", expected.tokenizer().vocabSize());
+        int[] promptIds;
+        if (expected.serverTokenizer()) {
+            if (prompt == null || prompt.isNull()) {
+                throw new MalformedResponseException("no prompt_token_ids (with --tokenizer server they are the "
+                        + "group's prompt: was return_token_ids sent, is the server vLLM >= 0.10.2?)");
+            }
+            promptIds = ids(prompt, "prompt_token_ids", expected);
+            if (promptIds.length == 0) {
+                throw new MalformedResponseException("prompt_token_ids is empty");
+            }
+        } else {
+            promptIds = expected.tokenizer().promptIds();
+        }
+        if (!expected.serverTokenizer() && prompt != null && !prompt.isNull()) {
+            int[] sent = ids(prompt, "prompt_token_ids", expected);
             if (!Arrays.equals(sent, promptIds)) {
                 throw new MalformedResponseException("prompt_token_ids " + Arrays.toString(sent)
                         + " are not the policy's prompt " + Arrays.toString(promptIds));
@@ -103,11 +163,10 @@ public final class ChatResponse {
         if (content == null || !content.isArray()) {
             throw new MalformedResponseException(where + "no logprobs.content array (was logprobs: true sent?)");
         }
-        int vocab = expected.tokenizer().vocabSize();
         JsonNode tokenIds = choice.get("token_ids");
         int[] ids = tokenIds != null && !tokenIds.isNull()
-                ? ids(tokenIds, where + "token_ids", vocab)
-                : idsFromLogprobs(content, where, vocab);
+                ? ids(tokenIds, where + "token_ids", expected)
+                : idsFromLogprobs(content, where, expected);
         if (ids.length == 0) {
             throw new MalformedResponseException(where + "no tokens");
         }
@@ -124,7 +183,7 @@ public final class ChatResponse {
             JsonNode entry = content.get(t);
             JsonNode token = entry.get("token");
             if (token != null && token.isTextual() && token.textValue().startsWith(TOKEN_ID)) {
-                int named = tokenId(token.textValue(), where, vocab);
+                int named = tokenId(token.textValue(), where, expected);
                 if (named != ids[t]) {
                     throw new MalformedResponseException(
                             where + "token " + t + " is " + ids[t] + " in token_ids but " + named + " in logprobs");
@@ -141,6 +200,15 @@ public final class ChatResponse {
             }
             logProbs[t] = v;
         }
+        JsonNode message = choice.get("message");
+        JsonNode text = message == null ? null : message.get("content");
+        if (text == null || !text.isTextual()) {
+            throw new MalformedResponseException(where + "no message.content text");
+        }
+        if (expected.serverTokenizer()) {
+            // Which id ends a completion, and how ids decode, is the server's tokenizer's business.
+            return new SampledCompletion(ids, logProbs, text.textValue(), finish);
+        }
         int eos = firstEos(ids);
         if (finish == FinishReason.EOS && eos != ids.length - 1) {
             throw new MalformedResponseException(where + "finish_reason stop but the tokens "
@@ -150,11 +218,6 @@ public final class ChatResponse {
             throw new MalformedResponseException(where + "finish_reason length but token " + eos + " is <eos>");
         }
         String decoded = expected.tokenizer().decode(ids);
-        JsonNode message = choice.get("message");
-        JsonNode text = message == null ? null : message.get("content");
-        if (text == null || !text.isTextual()) {
-            throw new MalformedResponseException(where + "no message.content text");
-        }
         if (!text.textValue().equals(decoded)) {
             throw new MalformedResponseException(where + "message.content does not match its token ids");
         }
@@ -173,7 +236,7 @@ public final class ChatResponse {
                 + " is neither stop nor length");
     }
 
-    private static int[] ids(JsonNode array, String what, int vocab) throws MalformedResponseException {
+    private static int[] ids(JsonNode array, String what, Expected vocab) throws MalformedResponseException {
         if (!array.isArray()) {
             throw new MalformedResponseException(what + " is not an array");
         }
@@ -188,7 +251,8 @@ public final class ChatResponse {
         return ids;
     }
 
-    private static int[] idsFromLogprobs(JsonNode content, String where, int vocab) throws MalformedResponseException {
+    private static int[] idsFromLogprobs(JsonNode content, String where, Expected vocab)
+            throws MalformedResponseException {
         int[] ids = new int[content.size()];
         for (int t = 0; t < ids.length; t++) {
             JsonNode token = content.get(t).get("token");
@@ -201,7 +265,7 @@ public final class ChatResponse {
     }
 
     /** {@code token_id:N} (vLLM's return_tokens_as_token_ids) as N. */
-    private static int tokenId(String token, String where, int vocab) throws MalformedResponseException {
+    private static int tokenId(String token, String where, Expected vocab) throws MalformedResponseException {
         if (!token.startsWith(TOKEN_ID)) {
             throw new MalformedResponseException(where + "token " + quoted(token)
                     + " is not token_id:N and there are no token_ids (was return_tokens_as_token_ids sent?)");
@@ -215,10 +279,13 @@ public final class ChatResponse {
         return inVocabulary(id, where + "token", vocab);
     }
 
-    private static int inVocabulary(int id, String what, int vocab) throws MalformedResponseException {
-        if (id < 0 || id >= vocab) {
+    private static int inVocabulary(int id, String what, Expected vocab) throws MalformedResponseException {
+        if (id < 0) {
+            throw new MalformedResponseException(what + " id " + id + " is negative, outside any vocabulary");
+        }
+        if (id >= vocab.vocabBound()) {
             throw new MalformedResponseException(
-                    what + " id " + id + " is outside the policy's vocabulary 0.." + (vocab - 1));
+                    what + " id " + id + " is outside " + vocab.vocabularyName() + " 0.." + (vocab.vocabBound() - 1));
         }
         return id;
     }

@@ -21,6 +21,9 @@ import java.util.Locale;
  * @param requestTimeout how long one request may take, answer included, before it counts as failed
  * @param retries how often a failed request is sent again (with doubling back-off) before the prompt
  *     is dead-lettered
+ * @param tokenizer whose tokenizer the server's answers are checked against (see {@link TokenizerSource})
+ * @param vocabSize with {@code --tokenizer server}: token ids must be below it; 0 when not given (any
+ *     non-negative id); must be 0 with {@code policy} (the policy's vocabulary is the bound)
  */
 public record EngineSettings(
         Kind kind,
@@ -29,7 +32,40 @@ public record EngineSettings(
         WeightsUpdate weightsUpdate,
         int maxInFlight,
         Duration requestTimeout,
-        int retries) {
+        int retries,
+        TokenizerSource tokenizer,
+        int vocabSize) {
+
+    /** Whose tokenizer made the token ids, the text and the prompt ids of a server's answer. */
+    public enum TokenizerSource {
+        /**
+         * The {@code --checkpoint} DJL policy's (today's {@code dipr1 serve}): ids inside its vocabulary,
+         * {@code <eos>} where the finish reason says, the text its decoding of the ids, the prompt its
+         * prompt; images are sent at its input size.
+         */
+        POLICY,
+        /**
+         * The server's own (a real MLLM on vLLM or SGLang): ids, text and prompt ids are taken as the
+         * server sends them, after the checks that need no vocabulary; images are sent at their own
+         * resolution.
+         */
+        SERVER;
+
+        /** The command-line spelling: {@code policy} or {@code server}. */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The source spelled {@code label} on the command line. */
+        public static TokenizerSource parse(String label) {
+            for (TokenizerSource t : values()) {
+                if (t.label().equals(label)) {
+                    return t;
+                }
+            }
+            throw new IllegalArgumentException("--tokenizer must be policy or server, was " + label);
+        }
+    }
 
     /** Where completions come from. */
     public enum Kind {
@@ -140,12 +176,34 @@ public record EngineSettings(
         if (retries < 0 || retries > MAX_RETRIES) {
             errors.add("--retries must be between 0 and " + MAX_RETRIES + ", was " + retries);
         }
+        if (tokenizer == null) {
+            errors.add("--tokenizer must be policy or server");
+        } else if (tokenizer == TokenizerSource.SERVER && kind == Kind.DJL) {
+            errors.add("--tokenizer server is for --engine openai; the djl engine is the policy");
+        }
+        if (vocabSize < 0) {
+            errors.add("--vocab-size must not be negative, was " + vocabSize);
+        } else if (vocabSize > 0 && tokenizer != TokenizerSource.SERVER) {
+            errors.add("--vocab-size is for --tokenizer server; with policy the policy's vocabulary is the bound");
+        }
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException("invalid engine settings: " + String.join("; ", errors));
         }
         if (endpoint != null) {
             endpoint = withoutTrailingSlash(endpoint);
         }
+    }
+
+    /** Settings checked against the policy's tokenizer ({@code --tokenizer policy}, the default). */
+    public EngineSettings(
+            Kind kind,
+            URI endpoint,
+            String model,
+            WeightsUpdate weightsUpdate,
+            int maxInFlight,
+            Duration requestTimeout,
+            int retries) {
+        this(kind, endpoint, model, weightsUpdate, maxInFlight, requestTimeout, retries, TokenizerSource.POLICY, 0);
     }
 
     /** The in-process engine: today's behaviour. */
@@ -174,12 +232,20 @@ public record EngineSettings(
 
     /** These settings with another model name. */
     public EngineSettings withModel(String name) {
-        return new EngineSettings(kind, endpoint, name, weightsUpdate, maxInFlight, requestTimeout, retries);
+        return new EngineSettings(
+                kind, endpoint, name, weightsUpdate, maxInFlight, requestTimeout, retries, tokenizer, vocabSize);
+    }
+
+    /** These settings checking answers against {@code source}'s tokenizer, ids below {@code vocab} (0: unbounded). */
+    public EngineSettings withTokenizer(TokenizerSource source, int vocab) {
+        return new EngineSettings(
+                kind, endpoint, model, weightsUpdate, maxInFlight, requestTimeout, retries, source, vocab);
     }
 
     /** These settings with other request bounds. */
     public EngineSettings withRequests(int inFlight, Duration timeout, int retryCount) {
-        return new EngineSettings(kind, endpoint, model, weightsUpdate, inFlight, timeout, retryCount);
+        return new EngineSettings(
+                kind, endpoint, model, weightsUpdate, inFlight, timeout, retryCount, tokenizer, vocabSize);
     }
 
     /** {@code path} under the endpoint, e.g. {@code /v1/chat/completions}. */

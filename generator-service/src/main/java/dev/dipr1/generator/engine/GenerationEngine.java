@@ -17,14 +17,21 @@ public interface GenerationEngine extends AutoCloseable {
     /** The policy version the next batch is sampled with (and its groups are stamped with). */
     long version();
 
-    /** The side of the square image the policy reads; prompt images are resized to it first. */
+    /** What {@link #imageSide()} answers when the engine takes each image at its own resolution. */
+    int OWN_RESOLUTION = 0;
+
+    /**
+     * The side of the square image the policy reads; prompt images are resized to it first. {@link
+     * #OWN_RESOLUTION} when the model takes images as they are (a real MLLM behind {@code --tokenizer
+     * server}): they are then only bounded in pixels, like every prompt image.
+     */
     int imageSide();
 
     /**
      * The group of each task, in order: G completions each, with the per-group sampler seed of {@link
      * dev.dipr1.generator.GroupSampler#seed}, or a failure with its reason.
      *
-     * @param images each task's image, already {@link #imageSide()} square
+     * @param images each task's image, already {@link #imageSide()} square (or as decoded)
      */
     List<GroupOutcome> generate(List<PromptTask> tasks, List<BufferedImage> images);
 

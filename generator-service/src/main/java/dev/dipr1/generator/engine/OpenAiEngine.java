@@ -70,7 +70,7 @@ public final class OpenAiEngine implements GenerationEngine {
     private final EngineSettings engine;
     private final GeneratorSettings sampling;
     private final GroupSampler seeds;
-    private final Tokenizer tokenizer;
+    private final ChatResponse.Expected expected;
     private final int imageSide;
     private final ServerCalls server;
     private final WeightsSync sync;
@@ -92,8 +92,10 @@ public final class OpenAiEngine implements GenerationEngine {
     /**
      * @param sampling G, temperature, top-p, token budget, seed, generator id, weights directory and
      *     the {@link EngineSettings} of the server
-     * @param tokenizer the policy's vocabulary: responses are checked against it
-     * @param imageSide the policy's input size: images are sent at it
+     * @param tokenizer the policy's vocabulary: responses are checked against it (not with {@code
+     *     --tokenizer server}: then the server's answers are taken as its tokenizer made them)
+     * @param imageSide the policy's input size: images are sent at it (with {@code --tokenizer
+     *     server}, at their own resolution)
      * @param initialVersion the version of the checkpoint the server starts with
      * @param checkpoints reads and verifies an update's checkpoint before the server is told of it
      */
@@ -109,8 +111,11 @@ public final class OpenAiEngine implements GenerationEngine {
         }
         this.sampling = sampling;
         this.seeds = new GroupSampler(sampling);
-        this.tokenizer = tokenizer;
-        this.imageSide = imageSide;
+        boolean serverTokenizer = engine.tokenizer() == EngineSettings.TokenizerSource.SERVER;
+        this.expected = serverTokenizer
+                ? ChatResponse.Expected.server(sampling.groupSize(), sampling.maxTokens(), engine.vocabSize())
+                : new ChatResponse.Expected(sampling.groupSize(), sampling.maxTokens(), tokenizer);
+        this.imageSide = serverTokenizer ? OWN_RESOLUTION : imageSide;
         this.version = new AtomicLong(initialVersion);
         this.announced = initialVersion;
         this.model = engine.model();
@@ -161,7 +166,8 @@ public final class OpenAiEngine implements GenerationEngine {
     @Override
     public String describe() {
         return "the server at " + engine.endpoint() + " (model " + model + ", weights update "
-                + engine.weightsUpdate().label() + ", " + engine.maxInFlight() + " requests in flight)";
+                + engine.weightsUpdate().label() + ", " + engine.tokenizer().label() + " tokenizer, "
+                + engine.maxInFlight() + " requests in flight)";
     }
 
     @Override
@@ -227,8 +233,6 @@ public final class OpenAiEngine implements GenerationEngine {
 
     /** One group's request ({@code body}, sampled with {@code seed} under version {@code v}) until it succeeds or fails for good. */
     private GroupOutcome group(byte[] body, long v, long seed) throws InterruptedException {
-        ChatResponse.Expected expected =
-                new ChatResponse.Expected(sampling.groupSize(), sampling.maxTokens(), tokenizer);
         while (true) {
             AttemptFailure last = null;
             for (int attempt = 1; attempt <= engine.retries() + 1; attempt++) {

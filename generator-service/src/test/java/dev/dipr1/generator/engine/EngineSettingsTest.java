@@ -52,6 +52,40 @@ class EngineSettingsTest {
     }
 
     @Test
+    void thePolicysTokenizerIsTheDefaultAndTheServersIsForTheServerEngineOnly() {
+        URI url = URI.create("http://h:1");
+        EngineSettings openAi = EngineSettings.openAi(url, EngineSettings.WeightsUpdate.NONE);
+        assertEquals(EngineSettings.TokenizerSource.POLICY, openAi.tokenizer());
+        assertEquals(EngineSettings.TokenizerSource.POLICY, EngineSettings.djl().tokenizer());
+
+        EngineSettings server = openAi.withTokenizer(EngineSettings.TokenizerSource.SERVER, 152064);
+        assertEquals(152064, server.withModel("qwen").vocabSize());
+        assertEquals(
+                EngineSettings.TokenizerSource.SERVER,
+                server.withRequests(2, Duration.ofSeconds(5), 1).tokenizer());
+
+        String djl = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> EngineSettings.djl().withTokenizer(EngineSettings.TokenizerSource.SERVER, 0))
+                .getMessage();
+        assertTrue(djl.contains("--tokenizer server is for --engine openai"), djl);
+        String negative = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> openAi.withTokenizer(EngineSettings.TokenizerSource.SERVER, -1))
+                .getMessage();
+        assertTrue(negative.contains("--vocab-size must not be negative"), negative);
+        String policyVocab = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> openAi.withTokenizer(EngineSettings.TokenizerSource.POLICY, 100))
+                .getMessage();
+        assertTrue(policyVocab.contains("--vocab-size is for --tokenizer server"), policyVocab);
+        assertEquals(EngineSettings.TokenizerSource.SERVER, EngineSettings.TokenizerSource.parse("server"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> EngineSettings.TokenizerSource.parse("hf"))
+                .getMessage()
+                .contains("--tokenizer must be policy or server"));
+    }
+
+    @Test
     void serverOptionsAreRefusedForTheInProcessEngine() {
         String m = problem(EngineSettings.Kind.DJL, "http://h:1", EngineSettings.WeightsUpdate.DISK, 8, 60, 3);
         assertTrue(m.contains("--endpoint is for --engine openai") && m.contains("--weights-update is for"), m);
