@@ -45,7 +45,9 @@ final class FaultProxy implements AutoCloseable {
         /** The real answer without its last choice. */
         FEWER_CHOICES,
         /** The real answer with a log-prob of +0.5. */
-        BAD_LOGPROBS
+        BAD_LOGPROBS,
+        /** The real answer without its top-level {@code prompt_token_ids}. */
+        NO_PROMPT_IDS
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -168,6 +170,7 @@ final class FaultProxy implements AutoCloseable {
                             ex,
                             forward(ex, path, body),
                             root -> ((ObjectNode) root.at("/choices/0/logprobs/content/0")).put("logprob", 0.5));
+                case NO_PROMPT_IDS -> relay(ex, forward(ex, path, body), root -> root.remove("prompt_token_ids"));
             }
         } catch (IOException e) {
             // the client gave up (a slow answer after its timeout), or a cut answer: nothing to do
