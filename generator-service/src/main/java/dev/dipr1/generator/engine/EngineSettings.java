@@ -4,7 +4,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Which engine samples a generator's groups and, for an inference server, how to talk to it. The
@@ -53,17 +52,12 @@ public record EngineSettings(
 
         /** The command-line spelling: {@code policy} or {@code server}. */
         public String label() {
-            return name().toLowerCase(Locale.ROOT);
+            return CommandLineLabels.of(this);
         }
 
         /** The source spelled {@code label} on the command line. */
         public static TokenizerSource parse(String label) {
-            for (TokenizerSource t : values()) {
-                if (t.label().equals(label)) {
-                    return t;
-                }
-            }
-            throw new IllegalArgumentException("--tokenizer must be policy or server, was " + label);
+            return CommandLineLabels.parse(values(), "--tokenizer", label);
         }
     }
 
@@ -76,17 +70,12 @@ public record EngineSettings(
 
         /** The command-line spelling: {@code djl} or {@code openai}. */
         public String label() {
-            return name().toLowerCase(Locale.ROOT);
+            return CommandLineLabels.of(this);
         }
 
         /** The kind spelled {@code label} on the command line. */
         public static Kind parse(String label) {
-            for (Kind k : values()) {
-                if (k.label().equals(label)) {
-                    return k;
-                }
-            }
-            throw new IllegalArgumentException("--engine must be djl or openai, was " + label);
+            return CommandLineLabels.parse(values(), "--engine", label);
         }
     }
 
@@ -104,17 +93,12 @@ public record EngineSettings(
 
         /** The command-line spelling: {@code none}, {@code disk} or {@code lora}. */
         public String label() {
-            return name().toLowerCase(Locale.ROOT);
+            return CommandLineLabels.of(this);
         }
 
         /** The mode spelled {@code label} on the command line. */
         public static WeightsUpdate parse(String label) {
-            for (WeightsUpdate w : values()) {
-                if (w.label().equals(label)) {
-                    return w;
-                }
-            }
-            throw new IllegalArgumentException("--weights-update must be none, disk or lora, was " + label);
+            return CommandLineLabels.parse(values(), "--weights-update", label);
         }
     }
 
