@@ -1,5 +1,6 @@
 package dev.dipr1.launcher;
 
+import dev.dipr1.generator.Engines;
 import dev.dipr1.generator.GeneratorService;
 import dev.dipr1.generator.GeneratorSettings;
 import dev.dipr1.policy.Policy;
@@ -31,11 +32,18 @@ final class GeneratorCommand implements Callable<Integer> {
 
     @Option(
             names = "--checkpoint",
-            required = true,
             paramLabel = "FILE",
             description = "Initial policy checkpoint (with --engine openai: the one the server starts with; the "
-                    + "server's answers are checked against its vocabulary and images are sent at its input size).")
+                    + "server's answers are checked against its vocabulary and images are sent at its input size). "
+                    + "Required, except with --engine openai --tokenizer server (see --start-version).")
     Path checkpoint;
+
+    @Option(
+            names = "--start-version",
+            paramLabel = "N",
+            description = "With --engine openai --tokenizer server and no --checkpoint: the policy version of the "
+                    + "model the server starts with (default: 0).")
+    Long startVersion;
 
     @Option(names = "--id", paramLabel = "ID", description = "Generator id (default: random).")
     String id;
@@ -64,7 +72,23 @@ final class GeneratorCommand implements Callable<Integer> {
         String generatorId =
                 id != null ? id : "gen-" + UUID.randomUUID().toString().substring(0, 8);
         GeneratorSettings s = generation.settings(generatorId); // bad options stop us before any connection
-        FileArguments.requireFile("--checkpoint", checkpoint, FileArguments.CHECKPOINT_HINT);
+        boolean serverOnly = checkpoint == null && Engines.servesItsOwnTokens(s.engine());
+        if (serverOnly) {
+            if (startVersion != null && startVersion < 0) {
+                throw new IllegalArgumentException("--start-version must not be negative, was " + startVersion);
+            }
+        } else {
+            if (startVersion != null) {
+                throw new IllegalArgumentException("--start-version is for a generator without --checkpoint "
+                        + "(--engine openai --tokenizer server); with --checkpoint the version is the checkpoint's");
+            }
+            if (checkpoint == null) {
+                throw new IllegalArgumentException("--checkpoint FILE is required: the in-process policy (--engine "
+                        + "djl) or the vocabulary a server's answers are checked against (--tokenizer policy); only "
+                        + "--engine openai --tokenizer server runs without one");
+            }
+            FileArguments.requireFile("--checkpoint", checkpoint, FileArguments.CHECKPOINT_HINT);
+        }
         TopicsCommand.requireBootstrap(kafka);
         if (!device.equals("cpu") && !device.equals("gpu")) {
             throw new IllegalArgumentException("--device must be cpu or gpu, was " + device);
@@ -81,7 +105,9 @@ final class GeneratorCommand implements Callable<Integer> {
                 GeneratorService g = new GeneratorService(
                         kafka.settings(),
                         kafka.catalog(),
-                        Policy.load(checkpoint),
+                        serverOnly
+                                ? Engines.onServer(s, startVersion == null ? 0 : startVersion)
+                                : Engines.of(Policy.load(checkpoint), s),
                         s,
                         endpoint.registry(),
                         System::currentTimeMillis)) {

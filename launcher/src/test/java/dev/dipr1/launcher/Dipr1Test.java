@@ -88,6 +88,28 @@ class Dipr1Test {
     }
 
     @Test
+    void onlyAServerWithItsOwnTokenizerRunsWithoutACheckpoint() {
+        Run policyTokens = run("generator", "--engine", "openai", "--endpoint", "http://127.0.0.1:1");
+        assertEquals(2, policyTokens.exit(), policyTokens.err());
+        assertTrue(policyTokens.err().contains("--checkpoint FILE is required"), policyTokens.err());
+        Run both = run("generator", "--checkpoint", "missing.ckpt", "--start-version", "3");
+        assertEquals(2, both.exit(), both.err());
+        assertTrue(both.err().contains("--start-version is for a generator without --checkpoint"), both.err());
+        Run negative = run(
+                "generator",
+                "--engine",
+                "openai",
+                "--endpoint",
+                "http://127.0.0.1:1",
+                "--tokenizer",
+                "server",
+                "--start-version",
+                "-1");
+        assertEquals(2, negative.exit(), negative.err());
+        assertTrue(negative.err().contains("--start-version must not be negative"), negative.err());
+    }
+
+    @Test
     void everyCommandHasHelp() {
         CommandLine cl = Dipr1.commandLine();
         for (String name : cl.getSubcommands().keySet()) {

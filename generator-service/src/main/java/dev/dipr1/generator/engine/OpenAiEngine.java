@@ -93,7 +93,8 @@ public final class OpenAiEngine implements GenerationEngine {
      * @param sampling G, temperature, top-p, token budget, seed, generator id, weights directory and
      *     the {@link EngineSettings} of the server
      * @param tokenizer the policy's vocabulary: responses are checked against it (not with {@code
-     *     --tokenizer server}: then the server's answers are taken as its tokenizer made them)
+     *     --tokenizer server}: then the server's answers are taken as its tokenizer made them, and
+     *     it may be null)
      * @param imageSide the policy's input size: images are sent at it (with {@code --tokenizer
      *     server}, at their own resolution)
      * @param initialVersion the version of the checkpoint the server starts with

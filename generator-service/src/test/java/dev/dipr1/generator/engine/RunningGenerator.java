@@ -50,6 +50,13 @@ final class RunningGenerator implements AutoCloseable {
     }
 
     /** Starts a generator with {@code initial} (closed by it) and {@code settings} on {@code catalog}. */
+    static RunningGenerator start(TopicCatalog catalog, GenerationEngine engine, GeneratorSettings settings) {
+        return new RunningGenerator(
+                new GeneratorService(
+                        KAFKA, catalog, engine, settings, new SimpleMeterRegistry(), System::currentTimeMillis),
+                settings.generatorId());
+    }
+
     static RunningGenerator start(TopicCatalog catalog, Policy initial, GeneratorSettings settings) {
         return new RunningGenerator(
                 new GeneratorService(

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dipr1.generator.Engines;
 import dev.dipr1.generator.GeneratorSettings;
 import dev.dipr1.generator.PromptFeeder;
 import dev.dipr1.policy.Policy;
@@ -105,12 +106,14 @@ class ServerTokenizerIT {
             assertNull(g.error());
         }
         // When the same prompts go through dipr1 serve, the engine trusting the server's tokenizer
+        // and holding no policy of ours (no --checkpoint: the server's model starts at version 0)
         List<RolloutGroup> actual;
-        try (PolicyServer server = serve(weights);
-                RunningGenerator g = RunningGenerator.start(
-                        overHttp, Policy.fromBytes(v0), serverTokenizer("gen-tok", weights, server.baseUri(), 0))) {
-            actual = rollouts(overHttp, scenes.size(), Duration.ofSeconds(120));
-            assertNull(g.error());
+        try (PolicyServer server = serve(weights)) {
+            GeneratorSettings http = serverTokenizer("gen-tok", weights, server.baseUri(), 0);
+            try (RunningGenerator g = RunningGenerator.start(overHttp, Engines.onServer(http, 0), http)) {
+                actual = rollouts(overHttp, scenes.size(), Duration.ofSeconds(120));
+                assertNull(g.error());
+            }
         }
 
         // Then the completions and the prompt are the server's, the same as in process (the server
@@ -123,6 +126,7 @@ class ServerTokenizerIT {
             assertTrue(a != null, "no HTTP group for " + e.getGroupId());
             assertEquals(e.getPromptTokenIds(), a.getPromptTokenIds());
             assertEquals(e.getCompletions(), a.getCompletions(), e.getGroupId());
+            assertEquals(0L, a.getPolicyVersion(), "the version the server started with");
             assertEquals(32, e.getWidth());
             assertEquals(64, a.getWidth());
             assertEquals(64, a.getHeight());
