@@ -1,6 +1,7 @@
 package dev.dipr1.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,6 +76,64 @@ class StudyTest {
         assertTrue(md.contains("| dipr1 | 0.630 ["), md);
         assertTrue(md.contains("| sft | 0.600 [") && md.contains("| — |"), md);
         assertTrue(Files.size(dir.resolve("f1.png")) > 0);
+    }
+
+    @Test
+    void eachSeedShowsItsOwnIntervalsAndHowTheRunsDiagnosticsMoved(@TempDir Path dir) throws Exception {
+        StudyReport r =
+                new StudyReport(dir, List.of(4L, 5L), List.of(StudyArm.SFT, StudyArm.DIPR1), JSON.createObjectNode());
+        JsonNode delta = JSON.readTree("{\"in_domain\":{\"f1\":{\"delta\":0.021,\"ci_low\":0.009,\"ci_high\":0.033}},"
+                + "\"ood\":{\"f1\":{\"delta\":-0.004,\"ci_low\":-0.015,\"ci_high\":0.007}}}");
+        for (long seed : List.of(4L, 5L)) {
+            r.add(seed, StudyArm.SFT, eval(0.6, 0.3), null);
+            r.add(seed, StudyArm.DIPR1, eval(0.621, 0.296), delta);
+            // entropy rises by 0.1 over 11 steps on seed 4, 0.2 on seed 5; the KL is not logged
+            StringBuilder steps = new StringBuilder("[");
+            for (int i = 0; i <= 10; i++) {
+                steps.append(i == 0 ? "" : ",")
+                        .append("{\"entropy\":")
+                        .append(0.7 + (seed - 3) * 0.01 * i)
+                        .append(",\"reward_accuracy\":0.5,\"reward_look\":0.4}");
+            }
+            r.addRun(seed, StudyArm.DIPR1, JSON.readTree(steps.append("]").toString()), seed == 4 ? delta : null);
+        }
+        assertEquals(0.1, r.trend(4, StudyArm.DIPR1, "entropy").change(), 1e-9);
+        assertEquals(0.2, r.trend(5, StudyArm.DIPR1, "entropy").change(), 1e-9);
+        assertEquals(0.0, r.trend(5, StudyArm.DIPR1, "reward_accuracy").change(), 1e-12);
+        assertTrue(Double.isNaN(r.trend(5, StudyArm.DIPR1, "loss_kl").change()), "not logged is not zero");
+        assertNull(r.trend(4, StudyArm.SFT, "entropy"), "SFT has no RL run");
+        r.write();
+        String md = Files.readString(dir.resolve("study.md"));
+        assertTrue(
+                md.contains("| 4 | dipr1 | 0.600 / 0.300 | 0.621 / 0.296 | +0.021 [+0.009, +0.033] | "
+                        + "-0.004 [-0.015, +0.007] | +0.021 [+0.009, +0.033] / -0.004 [-0.015, +0.007] |"),
+                md);
+        assertTrue(
+                md.contains("| 5 | dipr1 | 0.600 / 0.300 | 0.621 / 0.296 | +0.021 [+0.009, +0.033] | "
+                        + "-0.004 [-0.015, +0.007] |  |"),
+                md);
+        assertTrue(md.contains("| 4 | dipr1 | 11 | +0.100 [+0.100, +0.100] |"), md);
+        assertTrue(md.contains("| mean | dipr1 | | 0.150 ["), md);
+        JsonNode study = JSON.readTree(dir.resolve("study.json").toFile());
+        assertEquals(
+                0.2,
+                study.path("trends")
+                        .path("5")
+                        .path("dipr1")
+                        .path("entropy")
+                        .path("change")
+                        .asDouble(),
+                1e-9);
+        assertEquals(
+                0.021,
+                study.path("rl_vs_sft_more")
+                        .path("4")
+                        .path("dipr1")
+                        .path("in_domain")
+                        .path("f1")
+                        .path("delta")
+                        .asDouble(),
+                1e-12);
     }
 
     @Test

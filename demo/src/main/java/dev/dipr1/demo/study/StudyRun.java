@@ -91,6 +91,8 @@ public final class StudyRun implements Callable<StudyReport> {
                     }
                 }
                 report.add(seed, arm, r.get("rl"), r.path("deltas").get("rl_vs_sft"));
+                report.addRun(
+                        seed, arm, r.get("learner_steps"), r.path("deltas").get("rl_vs_sft_more"));
                 first = false;
                 report.write(); // after every run, so a long study can be read while it runs
             }
