@@ -135,26 +135,21 @@ public final class StudyReport {
         plot("ap", "AP@[.5:.95], mean over seeds");
     }
 
+    private static void putBySeedAndArm(ObjectNode into, Map<Long, Map<StudyArm, JsonNode>> bySeed) {
+        bySeed.forEach((seed, byArm) -> {
+            ObjectNode s = into.putObject(Long.toString(seed));
+            byArm.forEach((arm, node) -> s.set(arm.label(), node));
+        });
+    }
+
     ObjectNode json() {
         ObjectNode root = JSON.createObjectNode();
         root.putPOJO("seeds", seeds);
         root.putPOJO("arms", arms.stream().map(StudyArm::label).toList());
         root.set("settings", settings);
-        ObjectNode runs = root.putObject("runs");
-        results.forEach((seed, byArm) -> {
-            ObjectNode s = runs.putObject(Long.toString(seed));
-            byArm.forEach((arm, r) -> s.set(arm.label(), r));
-        });
-        ObjectNode demoDeltas = root.putObject("demo_deltas");
-        deltas.forEach((seed, byArm) -> {
-            ObjectNode s = demoDeltas.putObject(Long.toString(seed));
-            byArm.forEach((arm, d) -> s.set(arm.label(), d));
-        });
-        ObjectNode versusMore = root.putObject("rl_vs_sft_more");
-        versusSftMore.forEach((seed, byArm) -> {
-            ObjectNode s = versusMore.putObject(Long.toString(seed));
-            byArm.forEach((arm, d) -> s.set(arm.label(), d));
-        });
+        putBySeedAndArm(root.putObject("runs"), results);
+        putBySeedAndArm(root.putObject("demo_deltas"), deltas);
+        putBySeedAndArm(root.putObject("rl_vs_sft_more"), versusSftMore);
         ObjectNode trendsJson = root.putObject("trends");
         trends.forEach((seed, byArm) -> {
             ObjectNode s = trendsJson.putObject(Long.toString(seed));
