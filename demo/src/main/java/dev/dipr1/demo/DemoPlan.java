@@ -54,6 +54,11 @@ public record DemoPlan(
         }
     }
 
+    /** Steps of the equal-compute SFT continuation for this plan's RL step of B × G samples. */
+    public int sftMoreSteps() {
+        return size.sftMoreSteps(learner.batchGroups() * sampling.groupSize());
+    }
+
     /** A plan whose generators sample in process. */
     public DemoPlan(
             DemoSettings size,

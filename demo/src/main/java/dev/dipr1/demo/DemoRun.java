@@ -85,17 +85,17 @@ public final class DemoRun implements Callable<DemoReport> {
     }
 
     /**
-     * "SFT continued": from the SFT checkpoint, {@link DemoSettings#sftMoreSteps()} steps (the RL
+     * "SFT continued": from the SFT checkpoint, {@link DemoPlan#sftMoreSteps()} steps (the RL
      * phase's compute) at a fifth of the learning rate, on the same fixed training set as SFT and RL,
      * keeping its last weights as RL keeps its last.
      */
     SftSettings equalComputeSft() {
         SftSettings d = SftSettings.defaults();
         return new SftSettings(
-                plan.size().sftMoreSteps(),
+                plan.sftMoreSteps(),
                 d.batchSize(),
                 d.lr() / 5,
-                Math.min(20, plan.size().sftMoreSteps() / 5),
+                Math.min(20, plan.sftMoreSteps() / 5),
                 plan.seed(),
                 d.maxMinutes(),
                 plan.size().trainScenes(),

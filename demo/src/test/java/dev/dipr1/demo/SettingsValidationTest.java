@@ -24,7 +24,18 @@ class SettingsValidationTest {
         DemoSettings longer = q.withRl(90, 2.5);
         assertEquals(2.5, longer.rlMaxMinutes());
         assertEquals(new DemoSettings(q.sftSteps(), 90, 2.5, q.trainScenes(), q.evalImages(), q.generators()), longer);
-        assertEquals(90 * DemoSettings.SFT_STEPS_PER_RL_STEP, longer.sftMoreSteps());
+        assertEquals(90 * DemoSettings.SFT_STEPS_PER_RL_STEP, longer.sftMoreSteps(64));
+    }
+
+    @Test
+    void equalComputeSftScalesWithTheSamplesOfAnRlStep() {
+        DemoSettings standard = DemoSettings.standard();
+        assertEquals(800, standard.sftMoreSteps(8 * 8));
+        assertEquals(1600, standard.sftMoreSteps(16 * 8));
+        assertEquals(1600, standard.sftMoreSteps(8 * 16));
+        assertEquals(400, standard.sftMoreSteps(4 * 8));
+        assertEquals(4, new DemoSettings(10, 1, 1, 10, 10, 1).sftMoreSteps(63), "rounded up, never below the rate");
+        assertThrows(IllegalArgumentException.class, () -> standard.sftMoreSteps(0));
     }
 
     @ParameterizedTest
