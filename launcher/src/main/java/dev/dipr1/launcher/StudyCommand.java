@@ -6,6 +6,7 @@ import dev.dipr1.demo.ChildJvm;
 import dev.dipr1.demo.study.StudyArm;
 import dev.dipr1.demo.study.StudyReport;
 import dev.dipr1.demo.study.StudyRun;
+import dev.dipr1.learner.LearnerSettings;
 import dev.dipr1.topics.TopicCatalog;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,6 +74,9 @@ final class StudyCommand implements Callable<Integer> {
         settings.put("rewards", run.rewardConfig().toJson());
         settings.put("group_size", run.groupSize);
         settings.put("temperature", run.temperature);
+        LearnerSettings learner = run.learnerSettings(out);
+        settings.put("batch_groups", learner.batchGroups());
+        settings.put("learning_rate", learner.learningRate());
         return new StudyRun(
                 new ArrayList<>(seeds),
                 chosen,

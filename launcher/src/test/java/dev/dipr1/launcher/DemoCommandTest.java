@@ -34,6 +34,8 @@ class DemoCommandTest {
         assertEquals(0.5, plan.rewards().lambdaLook());
         assertEquals(2.0, plan.rewards().lambdaAccuracy());
         assertEquals(RunOptions.DEMO_LEARNING_RATE, plan.learner().learningRate(), "the demo's learning rate");
+        assertEquals(16, plan.learner().batchGroups(), "the demo's groups per step");
+        assertEquals(DemoSettings.quick().sftMoreSteps(16 * 8), plan.sftMoreSteps(), "SFT continued matches B × G");
         assertTrue(plan.sftMore());
     }
 
@@ -67,6 +69,10 @@ class DemoCommandTest {
                 2e-4f,
                 parse("--lr", "2e-4").plan().learner().learningRate(),
                 "--lr given: the demo's own rate does not apply");
+        DemoPlan b8 = parse("--batch-groups", "8").plan();
+        assertEquals(8, b8.learner().batchGroups(), "--batch-groups given: the demo's own B does not apply");
+        assertEquals(RunOptions.DEMO_LEARNING_RATE, b8.learner().learningRate());
+        assertEquals(DemoSettings.standard().sftMoreSteps(64), b8.sftMoreSteps());
         assertTrue(plan.processes());
         assertTrue(!plan.sftMore());
     }

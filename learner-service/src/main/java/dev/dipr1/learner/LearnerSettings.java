@@ -170,7 +170,27 @@ public record LearnerSettings(
                 policyDir,
                 inlineLimit,
                 maxSteps,
-                startAtEnd);
+                startAtEnd,
+                recentGroupIds);
+    }
+
+    /** These settings with another number of groups per step (B). */
+    public LearnerSettings withBatchGroups(int groups) {
+        return new LearnerSettings(
+                groups,
+                innerIterations,
+                learningRate,
+                loss,
+                maxStaleness,
+                skipZeroVariance,
+                publishEvery,
+                checkpointEvery,
+                checkpointPath,
+                policyDir,
+                inlineLimit,
+                maxSteps,
+                startAtEnd,
+                recentGroupIds);
     }
 
     /** These settings with another step limit (0 = run until stopped). */
@@ -188,7 +208,8 @@ public record LearnerSettings(
                 policyDir,
                 inlineLimit,
                 steps,
-                startAtEnd);
+                startAtEnd,
+                recentGroupIds);
     }
 
     private static void require(boolean ok, String message) {

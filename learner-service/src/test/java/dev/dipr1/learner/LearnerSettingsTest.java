@@ -122,4 +122,36 @@ class LearnerSettingsTest {
         refused("--beta", () -> new GrpoLoss.Settings(0.2f, Float.NaN));
         refused("--beta", () -> new GrpoLoss.Settings(0.2f, Float.POSITIVE_INFINITY));
     }
+
+    @Test
+    void theWithersChangeOneFieldAndKeepEveryOther() {
+        LearnerSettings base = new LearnerSettings(
+                D.batchGroups(),
+                D.innerIterations(),
+                D.learningRate(),
+                D.loss(),
+                D.maxStaleness(),
+                D.skipZeroVariance(),
+                D.publishEvery(),
+                D.checkpointEvery(),
+                D.checkpointPath(),
+                D.policyDir(),
+                D.inlineLimit(),
+                D.maxSteps(),
+                D.startAtEnd(),
+                123);
+
+        LearnerSettings lr = base.withLearningRate(3e-5f);
+        assertEquals(3e-5f, lr.learningRate());
+        assertEquals(123, lr.recentGroupIds(), "withLearningRate kept --recent-group-ids");
+        assertEquals(base, lr.withLearningRate(base.learningRate()));
+
+        LearnerSettings b = base.withBatchGroups(16);
+        assertEquals(16, b.batchGroups());
+        assertEquals(base, b.withBatchGroups(base.batchGroups()));
+
+        LearnerSettings steps = base.withMaxSteps(7);
+        assertEquals(7, steps.maxSteps());
+        assertEquals(base, steps.withMaxSteps(base.maxSteps()));
+    }
 }
