@@ -157,48 +157,25 @@ public record LearnerSettings(
 
     /** These settings with another learning rate. */
     public LearnerSettings withLearningRate(float lr) {
-        return new LearnerSettings(
-                batchGroups,
-                innerIterations,
-                lr,
-                loss,
-                maxStaleness,
-                skipZeroVariance,
-                publishEvery,
-                checkpointEvery,
-                checkpointPath,
-                policyDir,
-                inlineLimit,
-                maxSteps,
-                startAtEnd,
-                recentGroupIds);
+        return with(batchGroups, lr, maxSteps);
     }
 
     /** These settings with another number of groups per step (B). */
     public LearnerSettings withBatchGroups(int groups) {
-        return new LearnerSettings(
-                groups,
-                innerIterations,
-                learningRate,
-                loss,
-                maxStaleness,
-                skipZeroVariance,
-                publishEvery,
-                checkpointEvery,
-                checkpointPath,
-                policyDir,
-                inlineLimit,
-                maxSteps,
-                startAtEnd,
-                recentGroupIds);
+        return with(groups, learningRate, maxSteps);
     }
 
     /** These settings with another step limit (0 = run until stopped). */
     public LearnerSettings withMaxSteps(int steps) {
+        return with(batchGroups, learningRate, steps);
+    }
+
+    /** Every field kept but these three. */
+    private LearnerSettings with(int groups, float lr, int steps) {
         return new LearnerSettings(
-                batchGroups,
+                groups,
                 innerIterations,
-                learningRate,
+                lr,
                 loss,
                 maxStaleness,
                 skipZeroVariance,
