@@ -36,8 +36,9 @@ public record DemoSettings(
     }
 
     /**
-     * The standard run: SFT, 200 RL steps, their equal-compute SFT, 1,000 images per split (about 32
-     * minutes on 2 idle cores, SFT 20 of them: over the issue's 20-minute budget, see the README).
+     * The standard run: SFT, 200 RL steps, their equal-compute SFT, 1,000 images per split (about 37
+     * minutes on 2 idle cores at the demo's B = 16, SFT 20 of them: over the issue's 20-minute budget,
+     * see the README).
      */
     public static DemoSettings standard() {
         return new DemoSettings(2400, 200, 15.0, 3000, 1000, 1);

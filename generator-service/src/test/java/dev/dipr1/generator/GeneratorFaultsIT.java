@@ -59,6 +59,9 @@ import org.junit.jupiter.api.Test;
  */
 class GeneratorFaultsIT {
 
+    /** Groups within which a generator must apply a backlog of five policy updates. */
+    private static final int FEW_GROUPS = 40;
+
     private final ClientSettings kafka = ClientSettings.of(KafkaTestCluster.bootstrapServers());
 
     @Test
@@ -176,9 +179,6 @@ class GeneratorFaultsIT {
         assertNull(g.error());
         assertEquals(5, version, "policy version after " + (groups - published) + " groups since v5 was published");
     }
-
-    /** Groups within which a generator must apply a backlog of five policy updates. */
-    private static final int FEW_GROUPS = 40;
 
     /** A generator running on its own thread, with what ended it. */
     @Test

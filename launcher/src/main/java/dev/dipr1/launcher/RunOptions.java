@@ -37,8 +37,10 @@ final class RunOptions {
     /**
      * The demo's groups per learner step (B) unless --batch-groups is given. Tuned on seeds 1–3
      * only (200 steps, lr 3e-5, 1,000 test images per split): B = 16 gave in-domain F1 − SFT +0.019,
-     * +0.013, +0.014 and out of domain +0.007, +0.010, +0.005, where B = 8 had given −0.001 to −0.010
-     * out of domain on all six seeds it ran (in domain the same +0.015 on average). Twice the
+     * +0.013, +0.014 and out of domain +0.007, +0.010, +0.005, where B = 8 had given at most +0.001
+     * out of domain on all six seeds it ran (in domain the same +0.015 on average). On the untuned
+     * seeds 4–6 the ood gain did not repeat (−0.004, −0.001, +0.001) and in domain it gave +0.030,
+     * +0.026, +0.025 (B = 8 from the same SFT starts: +0.017, +0.024, +0.007). Twice the
      * samples per step; the equal-compute SFT continuation doubles with it. The learner service's
      * own default stays {@link dev.dipr1.learner.LearnerSettings#DEFAULT_BATCH_GROUPS}.
      */
