@@ -38,11 +38,14 @@ public final class ChildJvm {
         }
     }
 
-    /** Runs {@code dipr1 args} (its own libtorch thread pool) on this terminal; fails naming {@code what}. */
+    /**
+     * Runs {@code dipr1 args} on this terminal with {@link #libtorchThreads()} libtorch threads; fails naming
+     * {@code what}.
+     */
     public void run(String what, List<String> args) throws IOException, InterruptedException {
         LOG.info("{}: running dipr1 {}", what, String.join(" ", args));
         reapChildrenOnExit();
-        Process p = new ProcessBuilder(command(List.of(), args)).inheritIO().start();
+        Process p = new ProcessBuilder(runCommand(args)).inheritIO().start();
         int rc = p.waitFor();
         if (rc != 0) {
             throw new IllegalStateException(what + " failed (exit " + rc + "): dipr1 " + String.join(" ", args));
@@ -67,6 +70,30 @@ public final class ChildJvm {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
+    }
+
+    /** The command of {@link #run}: the thread count is passed on, so what it trains is what a cache key says. */
+    List<String> runCommand(List<String> args) {
+        return command(List.of("-Dai.djl.pytorch.num_threads=" + libtorchThreads()), args);
+    }
+
+    /**
+     * The libtorch intra-op threads a {@link #run} child gets: this JVM's {@code ai.djl.pytorch.num_threads}, else
+     * every core. SFT gives different weights on a different thread count (the order of its sums changes).
+     */
+    public static int libtorchThreads() {
+        return libtorchThreads(
+                System.getProperty("ai.djl.pytorch.num_threads"),
+                Runtime.getRuntime().availableProcessors());
+    }
+
+    static int libtorchThreads(String property, int cores) {
+        try {
+            int n = property == null ? 0 : Integer.parseInt(property.strip());
+            return n > 0 ? n : cores;
+        } catch (NumberFormatException e) {
+            return cores;
+        }
     }
 
     List<String> command(List<String> jvmOptions, List<String> args) {

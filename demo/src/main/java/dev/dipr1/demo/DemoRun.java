@@ -146,9 +146,7 @@ public final class DemoRun implements Callable<DemoReport> {
             return local;
         }
         SftSettings s = warmStart();
-        String key = PolicyUpdates.sha256((s + "|" + PolicyConfig.defaults() + "|" + Policy.FORMAT_VERSION)
-                        .getBytes(StandardCharsets.UTF_8))
-                .substring(0, 16);
+        String key = sftCacheKey(s, ChildJvm.libtorchThreads());
         Path cacheDir = plan.cacheDir();
         Path cached = cacheDir.resolve("sft-seed" + plan.seed() + "-" + key + ".ckpt");
         Path plot = cacheDir.resolve(cached.getFileName() + ".loss.png");
@@ -165,6 +163,12 @@ public final class DemoRun implements Callable<DemoReport> {
         }
         Files.copy(cached, local, StandardCopyOption.REPLACE_EXISTING);
         return local;
+    }
+
+    /** What names a cached SFT checkpoint: its settings, the policy's shape and format, and the thread count. */
+    static String sftCacheKey(SftSettings s, int libtorchThreads) {
+        String what = s + "|" + PolicyConfig.defaults() + "|" + Policy.FORMAT_VERSION + "|threads=" + libtorchThreads;
+        return PolicyUpdates.sha256(what.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
     }
 
     /** Asynchronous GRPO for the step budget (the minutes are a safety cap). */

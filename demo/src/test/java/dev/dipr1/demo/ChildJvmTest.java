@@ -89,6 +89,20 @@ class ChildJvmTest {
     }
 
     @Test
+    void aRunGetsThisJvmsLibtorchThreadCountOrEveryCore() {
+        assertEquals(1, ChildJvm.libtorchThreads("1", 2));
+        assertEquals(3, ChildJvm.libtorchThreads(" 3 ", 2));
+        assertEquals(2, ChildJvm.libtorchThreads(null, 2), "unset: every core, as DjlEnvironment does");
+        assertEquals(2, ChildJvm.libtorchThreads("0", 2));
+        assertEquals(2, ChildJvm.libtorchThreads("two", 2));
+
+        List<String> cmd = new ChildJvm("dev.dipr1.launcher.Dipr1").runCommand(List.of("sft"));
+        assertTrue(
+                cmd.contains("-Dai.djl.pytorch.num_threads=" + ChildJvm.libtorchThreads()),
+                "the count is passed on, not left to the child: " + cmd);
+    }
+
+    @Test
     void aFailedRunNamesWhatFailedAndTheExitCode() {
         IllegalStateException e = assertThrows(
                 IllegalStateException.class, () -> new ChildJvm(Echo.class.getName()).run("SFT", List.of("3", "sft")));

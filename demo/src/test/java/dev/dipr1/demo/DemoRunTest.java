@@ -1,6 +1,7 @@
 package dev.dipr1.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,6 +63,17 @@ class DemoRunTest {
         assertEquals(SftSettings.defaults().batchSize(), s.batchSize());
         assertEquals(
                 0, run(DemoSettings.quick().withRl(1, 5), 2).equalComputeSft().warmupSteps(), "4 steps: no warm-up");
+    }
+
+    @Test
+    void theSftCacheKeyNamesTheSettingsAndTheThreadCount() {
+        SftSettings s = run(DemoSettings.standard(), 1).warmStart();
+        String key = DemoRun.sftCacheKey(s, 2);
+
+        assertEquals(16, key.length());
+        assertEquals(key, DemoRun.sftCacheKey(run(DemoSettings.standard(), 1).warmStart(), 2), "same inputs, same key");
+        assertNotEquals(key, DemoRun.sftCacheKey(s, 1), "one thread sums in another order: another checkpoint");
+        assertNotEquals(key, DemoRun.sftCacheKey(run(DemoSettings.standard(), 2).warmStart(), 2), "another seed");
     }
 
     @Test
