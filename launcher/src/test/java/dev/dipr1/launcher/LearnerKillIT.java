@@ -187,8 +187,10 @@ class LearnerKillIT {
             fresh.add(TrainableGroups.of(String.format("dup-%03d/e0", i), i));
         }
         TrainableGroups.send(kafka, catalog.advantages().name(), fresh);
-        run2.await(() -> !run2.steps().isEmpty()
-                && run2.steps().get(run2.steps().size() - 1).step() == 6);
+        run2.await(() -> {
+            List<StepStats> steps = run2.steps(); // one read of the step log: it grows while we look
+            return !steps.isEmpty() && steps.get(steps.size() - 1).step() == 6;
+        });
         run2.kill();
 
         assertEquals(2.0, run2.status.counters().droppedDuplicate(), "both groups sent again were dropped");
