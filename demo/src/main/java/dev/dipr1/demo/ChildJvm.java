@@ -1,5 +1,6 @@
 package dev.dipr1.demo;
 
+import dev.dipr1.policy.DjlEnvironment;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,8 +40,8 @@ public final class ChildJvm {
     }
 
     /**
-     * Runs {@code dipr1 args} on this terminal with {@link #libtorchThreads()} libtorch threads; fails naming
-     * {@code what}.
+     * Runs {@code dipr1 args} on this terminal with this JVM's libtorch threads ({@link
+     * DjlEnvironment#intraOpThreads()}); fails naming {@code what}.
      */
     public void run(String what, List<String> args) throws IOException, InterruptedException {
         LOG.info("{}: running dipr1 {}", what, String.join(" ", args));
@@ -74,26 +75,7 @@ public final class ChildJvm {
 
     /** The command of {@link #run}: the thread count is passed on, so what it trains is what a cache key says. */
     List<String> runCommand(List<String> args) {
-        return command(List.of("-Dai.djl.pytorch.num_threads=" + libtorchThreads()), args);
-    }
-
-    /**
-     * The libtorch intra-op threads a {@link #run} child gets: this JVM's {@code ai.djl.pytorch.num_threads}, else
-     * every core. SFT gives different weights on a different thread count (the order of its sums changes).
-     */
-    public static int libtorchThreads() {
-        return libtorchThreads(
-                System.getProperty("ai.djl.pytorch.num_threads"),
-                Runtime.getRuntime().availableProcessors());
-    }
-
-    static int libtorchThreads(String property, int cores) {
-        try {
-            int n = property == null ? 0 : Integer.parseInt(property.strip());
-            return n > 0 ? n : cores;
-        } catch (NumberFormatException e) {
-            return cores;
-        }
+        return command(List.of("-Dai.djl.pytorch.num_threads=" + DjlEnvironment.intraOpThreads()), args);
     }
 
     List<String> command(List<String> jvmOptions, List<String> args) {

@@ -146,7 +146,7 @@ public final class DemoRun implements Callable<DemoReport> {
             return local;
         }
         SftSettings s = warmStart();
-        String key = sftCacheKey(s, ChildJvm.libtorchThreads());
+        String key = sftCacheKey(s, DjlEnvironment.intraOpThreads());
         Path cacheDir = plan.cacheDir();
         Path cached = cacheDir.resolve("sft-seed" + plan.seed() + "-" + key + ".ckpt");
         Path plot = cacheDir.resolve(cached.getFileName() + ".loss.png");
@@ -165,7 +165,10 @@ public final class DemoRun implements Callable<DemoReport> {
         return local;
     }
 
-    /** What names a cached SFT checkpoint: its settings, the policy's shape and format, and the thread count. */
+    /**
+     * What names a cached SFT checkpoint: its settings, the policy's shape and format, and the thread count (another
+     * count sums in another order and gives other weights).
+     */
     static String sftCacheKey(SftSettings s, int libtorchThreads) {
         String what = s + "|" + PolicyConfig.defaults() + "|" + Policy.FORMAT_VERSION + "|threads=" + libtorchThreads;
         return PolicyUpdates.sha256(what.getBytes(StandardCharsets.UTF_8)).substring(0, 16);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dipr1.policy.DjlEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -89,16 +90,10 @@ class ChildJvmTest {
     }
 
     @Test
-    void aRunGetsThisJvmsLibtorchThreadCountOrEveryCore() {
-        assertEquals(1, ChildJvm.libtorchThreads("1", 2));
-        assertEquals(3, ChildJvm.libtorchThreads(" 3 ", 2));
-        assertEquals(2, ChildJvm.libtorchThreads(null, 2), "unset: every core, as DjlEnvironment does");
-        assertEquals(2, ChildJvm.libtorchThreads("0", 2));
-        assertEquals(2, ChildJvm.libtorchThreads("two", 2));
-
+    void aRunGetsThisJvmsLibtorchThreadCount() {
         List<String> cmd = new ChildJvm("dev.dipr1.launcher.Dipr1").runCommand(List.of("sft"));
         assertTrue(
-                cmd.contains("-Dai.djl.pytorch.num_threads=" + ChildJvm.libtorchThreads()),
+                cmd.contains("-Dai.djl.pytorch.num_threads=" + DjlEnvironment.intraOpThreads()),
                 "the count is passed on, not left to the child: " + cmd);
     }
 

@@ -78,6 +78,25 @@ public final class DjlEnvironment {
         return engine.getEngineName();
     }
 
+    /**
+     * The libtorch intra-op threads of this JVM, as {@link #init()} sets them: {@code ai.djl.pytorch.num_threads}
+     * when it is a positive number, else every core. A child JVM that must train what this one would is given it.
+     */
+    public static int intraOpThreads() {
+        return intraOpThreads(
+                System.getProperty("ai.djl.pytorch.num_threads"),
+                Runtime.getRuntime().availableProcessors());
+    }
+
+    static int intraOpThreads(String property, int cores) {
+        try {
+            int n = property == null ? 0 : Integer.parseInt(property.strip());
+            return n > 0 ? n : cores;
+        } catch (NumberFormatException e) {
+            return cores;
+        }
+    }
+
     /** libc's setenv, for settings that native libraries read from the environment when they load. */
     private interface LibC extends com.sun.jna.Library {
         int setenv(String name, String value, int overwrite);
