@@ -34,6 +34,13 @@ final class BenchCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "name a benchmark (see dipr1 bench --help)");
     }
 
+    /** Model benchmarks measure one libtorch thread unless ai.djl.pytorch.num_threads says otherwise. */
+    private static void oneLibtorchThreadUnlessSet() {
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", "1");
+        }
+    }
+
     @Command(
             name = "scoring",
             mixinStandardHelpOptions = true,
@@ -115,9 +122,7 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             FileArguments.requireFile("--checkpoint", checkpoint, FileArguments.CHECKPOINT_HINT);
-            if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
-                System.setProperty("ai.djl.pytorch.num_threads", "1");
-            }
+            oneLibtorchThreadUnlessSet();
             try (KafkaConnection connection = kafka.connect(null)) {
                 var client = connection.settings();
                 java.nio.file.Path work = java.nio.file.Files.createTempDirectory("dipr1-bench-async");
@@ -230,9 +235,7 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             FileArguments.requireFile("--checkpoint", checkpoint, FileArguments.CHECKPOINT_HINT);
-            if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
-                System.setProperty("ai.djl.pytorch.num_threads", "1");
-            }
+            oneLibtorchThreadUnlessSet();
             dev.dipr1.policy.DjlEnvironment.init();
             java.util.List<float[]> pixels =
                     dev.dipr1.scenes.SyntheticScenes.generate(dev.dipr1.scenes.Split.TRAIN, seed, 0, images).stream()
@@ -299,9 +302,7 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             FileArguments.requireFile("--checkpoint", checkpoint, FileArguments.CHECKPOINT_HINT);
-            if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
-                System.setProperty("ai.djl.pytorch.num_threads", "1");
-            }
+            oneLibtorchThreadUnlessSet();
             try (KafkaConnection connection = kafka.connect(null)) {
                 java.nio.file.Path work = java.nio.file.Files.createTempDirectory("dipr1-bench-bound");
                 String[] modes = {"per-version", "lead-" + lead};
@@ -418,9 +419,7 @@ final class BenchCommand implements Runnable {
             if (groups < 1 || reps < 1) {
                 throw new IllegalArgumentException("--groups and --reps must be at least 1");
             }
-            if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
-                System.setProperty("ai.djl.pytorch.num_threads", "1");
-            }
+            oneLibtorchThreadUnlessSet();
             EngineBenchmark.Result r =
                     EngineBenchmark.run(checkpoint, groups, g, maxTokens, temperature, promptsPerBatch, reps, seed);
             System.out.printf(
