@@ -2,19 +2,28 @@ package dev.dipr1.launcher;
 
 import dev.dipr1.demo.HeldOutSplits;
 import dev.dipr1.policy.EvalResult;
+import dev.dipr1.policy.Evaluator;
 import dev.dipr1.policy.Policy;
 import dev.dipr1.scenes.Split;
+import dev.dipr1.scenes.SyntheticScenes;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** Greedy evaluation of a checkpoint. */
+/** Greedy evaluation of a checkpoint, on a held-out test split or on a run's own training scenes. */
 @Command(
         name = "eval",
         mixinStandardHelpOptions = true,
-        description = "Evaluate a checkpoint with greedy decoding: format rate, precision, recall, F1 at IoU 0.5, "
-                + "mean IoU of matches, count MAE, AP50 and AP@[.5:.95] (boxes ranked by the policy's own confidence).")
+        description = {
+            "Evaluate a checkpoint with greedy decoding: format rate, precision, recall, F1 at IoU 0.5, "
+                    + "mean IoU of matches, count MAE, AP50 and AP@[.5:.95] (boxes ranked by the policy's own confidence).",
+            "--split train --seed S reads the training scenes of seed S from index --from: a run with --train-scenes N "
+                    + "learned from 0 .. N-1, so --from 0 shows what it memorised and --from N the same distribution unseen."
+        })
 final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--checkpoint", required = true, paramLabel = "FILE")
@@ -23,9 +32,19 @@ final class EvalCommand implements Callable<Integer> {
     @Option(
             names = "--split",
             required = true,
-            paramLabel = "in-domain|ood",
+            paramLabel = "in-domain|ood|train",
             converter = DatasetCommand.SplitConverter.class)
     Split split;
+
+    @Option(names = "--seed", paramLabel = "S", description = "With --split train: the seed of the training run.")
+    Long seed;
+
+    @Option(
+            names = "--from",
+            paramLabel = "INDEX",
+            defaultValue = "0",
+            description = "With --split train: the first scene (default: ${DEFAULT-VALUE}).")
+    int from;
 
     @Option(names = "--images", defaultValue = "200", description = "Number of images (default: ${DEFAULT-VALUE}).")
     int images;
@@ -33,24 +52,39 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         FileArguments.requireFile("--checkpoint", checkpoint, FileArguments.CHECKPOINT_HINT);
-        if (split == Split.TRAIN) {
+        if (split == Split.TRAIN && seed == null) {
+            throw new IllegalArgumentException("--split train needs --seed S, the seed of the run whose training "
+                    + "scenes to read (a run with --train-scenes N learned from scenes 0 .. N-1 of its seed)");
+        }
+        if (split != Split.TRAIN && (seed != null || from != 0)) {
             throw new IllegalArgumentException(
-                    "--split must be in-domain or ood (train is what the model learned from)");
+                    "--seed and --from apply to --split train only: the held-out splits are fixed (seed "
+                            + HeldOutSplits.SEED + ", scenes 0 ..)");
+        }
+        if (from < 0) {
+            throw new IllegalArgumentException("--from must be 0 or more, was " + from);
         }
         if (images < 1) {
             throw new IllegalArgumentException("--images must be at least 1, was " + images);
         }
         EvalResult r;
         try (Policy policy = Policy.load(checkpoint)) {
-            r = evaluate(policy, split, images);
+            r = split == Split.TRAIN
+                    ? Evaluator.evaluate(policy, SyntheticScenes.generate(Split.TRAIN, seed, from, images), "train")
+                            .result()
+                    : evaluate(policy, split, images);
         }
+        PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            System.out.println(r.toJson());
+            out.println(r.toJson());
         } else {
-            System.out.printf(
+            out.printf(
                     "%s (%d images): format %.3f  precision %.3f  recall %.3f  F1@0.5 %.3f  mean IoU %.3f  "
                             + "count MAE %.2f  AP50 %.3f  AP %.3f%n",
                     r.split(),
@@ -64,6 +98,7 @@ final class EvalCommand implements Callable<Integer> {
                     r.ap50(),
                     r.ap());
         }
+        out.flush();
         return 0;
     }
 

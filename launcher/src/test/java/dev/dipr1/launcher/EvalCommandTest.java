@@ -1,0 +1,79 @@
+package dev.dipr1.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dipr1.policy.Evaluator;
+import dev.dipr1.policy.Policy;
+import dev.dipr1.policy.PolicyConfig;
+import dev.dipr1.scenes.Split;
+import dev.dipr1.scenes.SyntheticScenes;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EvalCommandTest {
+
+    @TempDir
+    static Path dir;
+
+    private static Path checkpoint;
+
+    @BeforeAll
+    static void writeCheckpoint() throws Exception {
+        checkpoint = dir.resolve("tiny.ckpt");
+        try (Policy p = Policy.initialise(PolicyConfig.tiny(), 2)) {
+            p.save(checkpoint);
+        }
+    }
+
+    private static String trainJson(String seed, String from) {
+        Dipr1Test.Run r = Dipr1Test.run(
+                "eval",
+                "--checkpoint",
+                checkpoint.toString(),
+                "--split",
+                "train",
+                "--seed",
+                seed,
+                "--from",
+                from,
+                "--images",
+                "3",
+                "--json");
+        assertEquals(0, r.exit(), r.err());
+        return r.out().strip();
+    }
+
+    @Test
+    void theTrainSplitReadsTheScenesOfTheGivenSeedFromTheGivenIndex() throws Exception {
+        String json = trainJson("3", "7");
+        try (Policy p = Policy.load(checkpoint)) {
+            String direct = Evaluator.evaluate(p, SyntheticScenes.generate(Split.TRAIN, 3, 7, 3), "train")
+                    .result()
+                    .toJson();
+            assertEquals(direct, json);
+        }
+        assertTrue(json.contains("\"split\":\"train\""), json);
+        assertNotEquals(json, trainJson("3", "0"), "other scenes, other counts");
+    }
+
+    @Test
+    void theTrainSplitNeedsASeedAndTheHeldOutSplitsTakeNone() {
+        String ckpt = checkpoint.toString();
+        Dipr1Test.Run noSeed = Dipr1Test.run("eval", "--checkpoint", ckpt, "--split", "train");
+        assertEquals(2, noSeed.exit(), noSeed.err());
+        assertTrue(noSeed.err().contains("--split train needs --seed S"), noSeed.err());
+
+        Dipr1Test.Run heldOut = Dipr1Test.run("eval", "--checkpoint", ckpt, "--split", "ood", "--from", "5");
+        assertEquals(2, heldOut.exit(), heldOut.err());
+        assertTrue(heldOut.err().contains("--seed and --from apply to --split train only"), heldOut.err());
+
+        Dipr1Test.Run negative =
+                Dipr1Test.run("eval", "--checkpoint", ckpt, "--split", "train", "--seed", "1", "--from", "-1");
+        assertEquals(2, negative.exit(), negative.err());
+        assertTrue(negative.err().contains("--from must be 0 or more, was -1"), negative.err());
+    }
+}
