@@ -9,8 +9,6 @@ import dev.dipr1.demo.ServiceArgs;
 import dev.dipr1.learner.GrpoLoss;
 import dev.dipr1.learner.LearnerSettings;
 import dev.dipr1.learner.StepStats;
-import dev.dipr1.policy.Policy;
-import dev.dipr1.policy.PolicyConfig;
 import dev.dipr1.schemas.ScoredGroup;
 import dev.dipr1.topics.ClientSettings;
 import dev.dipr1.topics.TopicAdmin;
@@ -62,10 +60,7 @@ class BrokerOutageIT {
                 groups.add(TrainableGroups.of(String.format("outage-%03d/e0", i), i));
             }
             TrainableGroups.send(kafka, catalog.advantages().name(), groups);
-            Path sft = dir.resolve("tiny.ckpt");
-            try (Policy p = Policy.initialise(PolicyConfig.tiny(), 5)) {
-                p.save(sft);
-            }
+            Path sft = TinyCheckpoint.write(dir.resolve("tiny.ckpt"), 5);
             LearnerSettings s = new LearnerSettings(
                     2,
                     1,

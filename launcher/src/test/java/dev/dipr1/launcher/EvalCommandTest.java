@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dipr1.policy.Evaluator;
 import dev.dipr1.policy.Policy;
-import dev.dipr1.policy.PolicyConfig;
 import dev.dipr1.scenes.Split;
 import dev.dipr1.scenes.SyntheticScenes;
 import java.nio.file.Path;
@@ -23,10 +22,7 @@ class EvalCommandTest {
 
     @BeforeAll
     static void writeCheckpoint() throws Exception {
-        checkpoint = dir.resolve("tiny.ckpt");
-        try (Policy p = Policy.initialise(PolicyConfig.tiny(), 2)) {
-            p.save(checkpoint);
-        }
+        checkpoint = TinyCheckpoint.write(dir.resolve("tiny.ckpt"), 2);
     }
 
     private static String trainJson(String seed, String from) {

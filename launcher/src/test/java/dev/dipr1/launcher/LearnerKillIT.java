@@ -15,8 +15,6 @@ import dev.dipr1.learner.LearnerCheckpoint;
 import dev.dipr1.learner.LearnerSettings;
 import dev.dipr1.learner.RecentGroupIds;
 import dev.dipr1.learner.StepStats;
-import dev.dipr1.policy.Policy;
-import dev.dipr1.policy.PolicyConfig;
 import dev.dipr1.schemas.PolicyUpdate;
 import dev.dipr1.schemas.ScoredGroup;
 import dev.dipr1.schemas.serde.Serdes;
@@ -66,10 +64,7 @@ class LearnerKillIT {
 
     @BeforeAll
     static void initialPolicy() throws Exception {
-        sft = shared.resolve("tiny.ckpt");
-        try (Policy p = Policy.initialise(PolicyConfig.tiny(), 3)) {
-            p.save(sft);
-        }
+        sft = TinyCheckpoint.write(shared.resolve("tiny.ckpt"), 3);
     }
 
     /**

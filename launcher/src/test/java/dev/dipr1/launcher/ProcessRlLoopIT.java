@@ -9,8 +9,6 @@ import dev.dipr1.demo.ProcessRlLoop;
 import dev.dipr1.demo.RlLoop;
 import dev.dipr1.learner.GrpoLoss;
 import dev.dipr1.learner.LearnerSettings;
-import dev.dipr1.policy.Policy;
-import dev.dipr1.policy.PolicyConfig;
 import dev.dipr1.rewards.RewardConfig;
 import dev.dipr1.scenes.Split;
 import dev.dipr1.scenes.SyntheticScenes;
@@ -33,10 +31,7 @@ class ProcessRlLoopIT {
         // Given: an untrained policy earns equal rewards, so the learner drops every group as zero-variance.
         ClientSettings kafka = ClientSettings.of(KafkaTestCluster.bootstrapServers());
         TopicCatalog catalog = TopicCatalog.withPrefix("process-loop-it.");
-        Path sft = dir.resolve("tiny.ckpt");
-        try (Policy p = Policy.initialise(PolicyConfig.tiny(), 4)) {
-            p.save(sft);
-        }
+        Path sft = TinyCheckpoint.write(dir.resolve("tiny.ckpt"), 4);
         LearnerSettings ls = new LearnerSettings(
                 2,
                 1,

@@ -3,8 +3,6 @@ package dev.dipr1.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dipr1.policy.Policy;
-import dev.dipr1.policy.PolicyConfig;
 import dev.dipr1.server.PolicyServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,11 +24,7 @@ class ServeCommandTest {
 
     @BeforeAll
     static void writeCheckpoint() throws Exception {
-        checkpoint = dir.resolve("tiny.ckpt");
-        try (Policy p = Policy.initialise(PolicyConfig.tiny(), 1)) {
-            p.setVersion(3);
-            p.save(checkpoint);
-        }
+        checkpoint = TinyCheckpoint.write(dir.resolve("tiny.ckpt"), 1, 3);
     }
 
     private static void assertUsageError(String option, String... args) {

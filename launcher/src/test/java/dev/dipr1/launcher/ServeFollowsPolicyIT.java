@@ -54,9 +54,7 @@ class ServeFollowsPolicyIT {
         Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
         PolicyKey key = PolicyKey.read(keyFile);
         Path checkpoint = dir.resolve("v0.ckpt");
-        try (Policy v0 = Policy.initialise(PolicyConfig.tiny(), 1)) {
-            v0.save(checkpoint);
-        }
+        TinyCheckpoint.write(checkpoint, 1);
         String prefix = "serve-follow-" + System.nanoTime() + ".";
         ServeCommand command = new ServeCommand();
         new CommandLine(command)
