@@ -76,9 +76,10 @@ final class EvalCommand implements Callable<Integer> {
         EvalResult r;
         try (Policy policy = Policy.load(checkpoint)) {
             r = split == Split.TRAIN
-                    ? Evaluator.evaluate(policy, SyntheticScenes.generate(Split.TRAIN, seed, from, images), "train")
+                    ? Evaluator.evaluate(
+                                    policy, SyntheticScenes.generate(Split.TRAIN, seed, from, images), split.label())
                             .result()
-                    : evaluate(policy, split, images);
+                    : HeldOutSplits.evaluate(policy, split, images);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -100,9 +101,5 @@ final class EvalCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
-    }
-
-    static EvalResult evaluate(Policy policy, Split split, int images) {
-        return HeldOutSplits.evaluate(policy, split, images);
     }
 }
