@@ -20,10 +20,24 @@ public final class ChildJvm {
     private static final AtomicBoolean REAPER = new AtomicBoolean();
 
     private final String mainClass;
+    private final int runThreads;
 
-    /** @param mainClass the {@code dipr1} entry point, e.g. {@code dev.dipr1.launcher.Dipr1} */
+    /**
+     * @param mainClass the {@code dipr1} entry point, e.g. {@code dev.dipr1.launcher.Dipr1}
+     */
     public ChildJvm(String mainClass) {
         this.mainClass = mainClass;
+        // Read now: a demo later sets this JVM's count to 1 for its in-process services, and its SFT children
+        // must not inherit that (they did from df10a31 on: one thread, 2.4 SFT steps/s instead of 3.0 on 2 cores).
+        this.runThreads = DjlEnvironment.intraOpThreads();
+    }
+
+    /**
+     * The libtorch threads of a {@link #run} child: this JVM's {@code ai.djl.pytorch.num_threads} when this object was
+     * made, else every core.
+     */
+    public int runThreads() {
+        return runThreads;
     }
 
     /**
@@ -40,8 +54,8 @@ public final class ChildJvm {
     }
 
     /**
-     * Runs {@code dipr1 args} on this terminal with this JVM's libtorch threads ({@link
-     * DjlEnvironment#intraOpThreads()}); fails naming {@code what}.
+     * Runs {@code dipr1 args} on this terminal with {@link #runThreads()} libtorch threads; fails naming
+     * {@code what}.
      */
     public void run(String what, List<String> args) throws IOException, InterruptedException {
         LOG.info("{}: running dipr1 {}", what, String.join(" ", args));
@@ -75,7 +89,7 @@ public final class ChildJvm {
 
     /** The command of {@link #run}: the thread count is passed on, so what it trains is what a cache key says. */
     List<String> runCommand(List<String> args) {
-        return command(List.of("-Dai.djl.pytorch.num_threads=" + DjlEnvironment.intraOpThreads()), args);
+        return command(List.of("-Dai.djl.pytorch.num_threads=" + runThreads), args);
     }
 
     List<String> command(List<String> jvmOptions, List<String> args) {

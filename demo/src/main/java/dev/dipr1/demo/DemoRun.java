@@ -146,7 +146,7 @@ public final class DemoRun implements Callable<DemoReport> {
             return local;
         }
         SftSettings s = warmStart();
-        String key = sftCacheKey(s, DjlEnvironment.intraOpThreads());
+        String key = sftCacheKey(s, jvm.runThreads());
         Path cacheDir = plan.cacheDir();
         Path cached = cacheDir.resolve("sft-seed" + plan.seed() + "-" + key + ".ckpt");
         Path plot = cacheDir.resolve(cached.getFileName() + ".loss.png");

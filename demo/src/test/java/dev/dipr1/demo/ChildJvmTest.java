@@ -98,6 +98,27 @@ class ChildJvmTest {
     }
 
     @Test
+    void aRunKeepsTheCountThisJvmHadWhenTheChildJvmWasMade() {
+        String key = "ai.djl.pytorch.num_threads";
+        String before = System.getProperty(key);
+        try {
+            System.setProperty(key, "3");
+            ChildJvm jvm = new ChildJvm("dev.dipr1.launcher.Dipr1");
+            System.setProperty(key, "1"); // what DemoRun sets for its in-process generator and learner
+            assertEquals(3, jvm.runThreads());
+            assertTrue(
+                    jvm.runCommand(List.of("sft")).contains("-D" + key + "=3"),
+                    "SFT keeps the user's count, not the services' one");
+        } finally {
+            if (before == null) {
+                System.clearProperty(key);
+            } else {
+                System.setProperty(key, before);
+            }
+        }
+    }
+
+    @Test
     void aFailedRunNamesWhatFailedAndTheExitCode() {
         IllegalStateException e = assertThrows(
                 IllegalStateException.class, () -> new ChildJvm(Echo.class.getName()).run("SFT", List.of("3", "sft")));
