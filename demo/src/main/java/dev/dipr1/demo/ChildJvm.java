@@ -22,13 +22,10 @@ public final class ChildJvm {
     private final String mainClass;
     private final int runThreads;
 
-    /**
-     * @param mainClass the {@code dipr1} entry point, e.g. {@code dev.dipr1.launcher.Dipr1}
-     */
+    /** @param mainClass the {@code dipr1} entry point, e.g. {@code dev.dipr1.launcher.Dipr1} */
     public ChildJvm(String mainClass) {
         this.mainClass = mainClass;
-        // Read now: a demo later sets this JVM's count to 1 for its in-process services, and its SFT children
-        // must not inherit that (they did from df10a31 on: one thread, 2.4 SFT steps/s instead of 3.0 on 2 cores).
+        // Read now: a demo later sets this JVM's count to 1 for its in-process services; SFT must not inherit that.
         this.runThreads = DjlEnvironment.intraOpThreads();
     }
 
