@@ -167,10 +167,12 @@ public final class DemoRun implements Callable<DemoReport> {
 
     /**
      * What names a cached SFT checkpoint: its settings, the policy's shape and format, and the thread count (another
-     * count sums in another order and gives other weights).
+     * count sums in another order and gives other weights). {@code dipr1 sft} runs one data-parallel replica per
+     * thread; one thread is one model, as before replicas, so its key is unchanged.
      */
     static String sftCacheKey(SftSettings s, int libtorchThreads) {
-        String what = s + "|" + PolicyConfig.defaults() + "|" + Policy.FORMAT_VERSION + "|threads=" + libtorchThreads;
+        String parallel = libtorchThreads == 1 ? "threads=1" : "replicas=" + libtorchThreads;
+        String what = s + "|" + PolicyConfig.defaults() + "|" + Policy.FORMAT_VERSION + "|" + parallel;
         return PolicyUpdates.sha256(what.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
     }
 
@@ -273,7 +275,8 @@ public final class DemoRun implements Callable<DemoReport> {
 
     private Evaluation evaluate(Policy p, Split split) {
         long t = System.nanoTime();
-        Evaluation e = HeldOutSplits.evaluation(p, split, plan.size().evalImages());
+        // nothing else runs in this JVM while it evaluates: one decoding thread per core
+        Evaluation e = HeldOutSplits.evaluation(p, split, plan.size().evalImages(), DjlEnvironment.decodingWorkers());
         EvalResult r = e.result();
         LOG.info(
                 "eval {} on {} ({} images): F1 {} AP50 {} format {} ({} s)",

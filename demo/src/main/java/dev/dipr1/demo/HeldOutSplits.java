@@ -1,6 +1,5 @@
 package dev.dipr1.demo;
 
-import dev.dipr1.policy.EvalResult;
 import dev.dipr1.policy.Evaluation;
 import dev.dipr1.policy.Evaluator;
 import dev.dipr1.policy.Policy;
@@ -15,13 +14,12 @@ public final class HeldOutSplits {
 
     private HeldOutSplits() {}
 
-    /** Greedy evaluation of {@code policy} on the first {@code images} held-out scenes of {@code split}. */
-    public static EvalResult evaluate(Policy policy, Split split, int images) {
-        return evaluation(policy, split, images).result();
-    }
-
-    /** The same evaluation with its per-image records (for bootstrap intervals and paired deltas). */
-    public static Evaluation evaluation(Policy policy, Split split, int images) {
-        return Evaluator.evaluate(policy, SyntheticScenes.generate(split, SEED, 0, images), split.label());
+    /**
+     * Greedy evaluation of {@code policy} on the first {@code images} held-out scenes of {@code split}, with its
+     * per-image records (for bootstrap intervals and paired deltas), decoded on {@code workers} threads (the same
+     * result on any number: {@link Evaluator#evaluate(Policy, java.util.List, String, int)}).
+     */
+    public static Evaluation evaluation(Policy policy, Split split, int images, int workers) {
+        return Evaluator.evaluate(policy, SyntheticScenes.generate(split, SEED, 0, images), split.label(), workers);
     }
 }

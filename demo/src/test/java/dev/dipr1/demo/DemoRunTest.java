@@ -5,11 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dipr1.policy.Policy;
+import dev.dipr1.policy.PolicyConfig;
 import dev.dipr1.policy.SftSettings;
 import dev.dipr1.rewards.RewardConfig;
+import dev.dipr1.topics.PolicyUpdates;
 import dev.dipr1.topics.TopicCatalog;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
 /** The pure parts of a run: the SFT settings it derives and the progress line. */
@@ -74,6 +79,19 @@ class DemoRunTest {
         assertEquals(key, DemoRun.sftCacheKey(run(DemoSettings.standard(), 1).warmStart(), 2), "same inputs, same key");
         assertNotEquals(key, DemoRun.sftCacheKey(s, 1), "one thread sums in another order: another checkpoint");
         assertNotEquals(key, DemoRun.sftCacheKey(run(DemoSettings.standard(), 2).warmStart(), 2), "another seed");
+    }
+
+    @Test
+    void checkpointsCachedBeforeDataParallelSftKeepTheirKeyOnlyForOneThread() {
+        SftSettings s = run(DemoSettings.standard(), 1).warmStart();
+        IntFunction<String> keyBeforeReplicas = threads -> PolicyUpdates.sha256(
+                        (s + "|" + PolicyConfig.defaults() + "|" + Policy.FORMAT_VERSION + "|threads=" + threads)
+                                .getBytes(StandardCharsets.UTF_8))
+                .substring(0, 16);
+
+        assertEquals(keyBeforeReplicas.apply(1), DemoRun.sftCacheKey(s, 1), "one thread trains one model, as before");
+        assertNotEquals(
+                keyBeforeReplicas.apply(2), DemoRun.sftCacheKey(s, 2), "two replicas train other weights than before");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.dipr1.launcher;
 
 import dev.dipr1.demo.HeldOutSplits;
+import dev.dipr1.policy.DjlEnvironment;
 import dev.dipr1.policy.EvalResult;
 import dev.dipr1.policy.Evaluator;
 import dev.dipr1.policy.Policy;
@@ -73,13 +74,17 @@ final class EvalCommand implements Callable<Integer> {
         if (images < 1) {
             throw new IllegalArgumentException("--images must be at least 1, was " + images);
         }
+        int workers = DjlEnvironment.threadsAsReplicas();
         EvalResult r;
         try (Policy policy = Policy.load(checkpoint)) {
-            r = split == Split.TRAIN
-                    ? Evaluator.evaluate(
-                                    policy, SyntheticScenes.generate(Split.TRAIN, seed, from, images), split.label())
-                            .result()
-                    : HeldOutSplits.evaluate(policy, split, images);
+            r = (split == Split.TRAIN
+                            ? Evaluator.evaluate(
+                                    policy,
+                                    SyntheticScenes.generate(Split.TRAIN, seed, from, images),
+                                    split.label(),
+                                    workers)
+                            : HeldOutSplits.evaluation(policy, split, images, workers))
+                    .result();
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -2,6 +2,7 @@ package dev.dipr1.launcher;
 
 import dev.dipr1.demo.Charts;
 import dev.dipr1.demo.Progress;
+import dev.dipr1.policy.DjlEnvironment;
 import dev.dipr1.policy.Policy;
 import dev.dipr1.policy.PolicyConfig;
 import dev.dipr1.policy.SftSettings;
@@ -19,7 +20,9 @@ import picocli.CommandLine.Option;
         name = "sft",
         mixinStandardHelpOptions = true,
         description = "Supervised fine-tuning (teacher forcing) on a fixed set of synthetic train scenes, keeping the "
-                + "checkpoint that is best on a validation split of the training distribution: the RL starting point.")
+                + "checkpoint that is best on a validation split of the training distribution: the RL starting point. "
+                + "Each batch is split over data-parallel copies of the model, one per libtorch thread "
+                + "(ai.djl.pytorch.num_threads, default every core), each on one thread.")
 final class SftCommand implements Callable<Integer> {
 
     private static final SftSettings DEFAULTS = SftSettings.defaults();
@@ -98,7 +101,7 @@ final class SftCommand implements Callable<Integer> {
             return 0;
         }
         SftSettings s = settings();
-        SftTrainer.Result r = train(init, s, out);
+        SftTrainer.Result r = train(init, s, DjlEnvironment.threadsAsReplicas(), out);
         List<Double> losses = r.losses();
         Path png = plot != null ? plot : out.resolveSibling(out.getFileName() + ".loss.png");
         Charts.lines(png, "SFT loss", "step", "loss (nats/token)", Map.of("loss", losses));
@@ -126,10 +129,10 @@ final class SftCommand implements Callable<Integer> {
                 steps, batch, lr, warmup, seed, maxMinutes, trainScenes, validateEvery, validationImages);
     }
 
-    static SftTrainer.Result train(Path init, SftSettings s, Path out) throws Exception {
+    static SftTrainer.Result train(Path init, SftSettings s, int replicas, Path out) throws Exception {
         try (Policy policy = init != null ? Policy.load(init) : Policy.initialise(PolicyConfig.defaults(), s.seed());
                 ProgressBar bar = Progress.bar("SFT", s.steps(), "steps")) {
-            SftTrainer.Result r = SftTrainer.train(policy, s, (step, loss, elapsed) -> {
+            SftTrainer.Result r = SftTrainer.train(policy, s, replicas, (step, loss, elapsed) -> {
                 bar.stepTo(step + 1);
                 bar.setExtraMessage(String.format(" loss %.3f", loss));
             });

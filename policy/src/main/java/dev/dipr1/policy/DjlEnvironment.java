@@ -88,6 +88,28 @@ public final class DjlEnvironment {
                 Runtime.getRuntime().availableProcessors());
     }
 
+    /**
+     * For data-parallel work ({@code dipr1 sft}): sets libtorch to one thread and returns the count it would have had
+     * ({@link #intraOpThreads()}), one replica per thread. Only before {@link #init()}: once the engine runs its count
+     * is fixed, and this returns 1 (one model on the engine's threads).
+     */
+    public static synchronized int threadsAsReplicas() {
+        if (done) {
+            return 1;
+        }
+        int n = intraOpThreads();
+        System.setProperty("ai.djl.pytorch.num_threads", "1");
+        return n;
+    }
+
+    /**
+     * How many threads may decode side by side in this JVM when nothing else runs in it: the cores over the
+     * engine's intra-op threads, at least 1 (2 on 2 cores with libtorch at one thread, as in the demo).
+     */
+    public static int decodingWorkers() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / intraOpThreads());
+    }
+
     static int intraOpThreads(String property, int cores) {
         try {
             int n = property == null ? 0 : Integer.parseInt(property.strip());

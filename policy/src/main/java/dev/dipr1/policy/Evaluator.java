@@ -10,6 +10,11 @@ import dev.dipr1.scenes.Scene;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Greedy evaluation of a policy on scenes: parses each completion with the reward stream's
@@ -32,6 +37,16 @@ public final class Evaluator {
 
     /** Greedy-decodes every scene and scores the completions, box confidences from the policy's log-probs. */
     public static Evaluation evaluate(Policy policy, List<Scene> scenes, String splitLabel) {
+        return evaluate(policy, scenes, splitLabel, 1);
+    }
+
+    /**
+     * As {@link #evaluate(Policy, List, String)}, decoding on {@code workers} threads, each with its own copy of the
+     * policy, taking {@link Sampler#GREEDY_CHUNK}-image chunks in turn. Each chunk is decoded on its own either way,
+     * so the result is the same as on one thread; with libtorch at one thread per worker it takes about 1/workers
+     * of the time (greedy decoding at batch 64 gains nothing from a second intra-op thread: 7.4 s against 7.2 s).
+     */
+    public static Evaluation evaluate(Policy policy, List<Scene> scenes, String splitLabel, int workers) {
         List<float[]> images = new ArrayList<>(scenes.size());
         for (Scene s : scenes) {
             if (s.width() != policy.config().imageSize()
@@ -42,8 +57,59 @@ public final class Evaluator {
             }
             images.add(s.pixelsChw());
         }
-        List<SampledCompletion> completions = new Sampler().greedyCompletions(policy, images);
+        List<SampledCompletion> completions = greedyCompletions(policy, images, workers);
         return score(scenes, completions, policy.tokenizer(), splitLabel);
+    }
+
+    /** The greedy completions of {@code images} in order, decoded on up to {@code workers} threads. */
+    static List<SampledCompletion> greedyCompletions(Policy policy, List<float[]> images, int workers) {
+        int chunks = (images.size() + Sampler.GREEDY_CHUNK - 1) / Sampler.GREEDY_CHUNK;
+        int n = Math.min(Math.max(1, workers), chunks);
+        if (n <= 1) {
+            return new Sampler().greedyCompletions(policy, images);
+        }
+        AtomicReferenceArray<List<SampledCompletion>> done = new AtomicReferenceArray<>(chunks);
+        AtomicInteger next = new AtomicInteger();
+        List<Policy> copies = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(n - 1, runnable -> {
+            Thread t = new Thread(runnable, "eval-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<Void>> others = new ArrayList<>();
+            for (int w = 1; w < n; w++) {
+                Policy copy = policy.copy();
+                copies.add(copy);
+                others.add(pool.submit(() -> decodeChunks(copy, images, next, done)));
+            }
+            Workers.runBeside(() -> decodeChunks(policy, images, next, done), others, "an evaluation worker");
+        } finally {
+            pool.shutdown();
+            copies.forEach(Policy::close);
+        }
+        List<SampledCompletion> out = new ArrayList<>(images.size());
+        for (int c = 0; c < chunks; c++) {
+            out.addAll(done.get(c));
+        }
+        return out;
+    }
+
+    /** Decodes chunk after chunk ({@code next} hands them out) until none is left. */
+    private static Void decodeChunks(
+            Policy model,
+            List<float[]> images,
+            AtomicInteger next,
+            AtomicReferenceArray<List<SampledCompletion>> done) {
+        Sampler sampler = new Sampler();
+        for (int c = next.getAndIncrement(); c < done.length(); c = next.getAndIncrement()) {
+            int from = c * Sampler.GREEDY_CHUNK;
+            done.set(
+                    c,
+                    sampler.greedyCompletions(
+                            model, images.subList(from, Math.min(images.size(), from + Sampler.GREEDY_CHUNK))));
+        }
+        return null;
     }
 
     /** The evaluation of given completions (one per scene, in order), box confidences from their log-probs. */

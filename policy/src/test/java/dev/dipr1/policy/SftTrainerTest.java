@@ -32,6 +32,27 @@ class SftTrainerTest {
     }
 
     @Test
+    void replicasTakeTheStepsOneModelTakes() {
+        try (Policy one = Policy.initialise(PolicyConfig.tiny(), 9);
+                Policy split = one.copy();
+                AdamW optOne = AdamW.defaults();
+                AdamW optSplit = AdamW.defaults();
+                SftReplicas replicas = new SftReplicas(split, 3)) {
+            // 7 scenes over 3 replicas: shares of 2, 2 and 3
+            SftTrainer.Batch batch = SftTrainer.makeBatch(one.tokenizer(), new SftSettings(10, 7, 1e-3f, 1, 4L, 0), 0);
+            int before = split.liveArrays();
+            for (int step = 0; step < 4; step++) {
+                double expected = SftTrainer.step(one, optOne, batch, () -> 3e-3f);
+                double actual = replicas.step(optSplit, batch, () -> 3e-3f);
+                // a replica left on old weights, or a share weighted by its own tokens, is off by far more
+                assertEquals(expected, actual, 1e-5 * expected, "loss at step " + step);
+            }
+            assertEquals(optOne.lastGradNorm(), optSplit.lastGradNorm(), 1e-4 * optOne.lastGradNorm());
+            assertEquals(before, split.liveArrays(), "no arrays leak");
+        }
+    }
+
+    @Test
     void trainerRunsAndReportsProgress() {
         try (Policy p = Policy.initialise(PolicyConfig.tiny(), 9)) {
             List<Integer> seen = new ArrayList<>();

@@ -1,0 +1,53 @@
+package dev.dipr1.policy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+
+/** Work shared between the calling thread and tasks running beside it on copies of a policy. */
+final class Workers {
+
+    private Workers() {}
+
+    /**
+     * Runs {@code own} on this thread, then waits for every one of {@code others}, even after a failure or an
+     * interrupt (re-asserted at the end): a task still running must not see its copy of the policy closed under
+     * it. Returns {@code own}'s value, then the others' in order; throws the first failure, {@code own}'s first.
+     */
+    static <T> List<T> runBeside(Callable<T> own, List<Future<T>> others, String what) {
+        List<T> values = new ArrayList<>(others.size() + 1);
+        RuntimeException failure = null;
+        try {
+            values.add(own.call());
+        } catch (RuntimeException e) {
+            failure = e;
+        } catch (Exception e) {
+            failure = new IllegalStateException(what + " failed: " + e, e);
+        }
+        boolean interrupted = false;
+        for (Future<T> f : others) {
+            while (true) {
+                try {
+                    values.add(f.get());
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (failure == null) {
+                        failure = new IllegalStateException(what + " failed: " + e.getCause(), e.getCause());
+                    }
+                    break;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return values;
+    }
+}
