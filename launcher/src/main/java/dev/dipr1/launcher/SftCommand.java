@@ -21,8 +21,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Supervised fine-tuning (teacher forcing) on a fixed set of synthetic train scenes, keeping the "
                 + "checkpoint that is best on a validation split of the training distribution: the RL starting point. "
-                + "Each batch is split over data-parallel copies of the model, one per libtorch thread "
-                + "(ai.djl.pytorch.num_threads, default every core), each on one thread.")
+                + "Each batch is split over data-parallel copies of the model, as many as ai.djl.pytorch.num_threads "
+                + "(default: every core), each running libtorch on one thread.")
 final class SftCommand implements Callable<Integer> {
 
     private static final SftSettings DEFAULTS = SftSettings.defaults();
