@@ -36,15 +36,15 @@ public record DemoSettings(
     }
 
     /**
-     * The standard run: SFT, 200 RL steps, their equal-compute SFT, 1,000 images per split (about 32
-     * minutes on 2 idle cores at the demo's B = 16, SFT 14 of them: over the issue's 20-minute budget,
+     * The standard run: SFT, 200 RL steps, their equal-compute SFT, 1,000 images per split (about 24
+     * minutes on 2 idle cores at the demo's B = 16, SFT 9 of them: over the issue's 20-minute budget,
      * see the README).
      */
     public static DemoSettings standard() {
         return new DemoSettings(2400, 200, 15.0, 3000, 1000, 1);
     }
 
-    /** A smoke run: 5 min 2 s on 2 idle cores at the demo's B = 16, its SFT included (2026-12-04). */
+    /** A smoke run: 4 min 15 s on 2 idle cores at the demo's B = 16, its SFT included (2026-12-04). */
     public static DemoSettings quick() {
         return new DemoSettings(400, 30, 5.0, 600, 200, 1);
     }

@@ -55,7 +55,7 @@ final class RunOptions {
     @Mixin
     RewardOptions rewards;
 
-    @Option(names = "--quick", description = "A smoke run of about 5 minutes on 2 cores.")
+    @Option(names = "--quick", description = "A smoke run of about 4 minutes on 2 cores.")
     boolean quick;
 
     @Option(

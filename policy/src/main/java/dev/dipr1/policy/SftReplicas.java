@@ -21,8 +21,9 @@ import java.util.function.DoubleSupplier;
  * {@link AdamW} step updates the policy, and the copies take its new weights.
  *
  * <p>With libtorch at one thread per replica this keeps two cores busy where one model on two intra-op threads ran
- * at ~150% CPU on ops this small: 261 → 210 ms per step at batch 32 on 2 cores. It sums in another order than one
- * model does, so its weights differ from a one-replica run's in the last bits and then drift as any two runs do.
+ * at ~150% CPU on ops this small: {@code dipr1 sft} took 295 ms per step at batch 32 on 2 cores before, 232 ms with two
+ * replicas. It sums in another order than one model does, so its weights differ from a one-replica run's in the last
+ * bits and then drift apart as any two runs do; run to run it repeats exactly.
  */
 final class SftReplicas implements AutoCloseable {
 
