@@ -36,8 +36,8 @@ public record DemoSettings(
     }
 
     /**
-     * The standard run: SFT, 200 RL steps, their equal-compute SFT, 1,000 images per split (about 24
-     * minutes on 2 idle cores at the demo's B = 16, SFT 9 of them: over the issue's 20-minute budget,
+     * The standard run: SFT, 200 RL steps, their equal-compute SFT, 1,000 images per split (about 25
+     * minutes on 2 idle cores at the demo's B = 16, SFT 9.5 of them: over the issue's 20-minute budget,
      * see the README).
      */
     public static DemoSettings standard() {

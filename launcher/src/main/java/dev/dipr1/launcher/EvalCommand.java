@@ -74,7 +74,7 @@ final class EvalCommand implements Callable<Integer> {
         if (images < 1) {
             throw new IllegalArgumentException("--images must be at least 1, was " + images);
         }
-        int workers = DjlEnvironment.threadsAsReplicas();
+        int workers = DjlEnvironment.oneThreadPerWorker();
         EvalResult r;
         try (Policy policy = Policy.load(checkpoint)) {
             r = (split == Split.TRAIN

@@ -101,7 +101,7 @@ final class SftCommand implements Callable<Integer> {
             return 0;
         }
         SftSettings s = settings();
-        SftTrainer.Result r = train(init, s, DjlEnvironment.threadsAsReplicas(), out);
+        SftTrainer.Result r = train(init, s, DjlEnvironment.oneThreadPerWorker(), out);
         List<Double> losses = r.losses();
         Path png = plot != null ? plot : out.resolveSibling(out.getFileName() + ".loss.png");
         Charts.lines(png, "SFT loss", "step", "loss (nats/token)", Map.of("loss", losses));

@@ -89,11 +89,11 @@ public final class DjlEnvironment {
     }
 
     /**
-     * For data-parallel work ({@code dipr1 sft}): sets libtorch to one thread and returns the count it would have had
-     * ({@link #intraOpThreads()}), one replica per thread. Only before {@link #init()}: once the engine runs its count
-     * is fixed, and this returns 1 (one model on the engine's threads).
+     * For data-parallel work ({@code dipr1 sft}'s replicas, {@code dipr1 eval}'s decoding threads): sets libtorch to one
+     * thread and returns the count it would have had ({@link #intraOpThreads()}), one worker per thread. Only before
+     * {@link #init()}: once the engine runs its count is fixed, and this returns 1 (one worker on the engine's threads).
      */
-    public static synchronized int threadsAsReplicas() {
+    public static synchronized int oneThreadPerWorker() {
         if (done) {
             return 1;
         }

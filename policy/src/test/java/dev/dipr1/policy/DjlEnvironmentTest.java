@@ -14,4 +14,14 @@ class DjlEnvironmentTest {
         assertEquals(2, DjlEnvironment.intraOpThreads("0", 2));
         assertEquals(2, DjlEnvironment.intraOpThreads("two", 2));
     }
+
+    @Test
+    void onceTheEngineRunsThereIsOneWorkerAndItsThreadCountStays() {
+        DjlEnvironment.init();
+        String count = System.getProperty("ai.djl.pytorch.num_threads");
+        int before = DjlEnvironment.intraOpThreads();
+
+        assertEquals(1, DjlEnvironment.oneThreadPerWorker(), "more workers would each get the engine's " + before);
+        assertEquals(count, System.getProperty("ai.djl.pytorch.num_threads"));
+    }
 }
