@@ -37,12 +37,8 @@ public final class Evaluator {
      * Decoding threads kept for the life of the JVM: a thread that has run libtorch leaves native memory behind when
      * it ends, and a new thread per evaluation grew a JVM by ~300 MB per call (measured, 6 calls of 1,000 images).
      */
-    private static final ExecutorService WORKERS =
-            Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors() - 1), runnable -> {
-                Thread t = new Thread(runnable, "eval-worker");
-                t.setDaemon(true);
-                return t;
-            });
+    private static final ExecutorService WORKERS = Executors.newFixedThreadPool(
+            Math.max(1, Runtime.getRuntime().availableProcessors() - 1), Workers.daemonThreads("eval-worker"));
 
     private Evaluator() {}
 

@@ -42,11 +42,7 @@ final class SftReplicas implements AutoCloseable {
         }
         pool = copies.isEmpty()
                 ? null
-                : Executors.newFixedThreadPool(copies.size(), runnable -> {
-                    Thread t = new Thread(runnable, "sft-replica");
-                    t.setDaemon(true);
-                    return t;
-                });
+                : Executors.newFixedThreadPool(copies.size(), Workers.daemonThreads("sft-replica"));
     }
 
     int size() {
@@ -109,9 +105,12 @@ final class SftReplicas implements AutoCloseable {
         try (NDManager m = NDManager.newBaseManager();
                 NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray logp = model.tokenLogProbs(
-                    m, Arrays.copyOfRange(batch.images(), from, to), Arrays.copyOfRange(batch.targets(), from, to), 1f);
-            NDArray l = logp.sum().neg().div((float) batch.tokens());
+            NDArray l = SftTrainer.loss(
+                    model,
+                    m,
+                    Arrays.copyOfRange(batch.images(), from, to),
+                    Arrays.copyOfRange(batch.targets(), from, to),
+                    batch.tokens());
             JniUtils.backward((PtNDArray) l, (PtNDArray) m.ones(l.getShape()), false, false);
             return l.getFloat();
         } finally {

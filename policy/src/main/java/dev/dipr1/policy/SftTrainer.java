@@ -81,11 +81,7 @@ public final class SftTrainer {
         byte[] best = null;
         Validation bestValidation = null;
         BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(4);
-        ExecutorService producer = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "sft-scenes");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService producer = Executors.newSingleThreadExecutor(Workers.daemonThreads("sft-scenes"));
         Future<?> production = producer.submit(() -> {
             TrainingOrder order = new TrainingOrder(settings.seed(), settings.trainScenes());
             for (int step = 0; step < settings.steps(); step++) {
@@ -176,14 +172,21 @@ public final class SftTrainer {
                 NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray logp = policy.tokenLogProbs(m, batch.images(), batch.targets(), 1f);
-                NDArray l = logp.sum().neg().div((float) batch.tokens());
+                NDArray l = loss(policy, m, batch.images(), batch.targets(), batch.tokens());
                 gc.backward(l);
                 loss = l.getFloat();
             }
             opt.step(policy.parameters(), (float) lr.getAsDouble());
         }
         return loss;
+    }
+
+    /**
+     * The negative log-probability of {@code targets} summed over their tokens, over {@code batchTokens}: the token-mean
+     * cross-entropy of a whole batch, or a share of it that adds up to the batch's with the other shares.
+     */
+    static NDArray loss(Policy policy, NDManager m, float[][] images, int[][] targets, int batchTokens) {
+        return policy.tokenLogProbs(m, images, targets, 1f).sum().neg().div((float) batchTokens);
     }
 
     private static Batch nextBatch(BlockingQueue<Batch> queue, Future<?> production) {

@@ -5,11 +5,21 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 
-/** Work shared between the calling thread and tasks running beside it on copies of a policy. */
+/** Threads for work beside the calling thread, and work shared between it and tasks on copies of a policy. */
 final class Workers {
 
     private Workers() {}
+
+    /** Threads named {@code name} that do not keep the JVM alive. */
+    static ThreadFactory daemonThreads(String name) {
+        return runnable -> {
+            Thread t = new Thread(runnable, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
 
     /**
      * Runs {@code own} on this thread, then waits for every one of {@code others}, even after a failure or an
