@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * The tensors of one GRPO batch as plain arrays, one row per completion that has tokens: N rows,
  * the longest completion T = {@code maxLength} tokens.
  *
- * @param images the decoded image of each row's group, CHW
+ * @param images the decoded image of each group with at least one row, CHW, in batch order
+ * @param imageOfRow for each row, the index of its group's image in {@code images}
  * @param tokens the completion tokens of each row (ragged)
  * @param oldLogProbs the behaviour log-probs the generator recorded for each row (ragged)
  * @param advantages one advantage per row
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 public record BatchTensors(
         float[][] images,
+        int[] imageOfRow,
         int[][] tokens,
         float[][] oldLogProbs,
         float[] advantages,
@@ -65,8 +67,8 @@ public record BatchTensors(
     }
 
     /**
-     * Builds the batch of {@code groups}, in order: decodes each group's PNG once and adds one row
-     * per completion with tokens. A group sampled at another temperature than the first is kept
+     * Builds the batch of {@code groups}, in order: decodes each group's PNG once (the learner encodes
+     * it once for all its rows) and adds one row per completion with tokens. A group sampled at another temperature than the first is kept
      * (with a warning): its ratios are computed at the batch temperature.
      *
      * @param groups at least one group
@@ -77,6 +79,7 @@ public record BatchTensors(
             throw new IllegalArgumentException("a batch needs at least one group");
         }
         List<float[]> images = new ArrayList<>();
+        List<Integer> imageOfRow = new ArrayList<>();
         List<int[]> tokens = new ArrayList<>();
         List<float[]> old = new ArrayList<>();
         List<Float> adv = new ArrayList<>();
@@ -97,7 +100,10 @@ public record BatchTensors(
                 if (c.getTokenIds().isEmpty()) {
                     continue; // no tokens, no gradient
                 }
-                images.add(chw);
+                if (images.isEmpty() || images.get(images.size() - 1) != chw) {
+                    images.add(chw);
+                }
+                imageOfRow.add(images.size() - 1);
                 tokens.add(c.getTokenIds().stream().mapToInt(Integer::intValue).toArray());
                 old.add(toArray(c.getBehaviourLogprobs()));
                 adv.add((float) g.getScores().get(i).getAdvantage());
@@ -110,6 +116,7 @@ public record BatchTensors(
         }
         return new BatchTensors(
                 images.toArray(float[][]::new),
+                imageOfRow.stream().mapToInt(Integer::intValue).toArray(),
                 tokens.toArray(int[][]::new),
                 old.toArray(float[][]::new),
                 toArray(adv),

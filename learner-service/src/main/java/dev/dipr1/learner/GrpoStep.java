@@ -88,7 +88,7 @@ public final class GrpoStep {
     private float[] referenceLogProbs(BatchTensors b) {
         try (NDManager m = NDManager.newBaseManager()) {
             return reference
-                    .tokenLogProbs(m, b.images(), b.tokens(), b.temperature())
+                    .tokenLogProbs(m, b.images(), b.imageOfRow(), b.tokens(), b.temperature())
                     .toFloatArray();
         }
     }
@@ -102,7 +102,7 @@ public final class GrpoStep {
             NDArray mask;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 Policy.TokenLogProbs current =
-                        policy.tokenLogProbsAndEntropy(m, b.images(), b.tokens(), b.temperature());
+                        policy.tokenLogProbsAndEntropy(m, b.images(), b.imageOfRow(), b.tokens(), b.temperature());
                 NDArray logProbs = current.logProbs();
                 entropy = current.entropy();
                 Shape shape = logProbs.getShape();

@@ -51,10 +51,25 @@ class BatchTensorsTest {
     }
 
     @Test
-    void eachRowCarriesTheDecodedImageOfItsGroup() {
+    void eachGroupImageIsDecodedOnceAndEachRowPointsAtItsGroups() {
         BatchTensors b = BatchTensors.of(List.of(
-                ScoredGroups.group("red", 0, 1.0, RED, Sample.of(new int[] {1}, new float[] {-1f}, 1)),
-                ScoredGroups.group("blue", 0, 1.0, BLUE, Sample.of(new int[] {2}, new float[] {-1f}, 1))));
+                ScoredGroups.group(
+                        "red",
+                        0,
+                        1.0,
+                        RED,
+                        Sample.of(new int[] {1}, new float[] {-1f}, 1),
+                        Sample.of(new int[] {3}, new float[] {-1f}, 1)),
+                ScoredGroups.group("empty", 0, 1.0, RED, Sample.of(new int[] {}, new float[] {}, 1)),
+                ScoredGroups.group(
+                        "blue",
+                        0,
+                        1.0,
+                        BLUE,
+                        Sample.of(new int[] {}, new float[] {}, 1),
+                        Sample.of(new int[] {2}, new float[] {-1f}, 1))));
+        assertEquals(2, b.images().length, "one image per group with rows: the empty group has none");
+        assertArrayEquals(new int[] {0, 0, 1}, b.imageOfRow());
         int plane = 4 * 2;
         assertEquals(3 * plane, b.images()[0].length, "CHW of a 4x2 image");
         assertEquals(1f, b.images()[0][0], 1e-6, "red channel of the red group");

@@ -76,7 +76,7 @@ class GrpoStepTest {
             BatchTensors b = onPolicyBatch(policy, new float[] {1f, -1f});
             double expected;
             try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
-                float[] h = policy.tokenLogProbsAndEntropy(m, b.images(), b.tokens(), b.temperature())
+                float[] h = policy.tokenLogProbsAndEntropy(m, b.images(), b.imageOfRow(), b.tokens(), b.temperature())
                         .entropy()
                         .toFloatArray();
                 // rows of 2 and 3 tokens in [2, 3]: the padded position of row 0 does not count
@@ -112,8 +112,8 @@ class GrpoStepTest {
         try (Policy policy = Policy.initialise(PolicyConfig.tiny(), 5);
                 AdamW opt = AdamW.defaults()) {
             assertThrows(IllegalArgumentException.class, () -> new GrpoStep(policy, policy, opt, 0, LR, NO_KL));
-            BatchTensors empty =
-                    new BatchTensors(new float[0][], new int[0][], new float[0][], new float[0], new int[0], 1f, 0);
+            BatchTensors empty = new BatchTensors(
+                    new float[0][], new int[0], new int[0][], new float[0][], new float[0], new int[0], 1f, 0);
             assertThrows(
                     IllegalArgumentException.class, () -> new GrpoStep(policy, policy, opt, 1, LR, NO_KL).apply(empty));
             assertEquals(0, opt.steps());
@@ -134,6 +134,7 @@ class GrpoStepTest {
         int[] lengths = Arrays.stream(tokens).mapToInt(t -> t.length).toArray();
         return new BatchTensors(
                 images,
+                java.util.stream.IntStream.range(0, tokens.length).toArray(),
                 tokens,
                 old,
                 advantages,

@@ -244,7 +244,30 @@ public final class Policy implements AutoCloseable {
      * @param completionTokens completions, each ending with {@code <eos>} when it finished
      */
     public NDArray tokenLogProbs(NDManager m, float[][] imagesChw, int[][] completionTokens, float temperature) {
-        return tokenLogProbs(m, imagesChw, completionTokens, temperature, false).logProbs();
+        return tokenLogProbs(m, imagesChw, null, completionTokens, temperature, false)
+                .logProbs();
+    }
+
+    /**
+     * As {@link #tokenLogProbs(NDManager, float[][], int[][], float)} for completions that share images (a GRPO batch:
+     * G completions per prompt image): each distinct image is encoded once, and completion {@code i} cross-attends to
+     * image {@code imageOfRow[i]}. The same log-probs as passing every completion its own copy of its image, and the
+     * same gradients up to float rounding (the copies' gradients are summed by the gather's backward instead of by
+     * the encoder's), for a G-th of the encoder's work.
+     *
+     * @param imagesChw the distinct images
+     * @param imageOfRow for each completion, the index of its image in {@code imagesChw}
+     */
+    public NDArray tokenLogProbs(
+            NDManager m, float[][] imagesChw, int[] imageOfRow, int[][] completionTokens, float temperature) {
+        return tokenLogProbs(
+                        m,
+                        imagesChw,
+                        checkedRows(imagesChw, imageOfRow, completionTokens),
+                        completionTokens,
+                        temperature,
+                        false)
+                .logProbs();
     }
 
     /**
@@ -262,17 +285,49 @@ public final class Policy implements AutoCloseable {
      */
     public TokenLogProbs tokenLogProbsAndEntropy(
             NDManager m, float[][] imagesChw, int[][] completionTokens, float temperature) {
-        return tokenLogProbs(m, imagesChw, completionTokens, temperature, true);
+        return tokenLogProbs(m, imagesChw, null, completionTokens, temperature, true);
     }
 
+    /** {@link #tokenLogProbsAndEntropy} for completions that share images, as {@link #tokenLogProbs(NDManager, float[][], int[], int[][], float)}. */
+    public TokenLogProbs tokenLogProbsAndEntropy(
+            NDManager m, float[][] imagesChw, int[] imageOfRow, int[][] completionTokens, float temperature) {
+        return tokenLogProbs(
+                m,
+                imagesChw,
+                checkedRows(imagesChw, imageOfRow, completionTokens),
+                completionTokens,
+                temperature,
+                true);
+    }
+
+    private static int[] checkedRows(float[][] imagesChw, int[] imageOfRow, int[][] completionTokens) {
+        if (imageOfRow.length != completionTokens.length) {
+            throw new IllegalArgumentException(imageOfRow.length + " image indices for " + completionTokens.length
+                    + " completions: give one per completion");
+        }
+        for (int i = 0; i < imageOfRow.length; i++) {
+            if (imageOfRow[i] < 0 || imageOfRow[i] >= imagesChw.length) {
+                throw new IllegalArgumentException("completion " + i + " names image " + imageOfRow[i] + " of "
+                        + imagesChw.length + ": an index must be in [0, " + imagesChw.length + ")");
+            }
+        }
+        return imageOfRow;
+    }
+
+    /** @param imageOfRow null: one image per completion, or one for all */
     private TokenLogProbs tokenLogProbs(
-            NDManager m, float[][] imagesChw, int[][] completionTokens, float temperature, boolean withEntropy) {
+            NDManager m,
+            float[][] imagesChw,
+            int[] imageOfRow,
+            int[][] completionTokens,
+            float temperature,
+            boolean withEntropy) {
         ensureOpen();
         if (!(temperature > 0)) {
             throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
         }
         int b = completionTokens.length;
-        if (imagesChw.length != b && imagesChw.length != 1) {
+        if (imageOfRow == null && imagesChw.length != b && imagesChw.length != 1) {
             throw new IllegalArgumentException(
                     imagesChw.length + " images for " + b + " completions: give one per completion or one for all");
         }
@@ -290,7 +345,11 @@ public final class Policy implements AutoCloseable {
             scope.suppressNotUsedWarning();
             NDArray memory = encode(m, imagesChw);
             NDArray ids = Layers.owned(m.create(batch.input(), new Shape(b, len)));
-            NDArray hidden = decoder.hidden(ids, decoder.crossKeysValues(memory));
+            NDArray[][] cross = decoder.crossKeysValues(memory);
+            if (imageOfRow != null) {
+                cross = rowsOf(m, cross, imageOfRow);
+            }
+            NDArray hidden = decoder.hidden(ids, cross);
             NDArray h = hidden.get(new NDIndex(":, {}:{}, :", prompt.length - 1, len));
             NDArray logp =
                     decoder.logits(h).div(Layers.owned(m.create(temperature))).logSoftmax(-1);
@@ -321,8 +380,9 @@ public final class Policy implements AutoCloseable {
         boolean grad = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try (NDManager m = NDManager.newBaseManager()) {
-            float[] flat =
-                    tokenLogProbs(m, imagesChw, completionTokens, temperature).toFloatArray();
+            float[] flat = tokenLogProbs(m, imagesChw, null, completionTokens, temperature, false)
+                    .logProbs()
+                    .toFloatArray();
             int tMax = completionTokens.length == 0 ? 0 : flat.length / completionTokens.length;
             float[][] out = new float[completionTokens.length][];
             for (int i = 0; i < out.length; i++) {
@@ -332,6 +392,23 @@ public final class Policy implements AutoCloseable {
         } finally {
             JniUtils.setGradMode(grad);
         }
+    }
+
+    /** The cross-attention keys/values of each image, taken for each completion from its image's. */
+    private static NDArray[][] rowsOf(NDManager m, NDArray[][] perImage, int[] imageOfRow) {
+        long[] index = new long[imageOfRow.length];
+        for (int i = 0; i < index.length; i++) {
+            index[i] = imageOfRow[i];
+        }
+        NDArray rows = Layers.owned(m.create(index));
+        NDArray[][] out = new NDArray[perImage.length][];
+        for (int l = 0; l < perImage.length; l++) {
+            out[l] = new NDArray[perImage[l].length];
+            for (int i = 0; i < perImage[l].length; i++) {
+                out[l][i] = perImage[l][i].get(new NDIndex("{}", rows));
+            }
+        }
+        return out;
     }
 
     @Override
