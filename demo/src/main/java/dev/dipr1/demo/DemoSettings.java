@@ -16,13 +16,15 @@ public record DemoSettings(
         int sftSteps, int rlSteps, double rlMaxMinutes, int trainScenes, int evalImages, int generators) {
 
     /**
-     * SFT steps per RL step of equal compute, measured on 2 cores: an RL learner step of the
-     * standard demo (B = 8 groups × G = 8, generation included, generator and learner on a core
-     * each) took 1.2 s of wall-clock, an SFT step at batch 32 on both cores 0.3 s.
+     * SFT steps per 64 RL samples of equal compute, measured on 2 idle cores (2026-12-04, {@code ./dipr1 demo --seed
+     * 9}): an RL step of the standard demo (B = 16 groups × G = 8, generation included, generator and learner on a
+     * core each) took 1.26 s of wall-clock, an SFT step at batch 32 on both cores 0.204 s, so 6.2 SFT steps per 128
+     * samples, 3.1 per 64. It was 4 (1.2 s per 64 samples against 0.3 s) until SFT became data-parallel and the
+     * learner encoded each group's image once.
      */
-    public static final int SFT_STEPS_PER_RL_STEP = 4;
+    public static final int SFT_STEPS_PER_RL_STEP = 3;
 
-    /** The samples of the RL step {@link #SFT_STEPS_PER_RL_STEP} was measured on: B = 8 groups × G = 8. */
+    /** The RL samples {@link #SFT_STEPS_PER_RL_STEP} is counted per: an RL step of B = 8 groups × G = 8. */
     public static final int REFERENCE_RL_STEP_SAMPLES = 64;
 
     /** Checks every field; the message names the value to change. */
@@ -36,15 +38,14 @@ public record DemoSettings(
     }
 
     /**
-     * The standard run: SFT, 200 RL steps, their equal-compute SFT, 1,000 images per split (about 25
-     * minutes on 2 idle cores at the demo's B = 16, SFT 9.5 of them: over the issue's 20-minute budget,
-     * see the README).
+     * The standard run: SFT, 200 RL steps, their equal-compute SFT, 1,000 images per split (about 18
+     * minutes on 2 idle cores at the demo's B = 16, SFT 8.5 of them; see the README).
      */
     public static DemoSettings standard() {
         return new DemoSettings(2400, 200, 15.0, 3000, 1000, 1);
     }
 
-    /** A smoke run: 4 min 15 s on 2 idle cores at the demo's B = 16, its SFT included (2026-12-04). */
+    /** A smoke run: about 4 minutes on 2 idle cores at the demo's B = 16, its SFT included (see the README). */
     public static DemoSettings quick() {
         return new DemoSettings(400, 30, 5.0, 600, 200, 1);
     }

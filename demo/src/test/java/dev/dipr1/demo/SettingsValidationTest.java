@@ -30,11 +30,11 @@ class SettingsValidationTest {
     @Test
     void equalComputeSftScalesWithTheSamplesOfAnRlStep() {
         DemoSettings standard = DemoSettings.standard();
-        assertEquals(800, standard.sftMoreSteps(8 * 8));
-        assertEquals(1600, standard.sftMoreSteps(16 * 8));
-        assertEquals(1600, standard.sftMoreSteps(8 * 16));
-        assertEquals(400, standard.sftMoreSteps(4 * 8));
-        assertEquals(4, new DemoSettings(10, 1, 1, 10, 10, 1).sftMoreSteps(63), "rounded up, never below the rate");
+        assertEquals(600, standard.sftMoreSteps(8 * 8));
+        assertEquals(1200, standard.sftMoreSteps(16 * 8));
+        assertEquals(1200, standard.sftMoreSteps(8 * 16));
+        assertEquals(300, standard.sftMoreSteps(4 * 8));
+        assertEquals(3, new DemoSettings(10, 1, 1, 10, 10, 1).sftMoreSteps(63), "rounded up, never below the rate");
         assertThrows(IllegalArgumentException.class, () -> standard.sftMoreSteps(0));
     }
 

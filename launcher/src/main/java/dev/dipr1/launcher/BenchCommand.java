@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
             BenchCommand.AsyncVsSync.class,
             BenchCommand.Model.class,
             BenchCommand.Sampling.class,
+            BenchCommand.Learner.class,
             BenchCommand.Bound.class,
             BenchCommand.Engine.class
         })
@@ -194,6 +195,67 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             dev.dipr1.policy.PolicyBenchmarks.main(new String[] {Integer.toString(reps)});
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "learner",
+            mixinStandardHelpOptions = true,
+            description =
+                    "The arithmetic of a GRPO learner step on B train images x G sampled completions (forward and "
+                            + "backward, then the reference forward), each image encoded once for its G completions and, for "
+                            + "comparison, once per completion; one libtorch thread unless ai.djl.pytorch.num_threads is set.")
+    static final class Learner implements Callable<Integer> {
+        @Option(
+                names = "--checkpoint",
+                required = true,
+                paramLabel = "FILE",
+                description = "The policy to sample and train.")
+        java.nio.file.Path checkpoint;
+
+        @Option(names = "--batch-groups", defaultValue = "16", description = "B (default: ${DEFAULT-VALUE}).")
+        int batchGroups;
+
+        @Option(names = "--g", defaultValue = "8", description = "G (default: ${DEFAULT-VALUE}).")
+        int g;
+
+        @Option(names = "--temperature", defaultValue = "0.7", description = "(default: ${DEFAULT-VALUE}).")
+        float temperature;
+
+        @Option(names = "--reps", defaultValue = "3", description = "Passes, best kept (default: ${DEFAULT-VALUE}).")
+        int reps;
+
+        @Option(names = "--seed", defaultValue = "1")
+        long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            FileArguments.requireFile("--checkpoint", checkpoint, FileArguments.CHECKPOINT_HINT);
+            oneLibtorchThreadUnlessSet();
+            dev.dipr1.policy.DjlEnvironment.init();
+            java.util.List<float[]> pixels =
+                    dev.dipr1.scenes.SyntheticScenes.generate(dev.dipr1.scenes.Split.TRAIN, seed, 0, batchGroups)
+                            .stream()
+                            .map(dev.dipr1.scenes.Scene::pixelsChw)
+                            .toList();
+            try (dev.dipr1.policy.Policy policy = dev.dipr1.policy.Policy.load(checkpoint)) {
+                double[] millis = new double[2];
+                for (boolean shared : new boolean[] {false, true}) {
+                    var pass =
+                            dev.dipr1.policy.PolicyBenchmarks.learnerPass(policy, pixels, g, temperature, shared, reps);
+                    millis[shared ? 1 : 0] = pass.millis();
+                    System.out.printf(
+                            java.util.Locale.ROOT,
+                            "%s: %d completions in %.0f ms (%.0f ms of CPU), best of %d%n",
+                            shared ? "each image once" : "an image per completion",
+                            pass.rows(),
+                            pass.millis(),
+                            pass.cpuMillis(),
+                            reps);
+                }
+                System.out.printf(java.util.Locale.ROOT, "speed-up %.2fx%n", millis[0] / millis[1]);
+            }
             return 0;
         }
     }

@@ -96,6 +96,70 @@ public final class PolicyBenchmarks {
         return best;
     }
 
+    /** Milliseconds of one learner pass, best of the repetitions, by wall clock and by the thread's CPU time. */
+    public record LearnerPass(boolean sharedImages, int rows, double millis, double cpuMillis) {}
+
+    /**
+     * The arithmetic of one GRPO learner step on {@code g} sampled completions of each image (temperature
+     * {@code temperature}, as the generator samples them): the policy's log-probs with gradients and their backward
+     * pass, then the reference policy's log-probs (here the same weights). {@code sharedImages} encodes each image once
+     * for its G completions, as the learner does; otherwise every completion gets its own copy, as it did before.
+     */
+    public static LearnerPass learnerPass(
+            Policy policy, List<float[]> images, int g, float temperature, boolean sharedImages, int reps) {
+        List<SamplingSettings> settings = new java.util.ArrayList<>();
+        for (int p = 0; p < images.size(); p++) {
+            settings.add(new SamplingSettings(temperature, 1f, SamplingSettings.DEFAULT_MAX_TOKENS, 77L + p));
+        }
+        List<List<SampledCompletion>> groups = new Sampler().sampleGroups(policy, images, g, settings);
+        int rows = images.size() * g;
+        int[][] tokens = new int[rows][];
+        int[] imageOfRow = new int[rows];
+        float[][] copies = new float[rows][];
+        for (int r = 0; r < rows; r++) {
+            tokens[r] = groups.get(r / g).get(r % g).tokenIds();
+            imageOfRow[r] = r / g;
+            copies[r] = images.get(r / g);
+        }
+        float[][] distinct = images.toArray(new float[0][]);
+        double best = Double.MAX_VALUE;
+        double bestCpu = Double.MAX_VALUE;
+        for (int r = 0; r < reps + 1; r++) {
+            long cpu0 = THREADS.getCurrentThreadCpuTime();
+            long t0 = System.nanoTime();
+            try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager();
+                    ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+                scope.suppressNotUsedWarning();
+                try (ai.djl.training.GradientCollector gc =
+                        ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+                    gc.backward(logProbs(policy, m, sharedImages, distinct, copies, imageOfRow, tokens, temperature)
+                            .sum());
+                }
+                logProbs(policy, m, sharedImages, distinct, copies, imageOfRow, tokens, temperature)
+                        .toFloatArray();
+            }
+            if (r > 0) {
+                best = Math.min(best, (System.nanoTime() - t0) / 1e6);
+                bestCpu = Math.min(bestCpu, (THREADS.getCurrentThreadCpuTime() - cpu0) / 1e6);
+            }
+        }
+        return new LearnerPass(sharedImages, rows, best, bestCpu);
+    }
+
+    private static ai.djl.ndarray.NDArray logProbs(
+            Policy policy,
+            ai.djl.ndarray.NDManager m,
+            boolean sharedImages,
+            float[][] distinct,
+            float[][] copies,
+            int[] imageOfRow,
+            int[][] tokens,
+            float temperature) {
+        return sharedImages
+                ? policy.tokenLogProbs(m, distinct, imageOfRow, tokens, temperature)
+                : policy.tokenLogProbs(m, copies, tokens, temperature);
+    }
+
     /** Best-of-{@code reps} milliseconds of one SFT step (forward, backward, AdamW) on a fixed batch. */
     public static double sftStepMillis(Policy policy, int batchSize, int reps) {
         SftSettings s = new SftSettings(10, batchSize, 1e-4f, 1, 7L, 0);
