@@ -202,10 +202,10 @@ final class BenchCommand implements Runnable {
     @Command(
             name = "learner",
             mixinStandardHelpOptions = true,
-            description =
-                    "The arithmetic of a GRPO learner step on B train images x G sampled completions (forward and "
-                            + "backward, then the reference forward), each image encoded once for its G completions and, for "
-                            + "comparison, once per completion; one libtorch thread unless ai.djl.pytorch.num_threads is set.")
+            description = "The arithmetic of a GRPO learner step on B train images x G sampled completions "
+                    + "(forward and backward, then the reference forward), each image encoded once for its G "
+                    + "completions and, for comparison, once per completion; one libtorch thread unless "
+                    + "ai.djl.pytorch.num_threads is set.")
     static final class Learner implements Callable<Integer> {
         @Option(
                 names = "--checkpoint",

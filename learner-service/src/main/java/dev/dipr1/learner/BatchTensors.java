@@ -68,8 +68,8 @@ public record BatchTensors(
 
     /**
      * Builds the batch of {@code groups}, in order: decodes each group's PNG once (the learner encodes
-     * it once for all its rows) and adds one row per completion with tokens. A group sampled at another temperature than the first is kept
-     * (with a warning): its ratios are computed at the batch temperature.
+     * it once for all its rows) and adds one row per completion with tokens. A group sampled at another
+     * temperature than the first is kept (with a warning): its ratios are computed at the batch temperature.
      *
      * @param groups at least one group
      * @throws UncheckedIOException when an image cannot be read

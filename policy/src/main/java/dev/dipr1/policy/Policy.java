@@ -288,7 +288,10 @@ public final class Policy implements AutoCloseable {
         return tokenLogProbs(m, imagesChw, null, completionTokens, temperature, true);
     }
 
-    /** {@link #tokenLogProbsAndEntropy} for completions that share images, as {@link #tokenLogProbs(NDManager, float[][], int[], int[][], float)}. */
+    /**
+     * {@link #tokenLogProbsAndEntropy} for completions that share images, as
+     * {@link #tokenLogProbs(NDManager, float[][], int[], int[][], float)}.
+     */
     public TokenLogProbs tokenLogProbsAndEntropy(
             NDManager m, float[][] imagesChw, int[] imageOfRow, int[][] completionTokens, float temperature) {
         return tokenLogProbs(
