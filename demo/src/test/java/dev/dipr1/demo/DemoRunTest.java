@@ -57,9 +57,9 @@ class DemoRunTest {
     }
 
     @Test
-    void equalComputeSftTakesFourStepsPerRlStepOnTheSameTrainingSet() {
+    void equalComputeSftTakesThreeStepsPer64RlSamplesOnTheSameTrainingSet() {
         SftSettings s = run(DemoSettings.quick().withRl(60, 5), 2).equalComputeSft();
-        assertEquals(240, s.steps());
+        assertEquals(180, s.steps(), "60 RL steps of B = 8 x G = 8");
         assertEquals(2, s.seed(), "the run's seed: the same training scenes");
         assertEquals(600, s.trainScenes());
         assertEquals(0, s.validateEvery(), "keeps its last weights, as RL does");
@@ -67,7 +67,7 @@ class DemoRunTest {
         assertEquals(20, s.warmupSteps());
         assertEquals(SftSettings.defaults().batchSize(), s.batchSize());
         assertEquals(
-                0, run(DemoSettings.quick().withRl(1, 5), 2).equalComputeSft().warmupSteps(), "4 steps: no warm-up");
+                0, run(DemoSettings.quick().withRl(1, 5), 2).equalComputeSft().warmupSteps(), "3 steps: no warm-up");
     }
 
     @Test

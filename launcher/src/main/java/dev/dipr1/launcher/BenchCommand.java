@@ -207,43 +207,20 @@ final class BenchCommand implements Runnable {
                     + "completions and, for comparison, once per completion; one libtorch thread unless "
                     + "ai.djl.pytorch.num_threads is set.")
     static final class Learner implements Callable<Integer> {
-        @Option(
-                names = "--checkpoint",
-                required = true,
-                paramLabel = "FILE",
-                description = "The policy to sample and train.")
-        java.nio.file.Path checkpoint;
+        @Mixin
+        PolicyBenchOptions policyBench;
 
         @Option(names = "--batch-groups", defaultValue = "16", description = "B (default: ${DEFAULT-VALUE}).")
         int batchGroups;
 
-        @Option(names = "--g", defaultValue = "8", description = "G (default: ${DEFAULT-VALUE}).")
-        int g;
-
-        @Option(names = "--temperature", defaultValue = "0.7", description = "(default: ${DEFAULT-VALUE}).")
-        float temperature;
-
-        @Option(names = "--reps", defaultValue = "3", description = "Passes, best kept (default: ${DEFAULT-VALUE}).")
-        int reps;
-
-        @Option(names = "--seed", defaultValue = "1")
-        long seed;
-
         @Override
         public Integer call() throws Exception {
-            FileArguments.requireFile("--checkpoint", checkpoint, FileArguments.CHECKPOINT_HINT);
-            oneLibtorchThreadUnlessSet();
-            dev.dipr1.policy.DjlEnvironment.init();
-            java.util.List<float[]> pixels =
-                    dev.dipr1.scenes.SyntheticScenes.generate(dev.dipr1.scenes.Split.TRAIN, seed, 0, batchGroups)
-                            .stream()
-                            .map(dev.dipr1.scenes.Scene::pixelsChw)
-                            .toList();
-            try (dev.dipr1.policy.Policy policy = dev.dipr1.policy.Policy.load(checkpoint)) {
+            try (dev.dipr1.policy.Policy policy = policyBench.load()) {
+                java.util.List<float[]> pixels = policyBench.trainImages(batchGroups);
                 double[] millis = new double[2];
                 for (boolean shared : new boolean[] {false, true}) {
-                    var pass =
-                            dev.dipr1.policy.PolicyBenchmarks.learnerPass(policy, pixels, g, temperature, shared, reps);
+                    var pass = dev.dipr1.policy.PolicyBenchmarks.learnerPass(
+                            policy, pixels, policyBench.g, policyBench.temperature, shared, policyBench.reps);
                     millis[shared ? 1 : 0] = pass.millis();
                     System.out.printf(
                             java.util.Locale.ROOT,
@@ -252,7 +229,7 @@ final class BenchCommand implements Runnable {
                             pass.rows(),
                             pass.millis(),
                             pass.cpuMillis(),
-                            reps);
+                            policyBench.reps);
                 }
                 System.out.printf(java.util.Locale.ROOT, "speed-up %.2fx%n", millis[0] / millis[1]);
             }
@@ -266,8 +243,8 @@ final class BenchCommand implements Runnable {
             description = "Generator decoding speed: samples/s for P prompts x G completions per decoding batch "
                     + "(completions stop at <eos>), on one libtorch thread unless ai.djl.pytorch.num_threads is set.")
     static final class Sampling implements Callable<Integer> {
-        @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "The policy to sample.")
-        java.nio.file.Path checkpoint;
+        @Mixin
+        PolicyBenchOptions policyBench;
 
         @Option(
                 names = "--prompts-per-batch",
@@ -276,36 +253,20 @@ final class BenchCommand implements Runnable {
                 description = "Values of P to measure (default: ${DEFAULT-VALUE}).")
         java.util.List<Integer> promptsPerBatch;
 
-        @Option(names = "--g", defaultValue = "8", description = "G (default: ${DEFAULT-VALUE}).")
-        int g;
-
         @Option(
                 names = "--images",
                 defaultValue = "32",
                 description = "Train images per pass (default: ${DEFAULT-VALUE}).")
         int images;
 
-        @Option(names = "--temperature", defaultValue = "0.7", description = "(default: ${DEFAULT-VALUE}).")
-        float temperature;
-
-        @Option(names = "--reps", defaultValue = "3", description = "Passes, best kept (default: ${DEFAULT-VALUE}).")
-        int reps;
-
-        @Option(names = "--seed", defaultValue = "1")
-        long seed;
-
         @Override
         public Integer call() throws Exception {
-            FileArguments.requireFile("--checkpoint", checkpoint, FileArguments.CHECKPOINT_HINT);
-            oneLibtorchThreadUnlessSet();
-            dev.dipr1.policy.DjlEnvironment.init();
-            java.util.List<float[]> pixels =
-                    dev.dipr1.scenes.SyntheticScenes.generate(dev.dipr1.scenes.Split.TRAIN, seed, 0, images).stream()
-                            .map(dev.dipr1.scenes.Scene::pixelsChw)
-                            .toList();
-            try (dev.dipr1.policy.Policy policy = dev.dipr1.policy.Policy.load(checkpoint)) {
+            try (dev.dipr1.policy.Policy policy = policyBench.load()) {
+                java.util.List<float[]> pixels = policyBench.trainImages(images);
+                int g = policyBench.g;
                 for (int p : promptsPerBatch) {
-                    var speed = dev.dipr1.policy.PolicyBenchmarks.groupSpeed(policy, pixels, g, p, temperature, reps);
+                    var speed = dev.dipr1.policy.PolicyBenchmarks.groupSpeed(
+                            policy, pixels, g, p, policyBench.temperature, policyBench.reps);
                     System.out.printf(
                             java.util.Locale.ROOT,
                             "P=%d G=%d: %.1f samples per CPU-second; wall clock %.1f samples/s, %.0f tokens/s "
@@ -317,10 +278,43 @@ final class BenchCommand implements Runnable {
                             speed.tokensPerSecond(),
                             images,
                             speed.seconds(),
-                            reps);
+                            policyBench.reps);
                 }
             }
             return 0;
+        }
+    }
+
+    /** What the policy benchmarks share: a checkpoint, G completions of train images at a temperature, passes. */
+    static final class PolicyBenchOptions {
+        @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "The policy checkpoint.")
+        java.nio.file.Path checkpoint;
+
+        @Option(names = "--g", defaultValue = "8", description = "G (default: ${DEFAULT-VALUE}).")
+        int g;
+
+        @Option(names = "--temperature", defaultValue = "0.7", description = "(default: ${DEFAULT-VALUE}).")
+        float temperature;
+
+        @Option(names = "--reps", defaultValue = "3", description = "Passes, best kept (default: ${DEFAULT-VALUE}).")
+        int reps;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Seed of the train images (default: 1).")
+        long seed;
+
+        /** The checkpoint, on one libtorch thread unless ai.djl.pytorch.num_threads is set. */
+        dev.dipr1.policy.Policy load() throws java.io.IOException {
+            FileArguments.requireFile("--checkpoint", checkpoint, FileArguments.CHECKPOINT_HINT);
+            oneLibtorchThreadUnlessSet();
+            dev.dipr1.policy.DjlEnvironment.init();
+            return dev.dipr1.policy.Policy.load(checkpoint);
+        }
+
+        /** Train scenes 0 .. count−1 of {@code --seed}, as CHW pixels. */
+        java.util.List<float[]> trainImages(int count) {
+            return dev.dipr1.scenes.SyntheticScenes.generate(dev.dipr1.scenes.Split.TRAIN, seed, 0, count).stream()
+                    .map(dev.dipr1.scenes.Scene::pixelsChw)
+                    .toList();
         }
     }
 

@@ -260,13 +260,7 @@ public final class Policy implements AutoCloseable {
      */
     public NDArray tokenLogProbs(
             NDManager m, float[][] imagesChw, int[] imageOfRow, int[][] completionTokens, float temperature) {
-        return tokenLogProbs(
-                        m,
-                        imagesChw,
-                        checkedRows(imagesChw, imageOfRow, completionTokens),
-                        completionTokens,
-                        temperature,
-                        false)
+        return sharedImages(m, imagesChw, imageOfRow, completionTokens, temperature, false)
                 .logProbs();
     }
 
@@ -294,16 +288,21 @@ public final class Policy implements AutoCloseable {
      */
     public TokenLogProbs tokenLogProbsAndEntropy(
             NDManager m, float[][] imagesChw, int[] imageOfRow, int[][] completionTokens, float temperature) {
-        return tokenLogProbs(
-                m,
-                imagesChw,
-                checkedRows(imagesChw, imageOfRow, completionTokens),
-                completionTokens,
-                temperature,
-                true);
+        return sharedImages(m, imagesChw, imageOfRow, completionTokens, temperature, true);
     }
 
-    private static int[] checkedRows(float[][] imagesChw, int[] imageOfRow, int[][] completionTokens) {
+    private TokenLogProbs sharedImages(
+            NDManager m,
+            float[][] imagesChw,
+            int[] imageOfRow,
+            int[][] completionTokens,
+            float temperature,
+            boolean withEntropy) {
+        checkRows(imagesChw, imageOfRow, completionTokens);
+        return tokenLogProbs(m, imagesChw, imageOfRow, completionTokens, temperature, withEntropy);
+    }
+
+    private static void checkRows(float[][] imagesChw, int[] imageOfRow, int[][] completionTokens) {
         if (imageOfRow.length != completionTokens.length) {
             throw new IllegalArgumentException(imageOfRow.length + " image indices for " + completionTokens.length
                     + " completions: give one per completion");
@@ -314,7 +313,6 @@ public final class Policy implements AutoCloseable {
                         + imagesChw.length + ": an index must be in [0, " + imagesChw.length + ")");
             }
         }
-        return imageOfRow;
     }
 
     /** @param imageOfRow null: one image per completion, or one for all */
