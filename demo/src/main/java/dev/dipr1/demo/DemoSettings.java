@@ -38,8 +38,8 @@ public record DemoSettings(
     }
 
     /**
-     * The standard run: SFT, 200 RL steps, their equal-compute SFT, 1,000 images per split (about 18
-     * minutes on 2 idle cores at the demo's B = 16, SFT 8.5 of them; see the README).
+     * The standard run: SFT, 200 RL steps, their equal-compute SFT, 1,000 images per split (18 to 19
+     * minutes on 2 idle cores at the demo's B = 16, SFT about 9 of them; see the README).
      */
     public static DemoSettings standard() {
         return new DemoSettings(2400, 200, 15.0, 3000, 1000, 1);

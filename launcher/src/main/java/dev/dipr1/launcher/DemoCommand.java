@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
                     + "SFT (cached per seed), asynchronous GRPO with the three DIP-R1 rewards (generator, reward stream "
                     + "and learner running concurrently), an equal-compute SFT baseline, and evaluation of all on "
                     + "in-domain and ood. Writes report.json, report.md and plots to --out.",
-            "Budgets are in steps (the minutes are safety caps). Default run about 18 minutes on 2 cores (10 once the "
+            "Budgets are in steps (the minutes are safety caps). Default run about 19 minutes on 2 cores (10 once the "
                     + "seed's SFT is cached); --quick about 4."
         })
 final class DemoCommand implements Callable<Integer> {
