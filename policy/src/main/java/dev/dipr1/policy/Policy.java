@@ -260,7 +260,8 @@ public final class Policy implements AutoCloseable {
      */
     public NDArray tokenLogProbs(
             NDManager m, float[][] imagesChw, int[] imageOfRow, int[][] completionTokens, float temperature) {
-        return sharedImages(m, imagesChw, imageOfRow, completionTokens, temperature, false)
+        java.util.Objects.requireNonNull(imageOfRow, "imageOfRow: one image index per completion");
+        return tokenLogProbs(m, imagesChw, imageOfRow, completionTokens, temperature, false)
                 .logProbs();
     }
 
@@ -288,24 +289,23 @@ public final class Policy implements AutoCloseable {
      */
     public TokenLogProbs tokenLogProbsAndEntropy(
             NDManager m, float[][] imagesChw, int[] imageOfRow, int[][] completionTokens, float temperature) {
-        return sharedImages(m, imagesChw, imageOfRow, completionTokens, temperature, true);
+        java.util.Objects.requireNonNull(imageOfRow, "imageOfRow: one image index per completion");
+        return tokenLogProbs(m, imagesChw, imageOfRow, completionTokens, temperature, true);
     }
 
-    private TokenLogProbs sharedImages(
-            NDManager m,
-            float[][] imagesChw,
-            int[] imageOfRow,
-            int[][] completionTokens,
-            float temperature,
-            boolean withEntropy) {
-        checkRows(imagesChw, imageOfRow, completionTokens);
-        return tokenLogProbs(m, imagesChw, imageOfRow, completionTokens, temperature, withEntropy);
-    }
-
-    private static void checkRows(float[][] imagesChw, int[] imageOfRow, int[][] completionTokens) {
-        if (imageOfRow.length != completionTokens.length) {
-            throw new IllegalArgumentException(imageOfRow.length + " image indices for " + completionTokens.length
-                    + " completions: give one per completion");
+    /** Whether the images fit the completions: one each, one for all, or as {@code imageOfRow} names them. */
+    private static void checkImages(float[][] imagesChw, int[] imageOfRow, int[][] completionTokens) {
+        int b = completionTokens.length;
+        if (imageOfRow == null) {
+            if (imagesChw.length != b && imagesChw.length != 1) {
+                throw new IllegalArgumentException(
+                        imagesChw.length + " images for " + b + " completions: give one per completion or one for all");
+            }
+            return;
+        }
+        if (imageOfRow.length != b) {
+            throw new IllegalArgumentException(
+                    imageOfRow.length + " image indices for " + b + " completions: give one per completion");
         }
         for (int i = 0; i < imageOfRow.length; i++) {
             if (imageOfRow[i] < 0 || imageOfRow[i] >= imagesChw.length) {
@@ -328,10 +328,7 @@ public final class Policy implements AutoCloseable {
             throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
         }
         int b = completionTokens.length;
-        if (imageOfRow == null && imagesChw.length != b && imagesChw.length != 1) {
-            throw new IllegalArgumentException(
-                    imagesChw.length + " images for " + b + " completions: give one per completion or one for all");
-        }
+        checkImages(imagesChw, imageOfRow, completionTokens);
         int[] prompt = tokenizer.promptIds();
         TeacherForcing batch = TeacherForcing.of(prompt, completionTokens);
         int len = batch.len();
@@ -395,8 +392,11 @@ public final class Policy implements AutoCloseable {
         }
     }
 
-    /** The cross-attention keys/values of each image, taken for each completion from its image's. */
-    private static NDArray[][] rowsOf(NDManager m, NDArray[][] perImage, int[] imageOfRow) {
+    /**
+     * The cross-attention keys/values of each image, taken for each row from its image's: the learner's completions
+     * ({@link #tokenLogProbs(NDManager, float[][], int[], int[][], float)}) and the sampler's rows share this.
+     */
+    static NDArray[][] rowsOf(NDManager m, NDArray[][] perImage, int[] imageOfRow) {
         long[] index = new long[imageOfRow.length];
         for (int i = 0; i < index.length; i++) {
             index[i] = imageOfRow[i];
