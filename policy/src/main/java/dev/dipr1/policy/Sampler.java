@@ -157,7 +157,7 @@ public final class Sampler {
         try (NDManager m = NDManager.newBaseManager();
                 NDScope outer = new NDScope()) {
             outer.suppressNotUsedWarning();
-            NDArray[][] cross = rowsPerImage(m, policy.crossKeysValues(policy.encode(m, images)), images.length, rows);
+            NDArray[][] cross = rowsPerImage(policy.crossKeysValues(policy.encode(m, images)), images.length, rows);
             NextLogits next = cached
                     ? new CachedLogits(policy, m, policy.newCache(m, rows, cross), prompt.length)
                     : new RecomputedLogits(policy, m, cross, prompt, rows, budget);
@@ -178,19 +178,22 @@ public final class Sampler {
 
     /**
      * The cross-attention keys/values of {@code images} images for {@code rows} rows: as they are
-     * for one image (broadcast over the rows) or one per row; each image's taken for its
+     * for one image (broadcast over the rows) or one per row; each image's repeated for its
      * {@code rows / images} consecutive rows otherwise (several prompts' groups in one batch).
      */
-    private static NDArray[][] rowsPerImage(NDManager m, NDArray[][] cross, int images, int rows) {
+    private static NDArray[][] rowsPerImage(NDArray[][] cross, int images, int rows) {
         if (images == 1 || images == rows) {
             return cross;
         }
         int perImage = rows / images;
-        int[] imageOfRow = new int[rows];
-        for (int r = 0; r < rows; r++) {
-            imageOfRow[r] = r / perImage;
+        NDArray[][] out = new NDArray[cross.length][];
+        for (int l = 0; l < cross.length; l++) {
+            out[l] = new NDArray[cross[l].length];
+            for (int i = 0; i < cross[l].length; i++) {
+                out[l][i] = cross[l][i].repeat(0, perImage);
+            }
         }
-        return Policy.rowsOf(m, cross, imageOfRow);
+        return out;
     }
 
     /** Runs one decoding step in its own scope, so its intermediate arrays are freed right after. */
