@@ -3,12 +3,15 @@ package dev.dipr1.launcher;
 import dev.dipr1.demo.HeldOutSplits;
 import dev.dipr1.policy.DjlEnvironment;
 import dev.dipr1.policy.EvalResult;
+import dev.dipr1.policy.Evaluation;
 import dev.dipr1.policy.Evaluator;
+import dev.dipr1.policy.PairedBootstrap;
 import dev.dipr1.policy.Policy;
 import dev.dipr1.scenes.Split;
 import dev.dipr1.scenes.SyntheticScenes;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,7 +26,9 @@ import picocli.CommandLine.Spec;
             "Evaluate a checkpoint with greedy decoding: format rate, precision, recall, F1 at IoU 0.5, "
                     + "mean IoU of matches, count MAE, AP50 and AP@[.5:.95] (boxes ranked by the policy's own confidence).",
             "--split train --seed S reads the training scenes of seed S from index --from: a run with --train-scenes N "
-                    + "learned from 0 .. N-1, so --from 0 shows what it memorised and --from N the same distribution unseen."
+                    + "learned from 0 .. N-1, so --from 0 shows what it memorised and --from N the same distribution unseen.",
+            "--against FILE evaluates a second checkpoint on the same images and prints the F1 change from it to "
+                    + "--checkpoint with a paired-bootstrap 95% interval over the images (fixed resampling seed)."
         })
 final class EvalCommand implements Callable<Integer> {
 
@@ -50,6 +55,12 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--images", defaultValue = "200", description = "Number of images (default: ${DEFAULT-VALUE}).")
     int images;
 
+    @Option(
+            names = "--against",
+            paramLabel = "FILE",
+            description = "A checkpoint to compare with on the same images: F1 change from it to --checkpoint.")
+    Path against;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -59,6 +70,7 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         FileArguments.requireFile("--checkpoint", checkpoint, FileArguments.CHECKPOINT_HINT);
+        FileArguments.requireFile("--against", against, FileArguments.CHECKPOINT_HINT);
         if (split == Split.TRAIN && seed == null) {
             throw new IllegalArgumentException("--split train needs --seed S, the seed of the run whose training "
                     + "scenes to read (a run with --train-scenes N learned from scenes 0 .. N-1 of its seed)");
@@ -74,37 +86,74 @@ final class EvalCommand implements Callable<Integer> {
         if (images < 1) {
             throw new IllegalArgumentException("--images must be at least 1, was " + images);
         }
-        int workers = DjlEnvironment.oneThreadPerWorker();
-        EvalResult r;
-        try (Policy policy = Policy.load(checkpoint)) {
-            r = (split == Split.TRAIN
-                            ? Evaluator.evaluate(
-                                    policy,
-                                    SyntheticScenes.generate(Split.TRAIN, seed, from, images),
-                                    split.label(),
-                                    workers)
-                            : HeldOutSplits.evaluation(policy, split, images, workers))
-                    .result();
-        }
+        Evaluation e = evaluate(checkpoint);
+        Evaluation base = against != null ? evaluate(against) : null;
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(r.toJson());
+        if (base == null) {
+            out.println(json ? e.result().toJson() : line(e.result()));
         } else {
-            out.printf(
-                    "%s (%d images): format %.3f  precision %.3f  recall %.3f  F1@0.5 %.3f  mean IoU %.3f  "
-                            + "count MAE %.2f  AP50 %.3f  AP %.3f%n",
-                    r.split(),
-                    r.images(),
-                    r.formatRate(),
-                    r.precision(),
-                    r.recall(),
-                    r.f1(),
-                    r.meanIou(),
-                    r.countMae(),
-                    r.ap50(),
-                    r.ap());
+            PairedBootstrap.Delta d = PairedBootstrap.f1Delta(base, e);
+            if (json) {
+                out.println(comparisonJson(e, base));
+            } else {
+                out.println(checkpoint + ": " + line(e.result()));
+                out.println(against + ": " + line(base.result()));
+                out.printf(
+                        Locale.ROOT,
+                        "F1@0.5 change from %s to %s: %+.4f [%+.4f, %+.4f] (paired bootstrap over the %d images, %d "
+                                + "resamples, seed %d)%n",
+                        against,
+                        checkpoint,
+                        d.delta(),
+                        d.ciLow(),
+                        d.ciHigh(),
+                        images,
+                        PairedBootstrap.DEFAULT_RESAMPLES,
+                        PairedBootstrap.DEFAULT_SEED);
+            }
         }
         out.flush();
         return 0;
+    }
+
+    /** Greedy evaluation of one checkpoint on this command's images, with the per-image records. */
+    private Evaluation evaluate(Path file) throws java.io.IOException {
+        int workers = DjlEnvironment.oneThreadPerWorker();
+        try (Policy policy = Policy.load(file)) {
+            return split == Split.TRAIN
+                    ? Evaluator.evaluate(
+                            policy, SyntheticScenes.generate(Split.TRAIN, seed, from, images), split.label(), workers)
+                    : HeldOutSplits.evaluation(policy, split, images, workers);
+        }
+    }
+
+    /** Both evaluations and the F1 change from {@code against} to {@code checkpoint}, as one JSON object. */
+    static String comparisonJson(Evaluation checkpoint, Evaluation against) {
+        PairedBootstrap.Delta d = PairedBootstrap.f1Delta(against, checkpoint);
+        return String.format(
+                Locale.ROOT,
+                "{\"checkpoint\":%s,\"against\":%s,\"f1_delta\":{\"delta\":%s,\"ci_low\":%s,\"ci_high\":%s}}",
+                checkpoint.result().toJson(),
+                against.result().toJson(),
+                d.delta(),
+                d.ciLow(),
+                d.ciHigh());
+    }
+
+    private static String line(EvalResult r) {
+        return String.format(
+                Locale.ROOT,
+                "%s (%d images): format %.3f  precision %.3f  recall %.3f  F1@0.5 %.3f  mean IoU %.3f  "
+                        + "count MAE %.2f  AP50 %.3f  AP %.3f",
+                r.split(),
+                r.images(),
+                r.formatRate(),
+                r.precision(),
+                r.recall(),
+                r.f1(),
+                r.meanIou(),
+                r.countMae(),
+                r.ap50(),
+                r.ap());
     }
 }

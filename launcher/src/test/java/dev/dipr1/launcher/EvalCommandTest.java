@@ -4,11 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dipr1.demo.HeldOutSplits;
+import dev.dipr1.policy.Evaluation;
 import dev.dipr1.policy.Evaluator;
 import dev.dipr1.policy.Policy;
+import dev.dipr1.policy.TargetTemplate;
+import dev.dipr1.policy.Tokenizer;
+import dev.dipr1.scenes.Scene;
 import dev.dipr1.scenes.Split;
 import dev.dipr1.scenes.SyntheticScenes;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,5 +77,55 @@ class EvalCommandTest {
                 Dipr1Test.run("eval", "--checkpoint", ckpt, "--split", "train", "--seed", "1", "--from", "-1");
         assertEquals(2, negative.exit(), negative.err());
         assertTrue(negative.err().contains("--from must be 0 or more, was -1"), negative.err());
+    }
+
+    @Test
+    void againstEvaluatesBothCheckpointsOnTheSameImages() throws Exception {
+        Path other = TinyCheckpoint.write(dir.resolve("other.ckpt"), 5);
+        Dipr1Test.Run r = Dipr1Test.run(
+                "eval",
+                "--checkpoint",
+                checkpoint.toString(),
+                "--against",
+                other.toString(),
+                "--split",
+                "in-domain",
+                "--images",
+                "4",
+                "--json");
+        assertEquals(0, r.exit(), r.err());
+        try (Policy p = Policy.load(checkpoint);
+                Policy q = Policy.load(other)) {
+            // untrained policies score F1 0 alike: the direction of the change is tested on texts below
+            assertEquals(
+                    EvalCommand.comparisonJson(
+                            HeldOutSplits.evaluation(p, Split.IN_DOMAIN, 4, 1),
+                            HeldOutSplits.evaluation(q, Split.IN_DOMAIN, 4, 1)),
+                    r.out().strip());
+        }
+    }
+
+    @Test
+    void theChangeRunsFromAgainstToTheCheckpoint() {
+        List<Scene> scenes = SyntheticScenes.generate(Split.IN_DOMAIN, 1, 0, 20);
+        Tokenizer tokenizer = new Tokenizer(SyntheticScenes.SIZE);
+        List<String> right =
+                scenes.stream().map(s -> TargetTemplate.of(s).text(tokenizer)).toList();
+        List<String> empty = scenes.stream().map(s -> "").toList();
+        Evaluation perfect = Evaluator.score(scenes, right, "in-domain");
+        Evaluation nothing = Evaluator.score(scenes, empty, "in-domain");
+        assertEquals(1.0, perfect.result().f1(), 1e-9, "the targets are right answers");
+
+        String json = EvalCommand.comparisonJson(perfect, nothing);
+        assertTrue(json.startsWith("{\"checkpoint\":" + perfect.result().toJson() + ",\"against\":"), json);
+        assertTrue(json.endsWith(",\"f1_delta\":{\"delta\":1.0,\"ci_low\":1.0,\"ci_high\":1.0}}"), json);
+    }
+
+    @Test
+    void againstNeedsAnExistingCheckpoint() {
+        Dipr1Test.Run r = Dipr1Test.run(
+                "eval", "--checkpoint", checkpoint.toString(), "--against", "no/such.ckpt", "--split", "ood");
+        assertEquals(2, r.exit(), r.err());
+        assertTrue(r.err().contains("--against"), r.err());
     }
 }
