@@ -2,6 +2,7 @@ package dev.dipr1.demo;
 
 import dev.dipr1.generator.engine.EngineSettings;
 import dev.dipr1.learner.LearnerSettings;
+import dev.dipr1.policy.SftSettings;
 import dev.dipr1.rewards.RewardConfig;
 import dev.dipr1.topics.TopicCatalog;
 import java.nio.file.Files;
@@ -24,6 +25,8 @@ import java.util.Objects;
  * @param processes whether the loop's components run as child JVMs instead of threads
  * @param engine what the generators sample with: the in-process policy, or ({@code openai}) a
  *     {@code dipr1 serve} the run starts, told of each new version by {@code --weights-update disk}
+ * @param sftEmaDecay SFT and SFT continued keep an average of their weights with this decay, 0 the weights as
+ *     trained ({@link SftSettings#emaDecay()})
  */
 public record DemoPlan(
         DemoSettings size,
@@ -37,7 +40,8 @@ public record DemoPlan(
         boolean sftMore,
         Path givenSft,
         boolean processes,
-        EngineSettings.Kind engine) {
+        EngineSettings.Kind engine,
+        float sftEmaDecay) {
 
     /** Checks what a run would otherwise find out minutes in. */
     public DemoPlan {
@@ -49,6 +53,10 @@ public record DemoPlan(
         Objects.requireNonNull(learner, "learner");
         Objects.requireNonNull(rewards, "rewards");
         Objects.requireNonNull(engine, "engine");
+        if (!(sftEmaDecay == 0 || (sftEmaDecay > 0 && sftEmaDecay < 1))) {
+            throw new IllegalArgumentException(
+                    "--sft-ema-decay " + sftEmaDecay + " must be 0 (no average) or in (0, 1), e.g. 0.995");
+        }
         if (givenSft != null && !Files.isRegularFile(givenSft)) {
             throw new IllegalArgumentException("--sft-checkpoint " + givenSft + " is not a file");
         }
@@ -57,33 +65,5 @@ public record DemoPlan(
     /** Steps of the equal-compute SFT continuation for this plan's RL step of B × G samples. */
     public int sftMoreSteps() {
         return size.sftMoreSteps(learner.batchGroups() * sampling.groupSize());
-    }
-
-    /** A plan whose generators sample in process. */
-    public DemoPlan(
-            DemoSettings size,
-            SamplingSettings sampling,
-            long seed,
-            Path dir,
-            Path cacheDir,
-            TopicCatalog catalog,
-            LearnerSettings learner,
-            RewardConfig rewards,
-            boolean sftMore,
-            Path givenSft,
-            boolean processes) {
-        this(
-                size,
-                sampling,
-                seed,
-                dir,
-                cacheDir,
-                catalog,
-                learner,
-                rewards,
-                sftMore,
-                givenSft,
-                processes,
-                EngineSettings.Kind.DJL);
     }
 }

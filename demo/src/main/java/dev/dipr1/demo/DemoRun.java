@@ -100,7 +100,8 @@ public final class DemoRun implements Callable<DemoReport> {
                 d.maxMinutes(),
                 plan.size().trainScenes(),
                 0,
-                d.validationImages());
+                d.validationImages(),
+                plan.sftEmaDecay());
     }
 
     /**
@@ -119,7 +120,8 @@ public final class DemoRun implements Callable<DemoReport> {
                 d.maxMinutes(),
                 plan.size().trainScenes(),
                 Math.max(1, Math.min(d.validateEvery(), steps / 10)),
-                Math.min(d.validationImages(), plan.size().evalImages()));
+                Math.min(d.validationImages(), plan.size().evalImages()),
+                plan.sftEmaDecay());
     }
 
     private void writeSplits(DemoReport report) throws IOException {
@@ -168,11 +170,13 @@ public final class DemoRun implements Callable<DemoReport> {
     /**
      * What names a cached SFT checkpoint: its settings, the policy's shape and format, and the thread count (another
      * count sums in another order and gives other weights). {@code dipr1 sft} runs one data-parallel replica per
-     * thread; one thread is one model, as before replicas, so its key is unchanged.
+     * thread; one thread is one model, as before replicas, so its key is unchanged. Without an average of the weights
+     * SFT trains and keeps what it did before the option existed, so the settings are named as they were then.
      */
     static String sftCacheKey(SftSettings s, int libtorchThreads) {
         String parallel = libtorchThreads == 1 ? "threads=1" : "replicas=" + libtorchThreads;
-        String what = s + "|" + PolicyConfig.defaults() + "|" + Policy.FORMAT_VERSION + "|" + parallel;
+        String settings = s.emaDecay() == 0 ? s.toString().replace(", emaDecay=0.0]", "]") : s.toString();
+        String what = settings + "|" + PolicyConfig.defaults() + "|" + Policy.FORMAT_VERSION + "|" + parallel;
         return PolicyUpdates.sha256(what.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
     }
 

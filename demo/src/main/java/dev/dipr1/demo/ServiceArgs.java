@@ -115,6 +115,7 @@ public final class ServiceArgs {
         add(a, "--train-scenes", s.trainScenes());
         add(a, "--validate-every", s.validateEvery());
         add(a, "--validation-images", s.validationImages());
+        add(a, "--ema-decay", s.emaDecay());
         if (plot != null) {
             add(a, "--plot", plot);
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dipr1.generator.engine.EngineSettings;
 import dev.dipr1.policy.Policy;
 import dev.dipr1.policy.PolicyConfig;
 import dev.dipr1.policy.SftSettings;
@@ -21,7 +22,20 @@ import org.junit.jupiter.api.Test;
 class DemoRunTest {
 
     static DemoRun run(DemoSettings size, long seed) {
-        DemoPlan plan = new DemoPlan(
+        return run(plan(size, seed, null, SftSettings.DEFAULT_EMA_DECAY));
+    }
+
+    static DemoRun run(DemoPlan plan) {
+        return new DemoRun(
+                plan,
+                dir -> {
+                    throw new AssertionError("no Kafka in this test");
+                },
+                new ChildJvm("unused"));
+    }
+
+    static DemoPlan plan(DemoSettings size, long seed, Path givenSft, float sftEmaDecay) {
+        return new DemoPlan(
                 size,
                 SamplingSettings.defaults(),
                 seed,
@@ -31,14 +45,10 @@ class DemoRunTest {
                 RlLoopTest.learner(8, 1, 4),
                 RewardConfig.defaults(),
                 true,
-                null,
-                false);
-        return new DemoRun(
-                plan,
-                dir -> {
-                    throw new AssertionError("no Kafka in this test");
-                },
-                new ChildJvm("unused"));
+                givenSft,
+                false,
+                EngineSettings.Kind.DJL,
+                sftEmaDecay);
     }
 
     @Test
@@ -46,12 +56,13 @@ class DemoRunTest {
         SftSettings d = SftSettings.defaults();
         SftSettings quick = run(DemoSettings.quick(), 3).warmStart();
         assertEquals(
-                new SftSettings(400, d.batchSize(), d.lr(), 80, 3, d.maxMinutes(), 600, 40, 200),
+                new SftSettings(400, d.batchSize(), d.lr(), 80, 3, d.maxMinutes(), 600, 40, 200, d.emaDecay()),
                 quick,
                 "400 steps: 80 warm-up (a fifth), ten validations on at most the evaluation size");
         SftSettings standard = run(DemoSettings.standard(), 1).warmStart();
         assertEquals(
-                new SftSettings(2400, d.batchSize(), d.lr(), d.warmupSteps(), 1, d.maxMinutes(), 3000, 200, 500),
+                new SftSettings(
+                        2400, d.batchSize(), d.lr(), d.warmupSteps(), 1, d.maxMinutes(), 3000, 200, 500, d.emaDecay()),
                 standard,
                 "the calibrated warm-up and validation");
     }
@@ -82,10 +93,22 @@ class DemoRunTest {
     }
 
     @Test
+    void checkpointsCachedBeforeTheAverageKeepTheirKeyAndAnAverageGetsItsOwn() {
+        // the key of seed 10's demo SFT in runs/cache before SftSettings had an average (2026-12-04, two replicas)
+        assertEquals(
+                "a260f2051c7b2ad6",
+                DemoRun.sftCacheKey(run(DemoSettings.standard(), 10).warmStart(), 2));
+        SftSettings averaged =
+                run(plan(DemoSettings.standard(), 10, null, 0.995f)).warmStart();
+        assertNotEquals("a260f2051c7b2ad6", DemoRun.sftCacheKey(averaged, 2), "an average keeps other weights");
+    }
+
+    @Test
     void checkpointsCachedBeforeDataParallelSftKeepTheirKeyOnlyForOneThread() {
         SftSettings s = run(DemoSettings.standard(), 1).warmStart();
+        String before = s.toString().replace(", emaDecay=0.0]", "]");
         IntFunction<String> keyBeforeReplicas = threads -> PolicyUpdates.sha256(
-                        (s + "|" + PolicyConfig.defaults() + "|" + Policy.FORMAT_VERSION + "|threads=" + threads)
+                        (before + "|" + PolicyConfig.defaults() + "|" + Policy.FORMAT_VERSION + "|threads=" + threads)
                                 .getBytes(StandardCharsets.UTF_8))
                 .substring(0, 16);
 
@@ -103,21 +126,17 @@ class DemoRunTest {
     }
 
     @Test
+    void bothSftRunsKeepThePlansAverage() {
+        DemoRun run = run(plan(DemoSettings.quick(), 1, null, 0.99f));
+        assertEquals(0.99f, run.warmStart().emaDecay());
+        assertEquals(0.99f, run.equalComputeSft().emaDecay());
+    }
+
+    @Test
     void aMissingSftCheckpointIsRejectedBeforeTheRun() {
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class,
-                () -> new DemoPlan(
-                        DemoSettings.quick(),
-                        SamplingSettings.defaults(),
-                        1,
-                        Path.of("out"),
-                        Path.of("cache"),
-                        TopicCatalog.withPrefix("t."),
-                        RlLoopTest.learner(8, 1, 4),
-                        RewardConfig.defaults(),
-                        true,
-                        Path.of("no/such/sft.ckpt"),
-                        false));
+                () -> plan(DemoSettings.quick(), 1, Path.of("no/such/sft.ckpt"), SftSettings.DEFAULT_EMA_DECAY));
         assertEquals("--sft-checkpoint no/such/sft.ckpt is not a file", e.getMessage());
     }
 }

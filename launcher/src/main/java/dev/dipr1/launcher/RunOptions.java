@@ -5,6 +5,7 @@ import dev.dipr1.demo.DemoSettings;
 import dev.dipr1.demo.SamplingSettings;
 import dev.dipr1.generator.engine.EngineSettings;
 import dev.dipr1.learner.LearnerSettings;
+import dev.dipr1.policy.SftSettings;
 import dev.dipr1.rewards.RewardConfig;
 import dev.dipr1.topics.TopicCatalog;
 import java.nio.file.Path;
@@ -115,6 +116,13 @@ final class RunOptions {
     String engine = EngineSettings.Kind.DJL.label();
 
     @Option(
+            names = "--sft-ema-decay",
+            paramLabel = "D",
+            description = "SFT and SFT continued validate and keep an exponential moving average of their weights with "
+                    + "decay D; 0 = the weights as trained (default: ${DEFAULT-VALUE}).")
+    float sftEmaDecay = SftSettings.DEFAULT_EMA_DECAY;
+
+    @Option(
             names = "--cache-dir",
             defaultValue = "runs/cache",
             paramLabel = "DIR",
@@ -154,7 +162,8 @@ final class RunOptions {
                 sftMore,
                 sftCheckpoint,
                 processes,
-                EngineSettings.Kind.parse(engine));
+                EngineSettings.Kind.parse(engine),
+                sftEmaDecay);
     }
 
     /** The learner options, with the demo's own learning rate and B unless --lr or --batch-groups was given. */

@@ -82,6 +82,13 @@ final class SftCommand implements Callable<Integer> {
                     "Size of the validation split (training distribution, never trained on; default: ${DEFAULT-VALUE}).")
     int validationImages = DEFAULTS.validationImages();
 
+    @Option(
+            names = "--ema-decay",
+            paramLabel = "D",
+            description = "Validate and keep an exponential moving average of the weights, decay D in (0, 1) (0.995 "
+                    + "weighs about the last 200 steps); 0 = the weights as trained (default: ${DEFAULT-VALUE}).")
+    float emaDecay = DEFAULTS.emaDecay();
+
     @Option(names = "--plot", paramLabel = "PNG", description = "Loss curve (default: next to --out).")
     Path plot;
 
@@ -126,7 +133,7 @@ final class SftCommand implements Callable<Integer> {
     /** The options as settings; each option not given keeps its value from {@link SftSettings#defaults()}. */
     SftSettings settings() {
         return new SftSettings(
-                steps, batch, lr, warmup, seed, maxMinutes, trainScenes, validateEvery, validationImages);
+                steps, batch, lr, warmup, seed, maxMinutes, trainScenes, validateEvery, validationImages, emaDecay);
     }
 
     static SftTrainer.Result train(Path init, SftSettings s, int replicas, Path out) throws Exception {

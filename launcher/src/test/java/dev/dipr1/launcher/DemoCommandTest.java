@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dipr1.demo.DemoPlan;
 import dev.dipr1.demo.DemoSettings;
 import dev.dipr1.demo.SamplingSettings;
+import dev.dipr1.policy.SftSettings;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -89,6 +90,16 @@ class DemoCommandTest {
         Dipr1Test.Run r = Dipr1Test.run("demo", "--engine", "sglang");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("--engine must be djl or openai"), r.err());
+    }
+
+    @Test
+    void theSftAverageReachesBothSftRunsAndABadDecayIsRefused() {
+        assertEquals(SftSettings.DEFAULT_EMA_DECAY, parse().plan().sftEmaDecay(), "SFT's own default");
+        assertEquals(0f, parse("--sft-ema-decay", "0").plan().sftEmaDecay());
+        assertEquals(0.99f, parse("--sft-ema-decay", "0.99").plan().sftEmaDecay());
+        Dipr1Test.Run r = Dipr1Test.run("demo", "--sft-ema-decay", "1");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--sft-ema-decay 1.0 must be 0 (no average) or in (0, 1)"), r.err());
     }
 
     @Test

@@ -70,6 +70,16 @@ class SettingsValidationTest {
     }
 
     @Test
+    void sftSettingsTakeAnAverageDecayOfZeroOrInsideTheUnitInterval() {
+        for (float bad : new float[] {1f, -0.1f, 1.5f, Float.NaN}) {
+            String m = message(() -> new SftSettings(10, 4, 1e-3f, 1, 1, 0, 8, 0, 16, bad));
+            assertTrue(m.contains("ema_decay=" + bad + " must be 0 (no average) or in (0, 1)"), m);
+        }
+        assertDoesNotThrow(() -> new SftSettings(10, 4, 1e-3f, 1, 1, 0, 8, 0, 16, 0f));
+        assertDoesNotThrow(() -> new SftSettings(10, 4, 1e-3f, 1, 1, 0, 8, 0, 16, 0.999f));
+    }
+
+    @Test
     void samplerRefusesGroupsOutsideItsBounds() {
         try (Policy p = Policy.initialise(PolicyConfig.tiny(), 1)) {
             float[] image = new float[3 * 64 * 64];

@@ -68,7 +68,7 @@ class SftTrainerTest {
     @Test
     void validationKeepsTheBestValidatedWeights() {
         // lr 0.05 makes the tiny model's validation F1 move from one check to the next
-        SftSettings s = new SftSettings(12, 4, 0.05f, 1, 3L, 0, 8, 3, 16);
+        SftSettings s = new SftSettings(12, 4, 0.05f, 1, 3L, 0, 8, 3, 16, 0f);
         try (Policy p = Policy.initialise(PolicyConfig.tiny(), 9)) {
             SftTrainer.Result r = SftTrainer.train(p, s, null);
             assertEquals(
@@ -82,6 +82,62 @@ class SftTrainerTest {
                     .result();
             assertEquals(best.f1(), again.f1(), 1e-12, "the policy holds the kept step's weights");
         }
+    }
+
+    @Test
+    void anAverageOfTheWeightsIsKeptWithoutChangingHowTheyTrain() {
+        SftSettings plain = new SftSettings(8, 4, 3e-3f, 1, 3L, 0, 8, 0, 16, 0f);
+        SftSettings averaged = new SftSettings(8, 4, 3e-3f, 1, 3L, 0, 8, 0, 16, 0.5f);
+        try (Policy a = Policy.initialise(PolicyConfig.tiny(), 9);
+                Policy b = Policy.initialise(PolicyConfig.tiny(), 9);
+                WeightAverage expected = new WeightAverage(a, 0.5f)) {
+            SftTrainer.Result ra = SftTrainer.train(a, plain, (step, loss, elapsed) -> expected.update(a));
+            SftTrainer.Result rb = SftTrainer.train(b, averaged, null);
+            assertEquals(ra.losses(), rb.losses(), "the same steps, loss for loss");
+            assertEquals(8, rb.keptStep());
+            assertSameWeights(expected.policy(), b, "the run ends holding the average of its 8 steps");
+            assertTrue(maxDifference(a, b) > 1e-4, "which is not the last trained weights");
+        }
+    }
+
+    @Test
+    void withAnAverageTheValidatedAverageIsKept() {
+        // at this size every validation scores F1 0: the first one, after step 3, is the best
+        SftSettings plain = new SftSettings(12, 4, 0.05f, 1, 3L, 0, 8, 0, 16, 0f);
+        SftSettings averaged = new SftSettings(12, 4, 0.05f, 1, 3L, 0, 8, 3, 16, 0.3f);
+        try (Policy a = Policy.initialise(PolicyConfig.tiny(), 9);
+                Policy b = Policy.initialise(PolicyConfig.tiny(), 9);
+                WeightAverage average = new WeightAverage(a, 0.3f);
+                Policy afterThree = a.copy()) {
+            SftTrainer.train(a, plain, (step, loss, elapsed) -> {
+                average.update(a);
+                if (step == 2) {
+                    afterThree.copyWeightsFrom(average.policy());
+                }
+            });
+            SftTrainer.Result r = SftTrainer.train(b, averaged, null);
+            assertEquals(
+                    List.of(3, 6, 9, 12),
+                    r.validations().stream().map(SftTrainer.Validation::step).toList());
+            assertEquals(3, r.keptStep());
+            assertSameWeights(afterThree, b, "the average of the validated step 3");
+        }
+    }
+
+    private static void assertSameWeights(Policy expected, Policy actual, String what) {
+        assertTrue(maxDifference(expected, actual) < 1e-6, what + ": off by " + maxDifference(expected, actual));
+    }
+
+    private static double maxDifference(Policy x, Policy y) {
+        double max = 0;
+        for (int i = 0; i < x.parameters().size(); i++) {
+            float[] u = x.parameters().get(i).toFloatArray();
+            float[] v = y.parameters().get(i).toFloatArray();
+            for (int j = 0; j < u.length; j++) {
+                max = Math.max(max, Math.abs(u[j] - v[j]));
+            }
+        }
+        return max;
     }
 
     @Test
