@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
             "--split train --seed S reads the training scenes of seed S from index --from: a run with --train-scenes N "
                     + "learned from 0 .. N-1, so --from 0 shows what it memorised and --from N the same distribution unseen.",
             "--against FILE evaluates a second checkpoint on the same images and prints the F1 change from it to "
-                    + "--checkpoint with a paired-bootstrap 95% interval over the images (fixed resampling seed)."
+                    + "--checkpoint with a paired-bootstrap 95%% interval over the images (fixed resampling seed)."
         })
 final class EvalCommand implements Callable<Integer> {
 
@@ -91,26 +91,24 @@ final class EvalCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (base == null) {
             out.println(json ? e.result().toJson() : line(e.result()));
+        } else if (json) {
+            out.println(comparisonJson(e, base));
         } else {
             PairedBootstrap.Delta d = PairedBootstrap.f1Delta(base, e);
-            if (json) {
-                out.println(comparisonJson(e, base));
-            } else {
-                out.println(checkpoint + ": " + line(e.result()));
-                out.println(against + ": " + line(base.result()));
-                out.printf(
-                        Locale.ROOT,
-                        "F1@0.5 change from %s to %s: %+.4f [%+.4f, %+.4f] (paired bootstrap over the %d images, %d "
-                                + "resamples, seed %d)%n",
-                        against,
-                        checkpoint,
-                        d.delta(),
-                        d.ciLow(),
-                        d.ciHigh(),
-                        images,
-                        PairedBootstrap.DEFAULT_RESAMPLES,
-                        PairedBootstrap.DEFAULT_SEED);
-            }
+            out.println(checkpoint + ": " + line(e.result()));
+            out.println(against + ": " + line(base.result()));
+            out.printf(
+                    Locale.ROOT,
+                    "F1@0.5 change from %s to %s: %+.4f [%+.4f, %+.4f] (paired bootstrap over the %d images, %d "
+                            + "resamples, seed %d)%n",
+                    against,
+                    checkpoint,
+                    d.delta(),
+                    d.ciLow(),
+                    d.ciHigh(),
+                    images,
+                    PairedBootstrap.DEFAULT_RESAMPLES,
+                    PairedBootstrap.DEFAULT_SEED);
         }
         out.flush();
         return 0;
