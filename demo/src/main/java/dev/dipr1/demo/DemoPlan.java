@@ -53,7 +53,7 @@ public record DemoPlan(
         Objects.requireNonNull(learner, "learner");
         Objects.requireNonNull(rewards, "rewards");
         Objects.requireNonNull(engine, "engine");
-        if (!(sftEmaDecay == 0 || (sftEmaDecay > 0 && sftEmaDecay < 1))) {
+        if (!SftSettings.isEmaDecay(sftEmaDecay)) {
             throw new IllegalArgumentException(
                     "--sft-ema-decay " + sftEmaDecay + " must be 0 (no average) or in (0, 1), e.g. 0.995");
         }

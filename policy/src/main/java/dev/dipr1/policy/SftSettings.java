@@ -106,7 +106,7 @@ public record SftSettings(
         if (validationImages <= 0 || validationImages > MAX_VALIDATION_IMAGES) {
             errors.add("validation_images=" + validationImages + " must be in [1, " + MAX_VALIDATION_IMAGES + "]");
         }
-        if (!(emaDecay == 0 || (emaDecay > 0 && emaDecay < 1))) {
+        if (!isEmaDecay(emaDecay)) {
             errors.add("ema_decay=" + emaDecay + " must be 0 (no average) or in (0, 1), e.g. 0.995");
         }
         if (!errors.isEmpty()) {
@@ -133,6 +133,11 @@ public record SftSettings(
                 DEFAULT_VALIDATE_EVERY,
                 DEFAULT_VALIDATION_IMAGES,
                 DEFAULT_EMA_DECAY);
+    }
+
+    /** Whether {@code d} can be {@link #emaDecay()}: 0 (no average) or inside (0, 1); NaN cannot. */
+    public static boolean isEmaDecay(float d) {
+        return d == 0 || (d > 0 && d < 1);
     }
 
     /** These settings with another number of steps and warm-up steps. */
