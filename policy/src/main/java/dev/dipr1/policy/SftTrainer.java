@@ -91,11 +91,12 @@ public final class SftTrainer {
             return null;
         });
         long start = System.nanoTime();
-        WeightAverage average = settings.emaDecay() > 0 ? new WeightAverage(policy, settings.emaDecay()) : null;
-        // what is validated and kept: the trained weights, or their average
-        Policy kept = average != null ? average.policy() : policy;
-        try (AdamW opt = AdamW.defaults();
+        boolean averaged = settings.emaDecay() > 0;
+        try (WeightAverage average = averaged ? new WeightAverage(policy, settings.emaDecay()) : null;
+                AdamW opt = AdamW.defaults();
                 SftReplicas models = new SftReplicas(policy, replicas)) {
+            // what is validated and kept: the trained weights, or their average
+            Policy kept = averaged ? average.policy() : policy;
             for (int step = 0; step < settings.steps(); step++) {
                 Batch batch = nextBatch(queue, production);
                 int index = step;
@@ -104,7 +105,7 @@ public final class SftTrainer {
                     throw new IllegalStateException(
                             "SFT loss is " + loss + " at step " + step + ": lower the learning rate");
                 }
-                if (average != null) {
+                if (averaged) {
                     average.update(policy);
                 }
                 losses.add(loss);
@@ -131,17 +132,14 @@ public final class SftTrainer {
                     break;
                 }
             }
-            if (average != null && best == null) {
+            if (averaged && best == null) {
                 policy.copyWeightsFrom(average.policy());
             }
         } finally {
             producer.shutdownNow();
-            if (average != null) {
-                average.close();
-            }
         }
         int keptStep = losses.size();
-        if (best != null && (average != null || bestValidation.step() != losses.size())) {
+        if (best != null && (averaged || bestValidation.step() != losses.size())) {
             try (Policy chosen = Policy.fromBytes(best, policy.config())) {
                 policy.copyWeightsFrom(chosen);
             }
@@ -150,7 +148,7 @@ public final class SftTrainer {
         if (bestValidation != null) {
             LOG.info(
                     "SFT keeps the {}weights after step {}: validation F1 {} (last {})",
-                    average != null ? "averaged " : "",
+                    averaged ? "averaged " : "",
                     keptStep,
                     String.format("%.3f", bestValidation.f1()),
                     String.format(
