@@ -24,7 +24,8 @@ public final class RewardOptions {
             paramLabel = "WP,WR",
             defaultValue = "0.5,0.5",
             split = ",",
-            description = "Weights of precision and recall; must sum to 1 (default: ${DEFAULT-VALUE}).")
+            description = "Weights of precision and recall; must sum to 1 (default: ${DEFAULT-VALUE}; dipr1 demo and "
+                    + "study: 0.3,0.7).")
     double[] weightsPr;
 
     @Option(
@@ -50,7 +51,8 @@ public final class RewardOptions {
             paramLabel = "FMT,LOOK,ACC",
             defaultValue = "1,1,1",
             split = ",",
-            description = "Weights of the format, look and accuracy rewards (default: ${DEFAULT-VALUE}).")
+            description = "Weights of the format, look and accuracy rewards (default: ${DEFAULT-VALUE}; dipr1 demo and "
+                    + "study: 1,0.5,2).")
     double[] lambda;
 
     @Option(

@@ -34,6 +34,8 @@ class DemoCommandTest {
         assertEquals(1.0, plan.rewards().lambdaFormat());
         assertEquals(0.5, plan.rewards().lambdaLook());
         assertEquals(2.0, plan.rewards().lambdaAccuracy());
+        assertEquals(RunOptions.DEMO_WEIGHTS_PR[0], plan.rewards().weightPrecision(), "the demo's w_p");
+        assertEquals(RunOptions.DEMO_WEIGHTS_PR[1], plan.rewards().weightRecall(), "the demo's w_r");
         assertEquals(RunOptions.DEMO_LEARNING_RATE, plan.learner().learningRate(), "the demo's learning rate");
         assertEquals(16, plan.learner().batchGroups(), "the demo's groups per step");
         assertEquals(DemoSettings.quick().sftMoreSteps(16 * 8), plan.sftMoreSteps(), "SFT continued matches B × G");
@@ -66,6 +68,10 @@ class DemoCommandTest {
         assertEquals(DemoSettings.standard().withRl(77, 2.5).withData(500, 300), plan.size());
         assertEquals(new SamplingSettings(4, 1.1f), plan.sampling());
         assertEquals(1.0, plan.rewards().lambdaLook(), "--lambda given: the demo's own weights do not apply");
+        assertEquals(RunOptions.DEMO_WEIGHTS_PR[1], plan.rewards().weightRecall(), "--lambda leaves w_r the demo's");
+        DemoPlan equal = parse("--weights-pr", "0.5,0.5").plan();
+        assertEquals(0.5, equal.rewards().weightRecall(), "--weights-pr given: the demo's own w_r does not apply");
+        assertEquals(0.5, equal.rewards().lambdaLook(), "--weights-pr leaves the demo's λ");
         assertEquals(
                 2e-4f,
                 parse("--lr", "2e-4").plan().learner().learningRate(),

@@ -143,6 +143,19 @@ class Dipr1Test {
     }
 
     @Test
+    void demoHelpShowsTheDemosOwnRewardWeights() {
+        Run r = run("demo", "--help");
+        assertEquals(0, r.exit(), r.err());
+        String out = r.out().replaceAll("\\s+", " ");
+        for (double[] weights : new double[][] {RunOptions.DEMO_LAMBDA, RunOptions.DEMO_WEIGHTS_PR}) {
+            String text = java.util.Arrays.stream(weights)
+                    .mapToObj(w -> w == Math.rint(w) ? String.valueOf((long) w) : String.valueOf(w))
+                    .collect(java.util.stream.Collectors.joining(","));
+            assertTrue(out.contains("dipr1 demo and study: " + text + ")"), text + " in: " + out);
+        }
+    }
+
+    @Test
     void noCommandAsksForOne() {
         Run r = run();
         assertEquals(2, r.exit());

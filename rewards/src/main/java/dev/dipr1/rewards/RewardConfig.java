@@ -132,6 +132,24 @@ public record RewardConfig(
                 accuracyForm);
     }
 
+    /** The same configuration with other weights of precision and recall in the accuracy reward (w_p, w_r). */
+    public RewardConfig withPrecisionRecallWeights(double precision, double recall) {
+        return new RewardConfig(
+                iouThreshold,
+                soft,
+                precision,
+                recall,
+                clusterIou,
+                uncertaintyThreshold,
+                maxLookAreaFraction,
+                lambdaFormat,
+                lambdaLook,
+                lambdaAccuracy,
+                epsilon,
+                scaleByStd,
+                accuracyForm);
+    }
+
     /** The same configuration with another accuracy form. */
     public RewardConfig withAccuracyForm(AccuracyForm form) {
         return new RewardConfig(

@@ -43,6 +43,35 @@ class RewardConfigTest {
     }
 
     @Test
+    void withPrecisionRecallWeightsChangesOnlyThoseTwo() {
+        RewardConfig d = RewardConfig.defaults().withLambda(1.0, 0.5, 2.0);
+        RewardConfig w = d.withPrecisionRecallWeights(0.3, 0.7);
+        assertEquals(
+                new RewardConfig(
+                        d.iouThreshold(),
+                        d.soft(),
+                        0.3,
+                        0.7,
+                        d.clusterIou(),
+                        d.uncertaintyThreshold(),
+                        d.maxLookAreaFraction(),
+                        1.0,
+                        0.5,
+                        2.0,
+                        d.epsilon(),
+                        d.scaleByStd()),
+                w);
+        assertEquals(
+                AccuracyForm.F1,
+                d.withAccuracyForm(AccuracyForm.F1)
+                        .withPrecisionRecallWeights(0.3, 0.7)
+                        .accuracyForm(),
+                "the accuracy form is kept");
+        assertNotEquals(d.stableHash(), w.stableHash());
+        assertRejected("weight_recall", "sum to 1", () -> d.withPrecisionRecallWeights(0.3, 0.6));
+    }
+
+    @Test
     void defaultsAreThoseOfTheSpec() {
         assertEquals(new RewardConfig(0.5, true, 0.5, 0.5, 0.5, 0.5, 0.25, 1, 1, 1, 1e-4, true), D);
         assertEquals(1, RewardConfig.REWARD_VERSION);
