@@ -116,24 +116,22 @@ public record RewardConfig(
 
     /** The same configuration with other reward weights λ (format, look, accuracy). */
     public RewardConfig withLambda(double format, double look, double accuracy) {
-        return new RewardConfig(
-                iouThreshold,
-                soft,
-                weightPrecision,
-                weightRecall,
-                clusterIou,
-                uncertaintyThreshold,
-                maxLookAreaFraction,
-                format,
-                look,
-                accuracy,
-                epsilon,
-                scaleByStd,
-                accuracyForm);
+        return withWeights(weightPrecision, weightRecall, format, look, accuracy, accuracyForm);
     }
 
     /** The same configuration with other weights of precision and recall in the accuracy reward (w_p, w_r). */
     public RewardConfig withPrecisionRecallWeights(double precision, double recall) {
+        return withWeights(precision, recall, lambdaFormat, lambdaLook, lambdaAccuracy, accuracyForm);
+    }
+
+    /** The same configuration with another accuracy form. */
+    public RewardConfig withAccuracyForm(AccuracyForm form) {
+        return withWeights(weightPrecision, weightRecall, lambdaFormat, lambdaLook, lambdaAccuracy, form);
+    }
+
+    /** The same matching, look and advantage settings with other weights and accuracy form: what the withers vary. */
+    private RewardConfig withWeights(
+            double precision, double recall, double format, double look, double accuracy, AccuracyForm form) {
         return new RewardConfig(
                 iouThreshold,
                 soft,
@@ -142,27 +140,9 @@ public record RewardConfig(
                 clusterIou,
                 uncertaintyThreshold,
                 maxLookAreaFraction,
-                lambdaFormat,
-                lambdaLook,
-                lambdaAccuracy,
-                epsilon,
-                scaleByStd,
-                accuracyForm);
-    }
-
-    /** The same configuration with another accuracy form. */
-    public RewardConfig withAccuracyForm(AccuracyForm form) {
-        return new RewardConfig(
-                iouThreshold,
-                soft,
-                weightPrecision,
-                weightRecall,
-                clusterIou,
-                uncertaintyThreshold,
-                maxLookAreaFraction,
-                lambdaFormat,
-                lambdaLook,
-                lambdaAccuracy,
+                format,
+                look,
+                accuracy,
                 epsilon,
                 scaleByStd,
                 form);

@@ -46,27 +46,11 @@ class RewardConfigTest {
     void withPrecisionRecallWeightsChangesOnlyThoseTwo() {
         RewardConfig d = RewardConfig.defaults().withLambda(1.0, 0.5, 2.0);
         RewardConfig w = d.withPrecisionRecallWeights(0.3, 0.7);
-        assertEquals(
-                new RewardConfig(
-                        d.iouThreshold(),
-                        d.soft(),
-                        0.3,
-                        0.7,
-                        d.clusterIou(),
-                        d.uncertaintyThreshold(),
-                        d.maxLookAreaFraction(),
-                        1.0,
-                        0.5,
-                        2.0,
-                        d.epsilon(),
-                        d.scaleByStd()),
-                w);
-        assertEquals(
-                AccuracyForm.F1,
-                d.withAccuracyForm(AccuracyForm.F1)
-                        .withPrecisionRecallWeights(0.3, 0.7)
-                        .accuracyForm(),
-                "the accuracy form is kept");
+        assertEquals(0.3, w.weightPrecision());
+        assertEquals(0.7, w.weightRecall());
+        assertEquals(d, w.withPrecisionRecallWeights(0.5, 0.5), "nothing else changed");
+        RewardConfig f1 = d.withAccuracyForm(AccuracyForm.F1);
+        assertEquals(AccuracyForm.F1, f1.withPrecisionRecallWeights(0.3, 0.7).accuracyForm(), "the form is kept");
         assertNotEquals(d.stableHash(), w.stableHash());
         assertRejected("weight_recall", "sum to 1", () -> d.withPrecisionRecallWeights(0.3, 0.6));
     }
