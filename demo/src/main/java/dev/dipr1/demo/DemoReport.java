@@ -6,12 +6,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dipr1.learner.LearnerSettings;
 import dev.dipr1.learner.StepStats;
 import dev.dipr1.policy.EvalResult;
 import dev.dipr1.policy.Evaluation;
 import dev.dipr1.policy.ImageScore;
 import dev.dipr1.policy.Metrics;
 import dev.dipr1.policy.PairedBootstrap;
+import dev.dipr1.rewards.RewardConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +47,22 @@ public final class DemoReport {
         root.put("seed", seed);
         root.put("steps", 0);
         root.set("settings", JSON.valueToTree(settings));
+    }
+
+    /** What RL ran with, so a report says which rewards and learner settings its numbers come from. */
+    void rlSettings(RewardConfig rewards, SamplingSettings sampling, LearnerSettings learner) {
+        ObjectNode n = root.putObject("rl_settings");
+        try {
+            n.set("rewards", JSON.readTree(rewards.toJson()));
+        } catch (IOException e) {
+            throw new IllegalStateException("a reward configuration's own JSON did not parse", e);
+        }
+        n.set("sampling", SNAKE.valueToTree(sampling));
+        ObjectNode l = n.putObject("learner");
+        l.put("batch_groups", learner.batchGroups());
+        l.put("inner_iterations", learner.innerIterations());
+        l.put("learning_rate", learner.learningRate());
+        l.set("loss", SNAKE.valueToTree(learner.loss()));
     }
 
     void note(String key, String value) {

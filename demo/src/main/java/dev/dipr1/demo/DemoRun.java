@@ -62,6 +62,7 @@ public final class DemoRun implements Callable<DemoReport> {
         Path dir = plan.dir();
         Files.createDirectories(dir);
         DemoReport report = new DemoReport(dir, plan.seed(), plan.size());
+        report.rlSettings(plan.rewards(), plan.sampling(), plan.learner());
         try (KafkaConnection connection = kafka.open(dir.resolve("kafka"))) {
             timed("data", () -> writeSplits(report));
             Path sft = sftCheckpoint(report);

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dipr1.learner.GrpoLoss;
+import dev.dipr1.learner.LearnerSettings;
 import dev.dipr1.learner.StepStats;
 import dev.dipr1.policy.EvalResult;
 import dev.dipr1.policy.Evaluation;
@@ -13,6 +15,7 @@ import dev.dipr1.policy.Evaluator;
 import dev.dipr1.policy.Policy;
 import dev.dipr1.policy.PolicyConfig;
 import dev.dipr1.policy.TargetTemplate;
+import dev.dipr1.rewards.RewardConfig;
 import dev.dipr1.scenes.Scene;
 import dev.dipr1.scenes.Split;
 import dev.dipr1.scenes.SyntheticScenes;
@@ -36,6 +39,28 @@ class DemoReportTest {
 
     static EvalResult eval(String split, double f1) {
         return new EvalResult(split, 60, 0.9, 0.5, 0.6, f1, 0.7, 1.25, 0.45, 0.2);
+    }
+
+    @Test
+    void theReportSaysWhatRlRanWith(@TempDir Path dir) throws Exception {
+        DemoReport report = new DemoReport(dir, 1, DemoSettings.quick());
+        RewardConfig rewards = RewardConfig.defaults().withLambda(1, 0.5, 2).withPrecisionRecallWeights(0.3, 0.7);
+        LearnerSettings learner =
+                LearnerSettings.defaults().withLearningRate(3e-5f).withBatchGroups(16);
+        report.rlSettings(rewards, new SamplingSettings(8, 0.7f), learner);
+
+        report.write();
+
+        JsonNode run = JSON.readTree(dir.resolve("report.json").toFile()).get("rl_settings");
+        assertEquals(rewards, RewardConfig.fromJson(run.get("rewards").toString()), "the rewards, exactly");
+        assertEquals(0.7, run.get("rewards").get("weight_recall").asDouble());
+        assertEquals(8, run.get("sampling").get("group_size").asInt());
+        assertEquals(0.7f, run.get("sampling").get("temperature").floatValue());
+        assertEquals(16, run.get("learner").get("batch_groups").asInt());
+        assertEquals(3e-5f, run.get("learner").get("learning_rate").floatValue());
+        assertEquals(
+                GrpoLoss.Settings.DEFAULT_BETA,
+                run.get("learner").get("loss").get("beta").floatValue());
     }
 
     @Test
