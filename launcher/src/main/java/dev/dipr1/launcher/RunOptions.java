@@ -32,8 +32,10 @@ final class RunOptions {
      * where recall is about half of precision, F1 fell below the SFT start on three of five. Tuned on
      * seeds 9–11 (paired by SFT start, 200 steps, 1,000 test images per split), RL(0.3, 0.7) −
      * RL(0.5, 0.5): out of domain +0.015, +0.010, +0.025 (RL − SFT +0.011, +0.016, +0.013 instead of
-     * −0.004, +0.006, −0.011), in domain +0.002, −0.007, −0.001; w_r = 0.6 lay between.
-     * The reward stream's own default stays rewards.md §6.
+     * −0.004, +0.006, −0.011), in domain +0.002, −0.007, −0.001; w_r = 0.6 lay between. Confirmed
+     * (by a rule fixed before) on the never-run seeds 14–16, weakly: out of domain +0.002, +0.012,
+     * −0.000, in domain −0.004, −0.005, +0.001; over all six seeds +0.011 [+0.001, +0.020] out of
+     * domain and −0.002 [−0.006, +0.001] in domain. The reward stream's own default stays rewards.md §6.
      */
     static final double[] DEMO_WEIGHTS_PR = {0.3, 0.7};
 
