@@ -52,11 +52,7 @@ public final class DemoReport {
     /** What RL ran with, so a report says which rewards and learner settings its numbers come from. */
     void rlSettings(RewardConfig rewards, SamplingSettings sampling, LearnerSettings learner) {
         ObjectNode n = root.putObject("rl_settings");
-        try {
-            n.set("rewards", JSON.readTree(rewards.toJson()));
-        } catch (IOException e) {
-            throw new IllegalStateException("a reward configuration's own JSON did not parse", e);
-        }
+        n.set("rewards", tree(rewards.toJson()));
         n.set("sampling", SNAKE.valueToTree(sampling));
         ObjectNode l = n.putObject("learner");
         l.put("batch_groups", learner.batchGroups());
@@ -90,8 +86,8 @@ public final class DemoReport {
     void put(String key, EvalResult inDomain, EvalResult ood) {
         evals.put(key, new EvalResult[] {inDomain, ood});
         ObjectNode n = root.putObject(key);
-        n.set("in_domain", tree(inDomain));
-        n.set("ood", tree(ood));
+        n.set("in_domain", tree(inDomain.toJson()));
+        n.set("ood", tree(ood.toJson()));
     }
 
     /** The RL phase: its learner steps, how long it ran, what was generated and what the learner dropped. */
@@ -115,10 +111,11 @@ public final class DemoReport {
         root.put("peak_resident_mb", mb);
     }
 
-    // EvalResult's own JSON rounds to 6 decimals; the report has always carried exactly that.
-    private static JsonNode tree(EvalResult r) {
+    // A record's own JSON as it is: EvalResult's rounds to 6 decimals, which the report has always carried exactly;
+    // RewardConfig's is what the reward stream reads back.
+    private static JsonNode tree(String ownJson) {
         try {
-            return JSON.readTree(r.toJson());
+            return JSON.readTree(ownJson);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
