@@ -27,6 +27,8 @@ import java.util.Objects;
  *     {@code dipr1 serve} the run starts, told of each new version by {@code --weights-update disk}
  * @param sftEmaDecay SFT and SFT continued keep an average of their weights with this decay, 0 the weights as
  *     trained ({@link SftSettings#emaDecay()})
+ * @param sftShift SFT and SFT continued move each training sample by up to this many pixels ({@link
+ *     SftSettings#shiftPixels()})
  */
 public record DemoPlan(
         DemoSettings size,
@@ -41,7 +43,8 @@ public record DemoPlan(
         Path givenSft,
         boolean processes,
         EngineSettings.Kind engine,
-        float sftEmaDecay) {
+        float sftEmaDecay,
+        int sftShift) {
 
     /** Checks what a run would otherwise find out minutes in. */
     public DemoPlan {
@@ -56,6 +59,10 @@ public record DemoPlan(
         if (!SftSettings.isEmaDecay(sftEmaDecay)) {
             throw new IllegalArgumentException(
                     "--sft-ema-decay " + sftEmaDecay + " must be 0 (no average) or in (0, 1), e.g. 0.995");
+        }
+        if (sftShift < 0 || sftShift > SftSettings.MAX_SHIFT_PIXELS) {
+            throw new IllegalArgumentException("--sft-shift " + sftShift + " must be in [0, "
+                    + SftSettings.MAX_SHIFT_PIXELS + "] pixels (0: no translation)");
         }
         if (givenSft != null && !Files.isRegularFile(givenSft)) {
             throw new IllegalArgumentException("--sft-checkpoint " + givenSft + " is not a file");

@@ -102,7 +102,8 @@ public final class DemoRun implements Callable<DemoReport> {
                 plan.size().trainScenes(),
                 0,
                 d.validationImages(),
-                plan.sftEmaDecay());
+                plan.sftEmaDecay(),
+                plan.sftShift());
     }
 
     /**
@@ -122,7 +123,8 @@ public final class DemoRun implements Callable<DemoReport> {
                 plan.size().trainScenes(),
                 Math.max(1, Math.min(d.validateEvery(), steps / 10)),
                 Math.min(d.validationImages(), plan.size().evalImages()),
-                plan.sftEmaDecay());
+                plan.sftEmaDecay(),
+                plan.sftShift());
     }
 
     private void writeSplits(DemoReport report) throws IOException {
@@ -172,11 +174,18 @@ public final class DemoRun implements Callable<DemoReport> {
      * What names a cached SFT checkpoint: its settings, the policy's shape and format, and the thread count (another
      * count sums in another order and gives other weights). {@code dipr1 sft} runs one data-parallel replica per
      * thread; one thread is one model, as before replicas, so its key is unchanged. Without an average of the weights
-     * SFT trains and keeps what it did before the option existed, so the settings are named as they were then.
+     * or a shift SFT trains and keeps what it did before those options existed, so an option left off is not named
+     * and the settings read as they did then.
      */
     static String sftCacheKey(SftSettings s, int libtorchThreads) {
         String parallel = libtorchThreads == 1 ? "threads=1" : "replicas=" + libtorchThreads;
-        String settings = s.emaDecay() == 0 ? s.toString().replace(", emaDecay=0.0]", "]") : s.toString();
+        String settings = s.toString();
+        if (s.shiftPixels() == 0) {
+            settings = settings.replace(", shiftPixels=0]", "]");
+        }
+        if (s.emaDecay() == 0) {
+            settings = settings.replace(", emaDecay=0.0]", "]");
+        }
         String what = settings + "|" + PolicyConfig.defaults() + "|" + Policy.FORMAT_VERSION + "|" + parallel;
         return PolicyUpdates.sha256(what.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
     }

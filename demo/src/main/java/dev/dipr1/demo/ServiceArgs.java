@@ -116,6 +116,7 @@ public final class ServiceArgs {
         add(a, "--validate-every", s.validateEvery());
         add(a, "--validation-images", s.validationImages());
         add(a, "--ema-decay", s.emaDecay());
+        add(a, "--shift", s.shiftPixels());
         if (plot != null) {
             add(a, "--plot", plot);
         }

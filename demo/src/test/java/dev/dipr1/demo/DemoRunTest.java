@@ -35,6 +35,10 @@ class DemoRunTest {
     }
 
     static DemoPlan plan(DemoSettings size, long seed, Path givenSft, float sftEmaDecay) {
+        return plan(size, seed, givenSft, sftEmaDecay, SftSettings.DEFAULT_SHIFT_PIXELS);
+    }
+
+    static DemoPlan plan(DemoSettings size, long seed, Path givenSft, float sftEmaDecay, int sftShift) {
         return new DemoPlan(
                 size,
                 SamplingSettings.defaults(),
@@ -48,7 +52,8 @@ class DemoRunTest {
                 givenSft,
                 false,
                 EngineSettings.Kind.DJL,
-                sftEmaDecay);
+                sftEmaDecay,
+                sftShift);
     }
 
     @Test
@@ -56,13 +61,24 @@ class DemoRunTest {
         SftSettings d = SftSettings.defaults();
         SftSettings quick = run(DemoSettings.quick(), 3).warmStart();
         assertEquals(
-                new SftSettings(400, d.batchSize(), d.lr(), 80, 3, d.maxMinutes(), 600, 40, 200, d.emaDecay()),
+                new SftSettings(
+                        400, d.batchSize(), d.lr(), 80, 3, d.maxMinutes(), 600, 40, 200, d.emaDecay(), d.shiftPixels()),
                 quick,
                 "400 steps: 80 warm-up (a fifth), ten validations on at most the evaluation size");
         SftSettings standard = run(DemoSettings.standard(), 1).warmStart();
         assertEquals(
                 new SftSettings(
-                        2400, d.batchSize(), d.lr(), d.warmupSteps(), 1, d.maxMinutes(), 3000, 200, 500, d.emaDecay()),
+                        2400,
+                        d.batchSize(),
+                        d.lr(),
+                        d.warmupSteps(),
+                        1,
+                        d.maxMinutes(),
+                        3000,
+                        200,
+                        500,
+                        d.emaDecay(),
+                        d.shiftPixels()),
                 standard,
                 "the calibrated warm-up and validation");
     }
@@ -93,20 +109,35 @@ class DemoRunTest {
     }
 
     @Test
-    void checkpointsCachedBeforeTheAverageKeepTheirKeyAndAnAverageGetsItsOwn() {
-        // the key of seed 10's demo SFT in runs/cache before SftSettings had an average (2026-12-04, two replicas)
+    void checkpointsCachedBeforeTheAverageAndTheShiftKeepTheirKeyAndEachOptionGetsItsOwn() {
+        // the key of seed 10's demo SFT in runs/cache before SftSettings had an average or a shift (2026-12-04, two
+        // replicas)
         assertEquals(
                 "a260f2051c7b2ad6",
-                DemoRun.sftCacheKey(run(DemoSettings.standard(), 10).warmStart(), 2));
+                DemoRun.sftCacheKey(
+                        run(plan(DemoSettings.standard(), 10, null, 0f, 0)).warmStart(), 2));
         SftSettings averaged =
-                run(plan(DemoSettings.standard(), 10, null, 0.995f)).warmStart();
+                run(plan(DemoSettings.standard(), 10, null, 0.995f, 0)).warmStart();
         assertNotEquals("a260f2051c7b2ad6", DemoRun.sftCacheKey(averaged, 2), "an average keeps other weights");
+        SftSettings shifted =
+                run(plan(DemoSettings.standard(), 10, null, 0f, 4)).warmStart();
+        String shiftedKey = DemoRun.sftCacheKey(shifted, 2);
+        assertNotEquals("a260f2051c7b2ad6", shiftedKey, "a shift trains other weights");
+        assertNotEquals(
+                shiftedKey,
+                DemoRun.sftCacheKey(
+                        run(plan(DemoSettings.standard(), 10, null, 0f, 2)).warmStart(), 2));
+        assertNotEquals(
+                DemoRun.sftCacheKey(averaged, 2),
+                DemoRun.sftCacheKey(
+                        run(plan(DemoSettings.standard(), 10, null, 0.995f, 4)).warmStart(), 2),
+                "both: a third key");
     }
 
     @Test
     void checkpointsCachedBeforeDataParallelSftKeepTheirKeyOnlyForOneThread() {
-        SftSettings s = run(DemoSettings.standard(), 1).warmStart();
-        String before = s.toString().replace(", emaDecay=0.0]", "]");
+        SftSettings s = run(plan(DemoSettings.standard(), 1, null, 0f, 0)).warmStart();
+        String before = s.toString().replace(", emaDecay=0.0, shiftPixels=0]", "]");
         IntFunction<String> keyBeforeReplicas = threads -> PolicyUpdates.sha256(
                         (before + "|" + PolicyConfig.defaults() + "|" + Policy.FORMAT_VERSION + "|threads=" + threads)
                                 .getBytes(StandardCharsets.UTF_8))
@@ -126,10 +157,12 @@ class DemoRunTest {
     }
 
     @Test
-    void bothSftRunsKeepThePlansAverage() {
-        DemoRun run = run(plan(DemoSettings.quick(), 1, null, 0.99f));
+    void bothSftRunsKeepThePlansAverageAndShift() {
+        DemoRun run = run(plan(DemoSettings.quick(), 1, null, 0.99f, 3));
         assertEquals(0.99f, run.warmStart().emaDecay());
         assertEquals(0.99f, run.equalComputeSft().emaDecay());
+        assertEquals(3, run.warmStart().shiftPixels());
+        assertEquals(3, run.equalComputeSft().shiftPixels());
     }
 
     @Test

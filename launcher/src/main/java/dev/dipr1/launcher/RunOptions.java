@@ -137,6 +137,13 @@ final class RunOptions {
     float sftEmaDecay = SftSettings.DEFAULT_EMA_DECAY;
 
     @Option(
+            names = "--sft-shift",
+            paramLabel = "PX",
+            description = "SFT and SFT continued move each training scene by up to PX pixels in x and y, as far as no "
+                    + "counted person leaves the frame; 0 = no translation (default: ${DEFAULT-VALUE}).")
+    int sftShift = SftSettings.DEFAULT_SHIFT_PIXELS;
+
+    @Option(
             names = "--cache-dir",
             defaultValue = "runs/cache",
             paramLabel = "DIR",
@@ -177,7 +184,8 @@ final class RunOptions {
                 sftCheckpoint,
                 processes,
                 EngineSettings.Kind.parse(engine),
-                sftEmaDecay);
+                sftEmaDecay,
+                sftShift);
     }
 
     /** The learner options, with the demo's own learning rate and B unless --lr or --batch-groups was given. */

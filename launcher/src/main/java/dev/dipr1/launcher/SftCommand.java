@@ -89,6 +89,13 @@ final class SftCommand implements Callable<Integer> {
                     + "weighs about the last 200 steps); 0 = the weights as trained (default: ${DEFAULT-VALUE}).")
     float emaDecay = DEFAULTS.emaDecay();
 
+    @Option(
+            names = "--shift",
+            paramLabel = "PX",
+            description = "Translation augmentation: move each training scene by up to PX pixels in x and y (its boxes "
+                    + "with it), as far as no counted person leaves the frame; 0 = none (default: ${DEFAULT-VALUE}).")
+    int shift = DEFAULTS.shiftPixels();
+
     @Option(names = "--plot", paramLabel = "PNG", description = "Loss curve (default: next to --out).")
     Path plot;
 
@@ -133,7 +140,17 @@ final class SftCommand implements Callable<Integer> {
     /** The options as settings; each option not given keeps its value from {@link SftSettings#defaults()}. */
     SftSettings settings() {
         return new SftSettings(
-                steps, batch, lr, warmup, seed, maxMinutes, trainScenes, validateEvery, validationImages, emaDecay);
+                steps,
+                batch,
+                lr,
+                warmup,
+                seed,
+                maxMinutes,
+                trainScenes,
+                validateEvery,
+                validationImages,
+                emaDecay,
+                shift);
     }
 
     static SftTrainer.Result train(Path init, SftSettings s, int replicas, Path out) throws Exception {

@@ -109,6 +109,16 @@ class DemoCommandTest {
     }
 
     @Test
+    void theSftShiftReachesThePlanAndAShiftOutOfRangeIsRefused() {
+        assertEquals(SftSettings.DEFAULT_SHIFT_PIXELS, parse().plan().sftShift(), "SFT's own default");
+        assertEquals(0, parse("--sft-shift", "0").plan().sftShift());
+        assertEquals(7, parse("--sft-shift", "7").plan().sftShift());
+        Dipr1Test.Run r = Dipr1Test.run("demo", "--sft-shift", "17");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--sft-shift 17 must be in [0, 16] pixels"), r.err());
+    }
+
+    @Test
     void badSamplingIsRejectedBeforeAnythingStarts() {
         Dipr1Test.Run r = Dipr1Test.run("demo", "--group-size", "65");
         assertEquals(2, r.exit());

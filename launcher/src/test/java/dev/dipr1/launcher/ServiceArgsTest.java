@@ -151,7 +151,7 @@ class ServiceArgsTest {
 
     @Test
     void sftArgumentsCarryEverySetting() {
-        SftSettings s = new SftSettings(417, 24, 2e-4f, 20, 7920, 1.0 / 3, 500, 7, 33, 0.99f);
+        SftSettings s = new SftSettings(417, 24, 2e-4f, 20, 7920, 1.0 / 3, 500, 7, 33, 0.99f, 5);
 
         SftCommand cmd = parse(ServiceArgs.sft(
                 Path.of("/tmp/run/sft.ckpt"), s, Path.of("/tmp/run/more.ckpt"), Path.of("/tmp/run/more.png")));

@@ -25,6 +25,8 @@ import java.util.List;
  *     {@link #VALIDATION_SEED} (never a training or test scene), 1 to {@value #MAX_VALIDATION_IMAGES}
  * @param emaDecay 0: validate and keep the trained weights themselves; in (0, 1): validate and keep an exponential
  *     moving average of them instead ({@link WeightAverage}), which does not change how they train
+ * @param shiftPixels translation augmentation: each training sample moved by up to this many whole pixels in x and
+ *     in y, as far as no counted person leaves the frame ({@link SceneShift}); 0 to {@value #MAX_SHIFT_PIXELS}, 0 off
  */
 public record SftSettings(
         int steps,
@@ -36,7 +38,8 @@ public record SftSettings(
         int trainScenes,
         int validateEvery,
         int validationImages,
-        float emaDecay) {
+        float emaDecay,
+        int shiftPixels) {
 
     /** More steps than any run on this hardware could take; a larger number is a typo. */
     public static final int MAX_STEPS = 10_000_000;
@@ -75,9 +78,15 @@ public record SftSettings(
      */
     public static final float DEFAULT_EMA_DECAY = 0f;
 
+    /** A quarter of the default image: beyond it the shift's bound, not the shift, decides where most scenes land. */
+    public static final int MAX_SHIFT_PIXELS = 16;
+
+    /** No translation: the behaviour before the option. */
+    public static final int DEFAULT_SHIFT_PIXELS = 0;
+
     /** Fresh scenes every step and no validation: the behaviour before the fixed training set. */
     public SftSettings(int steps, int batchSize, float lr, int warmupSteps, long seed, double maxMinutes) {
-        this(steps, batchSize, lr, warmupSteps, seed, maxMinutes, 0, 0, DEFAULT_VALIDATION_IMAGES, 0f);
+        this(steps, batchSize, lr, warmupSteps, seed, maxMinutes, 0, 0, DEFAULT_VALIDATION_IMAGES, 0f, 0);
     }
 
     public SftSettings {
@@ -109,6 +118,9 @@ public record SftSettings(
         if (!isEmaDecay(emaDecay)) {
             errors.add("ema_decay=" + emaDecay + " must be 0 (no average) or in (0, 1), e.g. 0.995");
         }
+        if (shiftPixels < 0 || shiftPixels > MAX_SHIFT_PIXELS) {
+            errors.add("shift_pixels=" + shiftPixels + " must be in [0, " + MAX_SHIFT_PIXELS + "] (0: no shift)");
+        }
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException("invalid SFT settings: " + String.join("; ", errors));
         }
@@ -132,7 +144,8 @@ public record SftSettings(
                 DEFAULT_TRAIN_SCENES,
                 DEFAULT_VALIDATE_EVERY,
                 DEFAULT_VALIDATION_IMAGES,
-                DEFAULT_EMA_DECAY);
+                DEFAULT_EMA_DECAY,
+                DEFAULT_SHIFT_PIXELS);
     }
 
     /** Whether {@code d} can be {@link #emaDecay()}: 0 (no average) or inside (0, 1); NaN cannot. */
@@ -152,7 +165,8 @@ public record SftSettings(
                 trainScenes,
                 validateEvery,
                 validationImages,
-                emaDecay);
+                emaDecay,
+                shiftPixels);
     }
 
     /** These settings with another seed. */
@@ -167,7 +181,8 @@ public record SftSettings(
                 trainScenes,
                 validateEvery,
                 validationImages,
-                emaDecay);
+                emaDecay,
+                shiftPixels);
     }
 
     /** The learning rate at a step (0-based): linear warm-up, then cosine decay to 0.1 × lr at the last step. */

@@ -1,6 +1,7 @@
 package dev.dipr1.policy;
 
 import dev.dipr1.common.Seeds;
+import dev.dipr1.scenes.Scene;
 
 /**
  * Which training scene the SFT sample at a position reads, and whether it is flipped.
@@ -44,6 +45,16 @@ final class TrainingOrder {
     /** Whether the sample at {@code position} is mirrored left–right. */
     boolean flipped(long position) {
         return (Seeds.derive(seed, position) & 1L) == 1L;
+    }
+
+    /**
+     * How far the sample at {@code position}, showing {@code scene}, is moved: at most {@code maxShift} pixels each
+     * way ({@link SceneShift#draw}), drawn from its own stream so that the scene order and the flips are those of a
+     * run without the shift.
+     */
+    SceneShift shift(long position, Scene scene, int maxShift) {
+        return SceneShift.draw(
+                scene.persons(), scene.width(), scene.height(), maxShift, Seeds.derive(seed, 0x5417L, position));
     }
 
     /** 0 .. n−1 in a random order drawn from {@code streamSeed}. */

@@ -72,11 +72,21 @@ class SettingsValidationTest {
     @Test
     void sftSettingsTakeAnAverageDecayOfZeroOrInsideTheUnitInterval() {
         for (float bad : new float[] {1f, -0.1f, 1.5f, Float.NaN}) {
-            String m = message(() -> new SftSettings(10, 4, 1e-3f, 1, 1, 0, 8, 0, 16, bad));
+            String m = message(() -> new SftSettings(10, 4, 1e-3f, 1, 1, 0, 8, 0, 16, bad, 0));
             assertTrue(m.contains("ema_decay=" + bad + " must be 0 (no average) or in (0, 1)"), m);
         }
-        assertDoesNotThrow(() -> new SftSettings(10, 4, 1e-3f, 1, 1, 0, 8, 0, 16, 0f));
-        assertDoesNotThrow(() -> new SftSettings(10, 4, 1e-3f, 1, 1, 0, 8, 0, 16, 0.999f));
+        assertDoesNotThrow(() -> new SftSettings(10, 4, 1e-3f, 1, 1, 0, 8, 0, 16, 0f, 0));
+        assertDoesNotThrow(() -> new SftSettings(10, 4, 1e-3f, 1, 1, 0, 8, 0, 16, 0.999f, 0));
+    }
+
+    @Test
+    void sftSettingsTakeAShiftFromZeroToAQuarterOfTheImage() {
+        for (int bad : new int[] {-1, SftSettings.MAX_SHIFT_PIXELS + 1}) {
+            String m = message(() -> new SftSettings(10, 4, 1e-3f, 1, 1, 0, 8, 0, 16, 0f, bad));
+            assertTrue(m.contains("shift_pixels=" + bad + " must be in [0, 16]"), m);
+        }
+        assertDoesNotThrow(() -> new SftSettings(10, 4, 1e-3f, 1, 1, 0, 8, 0, 16, 0f, 0));
+        assertDoesNotThrow(() -> new SftSettings(10, 4, 1e-3f, 1, 1, 0, 8, 0, 16, 0f, SftSettings.MAX_SHIFT_PIXELS));
     }
 
     @Test

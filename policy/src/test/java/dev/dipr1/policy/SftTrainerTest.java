@@ -1,8 +1,12 @@
 package dev.dipr1.policy;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dipr1.scenes.Scene;
+import dev.dipr1.scenes.Split;
+import dev.dipr1.scenes.SyntheticScenes;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -68,7 +72,7 @@ class SftTrainerTest {
     @Test
     void validationKeepsTheBestValidatedWeights() {
         // lr 0.05 makes the tiny model's validation F1 move from one check to the next
-        SftSettings s = new SftSettings(12, 4, 0.05f, 1, 3L, 0, 8, 3, 16, 0f);
+        SftSettings s = new SftSettings(12, 4, 0.05f, 1, 3L, 0, 8, 3, 16, 0f, 0);
         try (Policy p = Policy.initialise(PolicyConfig.tiny(), 9)) {
             SftTrainer.Result r = SftTrainer.train(p, s, null);
             assertEquals(
@@ -86,8 +90,8 @@ class SftTrainerTest {
 
     @Test
     void anAverageOfTheWeightsIsKeptWithoutChangingHowTheyTrain() {
-        SftSettings plain = new SftSettings(8, 4, 3e-3f, 1, 3L, 0, 8, 0, 16, 0f);
-        SftSettings averaged = new SftSettings(8, 4, 3e-3f, 1, 3L, 0, 8, 0, 16, 0.5f);
+        SftSettings plain = new SftSettings(8, 4, 3e-3f, 1, 3L, 0, 8, 0, 16, 0f, 0);
+        SftSettings averaged = new SftSettings(8, 4, 3e-3f, 1, 3L, 0, 8, 0, 16, 0.5f, 0);
         try (Policy a = Policy.initialise(PolicyConfig.tiny(), 9);
                 Policy b = Policy.initialise(PolicyConfig.tiny(), 9);
                 WeightAverage expected = new WeightAverage(a, 0.5f)) {
@@ -103,8 +107,8 @@ class SftTrainerTest {
     @Test
     void withAnAverageTheValidatedAverageIsKept() {
         // at this size every validation scores F1 0: the first one, after step 3, is the best
-        SftSettings plain = new SftSettings(12, 4, 0.05f, 1, 3L, 0, 8, 0, 16, 0f);
-        SftSettings averaged = new SftSettings(12, 4, 0.05f, 1, 3L, 0, 8, 3, 16, 0.3f);
+        SftSettings plain = new SftSettings(12, 4, 0.05f, 1, 3L, 0, 8, 0, 16, 0f, 0);
+        SftSettings averaged = new SftSettings(12, 4, 0.05f, 1, 3L, 0, 8, 3, 16, 0.3f, 0);
         try (Policy a = Policy.initialise(PolicyConfig.tiny(), 9);
                 Policy b = Policy.initialise(PolicyConfig.tiny(), 9);
                 WeightAverage average = new WeightAverage(a, 0.3f);
@@ -147,6 +151,38 @@ class SftTrainerTest {
         assertEquals(1e-3f, s.learningRate(199), 1e-9f);
         assertEquals(1e-4f, s.learningRate(999), 1e-8f);
         assertTrue(s.learningRate(600) < s.learningRate(300));
+    }
+
+    @Test
+    void aShiftedBatchMovesEachImageAndItsTargetTogetherAndKeepsTheScenesAndFlips() {
+        try (Policy p = Policy.initialise(PolicyConfig.tiny(), 1)) {
+            SftSettings plain = new SftSettings(10, 16, 1e-3f, 1, 4L, 0, 40, 0, 16, 0f, 0);
+            SftSettings shifted = new SftSettings(10, 16, 1e-3f, 1, 4L, 0, 40, 0, 16, 0f, 4);
+            int step = 3;
+            TrainingOrder order = new TrainingOrder(4L, 40);
+            SftTrainer.Batch a = SftTrainer.makeBatch(p.tokenizer(), plain, step);
+            SftTrainer.Batch b = SftTrainer.makeBatch(p.tokenizer(), shifted, step);
+            int moved = 0;
+            for (int i = 0; i < 16; i++) {
+                long position = step * 16L + i;
+                Scene scene = SyntheticScenes.generate(Split.TRAIN, 4L, (int) order.sceneIndex(position));
+                boolean flip = order.flipped(position);
+                SceneShift shift = order.shift(position, scene, 4);
+                // the unshifted batch is the same scene and flip, so moving it by the shift must give the shifted one
+                float[] expected = shift.apply(scene.pixelsChw(), 64, 64);
+                expected = flip ? SftTrainer.flipHorizontally(expected, 64, 64) : expected;
+                assertArrayEquals(expected, b.images()[i], "row " + i);
+                assertArrayEquals(
+                        TargetTemplate.of(shift.apply(scene.persons()), 64, 64, flip)
+                                .tokens(p.tokenizer()),
+                        b.targets()[i],
+                        "row " + i);
+                float[] unshifted = scene.pixelsChw();
+                assertArrayEquals(flip ? SftTrainer.flipHorizontally(unshifted, 64, 64) : unshifted, a.images()[i]);
+                moved += shift.equals(SceneShift.NONE) ? 0 : 1;
+            }
+            assertTrue(moved >= 8, "most of 16 samples move: " + moved);
+        }
     }
 
     @Test
