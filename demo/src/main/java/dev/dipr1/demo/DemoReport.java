@@ -13,6 +13,7 @@ import dev.dipr1.policy.Evaluation;
 import dev.dipr1.policy.ImageScore;
 import dev.dipr1.policy.Metrics;
 import dev.dipr1.policy.PairedBootstrap;
+import dev.dipr1.policy.SftSettings;
 import dev.dipr1.rewards.RewardConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,6 +60,20 @@ public final class DemoReport {
         l.put("inner_iterations", learner.innerIterations());
         l.put("learning_rate", learner.learningRate());
         l.set("loss", SNAKE.valueToTree(learner.loss()));
+    }
+
+    /**
+     * What the two SFT runs trained with: {@code sft}, the warm start (null: the run was given its SFT checkpoint), and
+     * {@code sft_more}, SFT continued (null: not run).
+     */
+    void sftSettings(SftSettings warmStart, SftSettings continued) {
+        ObjectNode n = root.putObject("sft_settings");
+        if (warmStart != null) {
+            n.set("sft", SNAKE.valueToTree(warmStart));
+        }
+        if (continued != null) {
+            n.set("sft_more", SNAKE.valueToTree(continued));
+        }
     }
 
     void note(String key, String value) {

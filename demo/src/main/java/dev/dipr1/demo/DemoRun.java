@@ -63,6 +63,7 @@ public final class DemoRun implements Callable<DemoReport> {
         Files.createDirectories(dir);
         DemoReport report = new DemoReport(dir, plan.seed(), plan.size());
         report.rlSettings(plan.rewards(), plan.sampling(), plan.learner());
+        report.sftSettings(plan.givenSft() == null ? warmStart() : null, plan.sftMore() ? equalComputeSft() : null);
         try (KafkaConnection connection = kafka.open(dir.resolve("kafka"))) {
             timed("data", () -> writeSplits(report));
             Path sft = sftCheckpoint(report);

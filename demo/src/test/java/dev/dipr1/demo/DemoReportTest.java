@@ -14,6 +14,7 @@ import dev.dipr1.policy.Evaluation;
 import dev.dipr1.policy.Evaluator;
 import dev.dipr1.policy.Policy;
 import dev.dipr1.policy.PolicyConfig;
+import dev.dipr1.policy.SftSettings;
 import dev.dipr1.policy.TargetTemplate;
 import dev.dipr1.rewards.RewardConfig;
 import dev.dipr1.scenes.Scene;
@@ -61,6 +62,28 @@ class DemoReportTest {
         assertEquals(
                 GrpoLoss.Settings.DEFAULT_BETA,
                 run.get("learner").get("loss").get("beta").floatValue());
+    }
+
+    @Test
+    void theReportSaysWhatEachSftRunTrainedWith(@TempDir Path dir) throws Exception {
+        SftSettings start = new SftSettings(400, 32, 1e-3f, 80, 3, 90, 600, 40, 200, 0f, 4);
+        SftSettings continued = new SftSettings(150, 32, 2e-4f, 20, 3, 90, 600, 0, 200, 0.99f, 2);
+        DemoReport report = new DemoReport(dir, 3, DemoSettings.quick());
+        report.sftSettings(start, continued);
+        report.write();
+
+        JsonNode sft = JSON.readTree(dir.resolve("report.json").toFile()).get("sft_settings");
+        assertEquals(4, sft.get("sft").get("shift_pixels").asInt());
+        assertEquals(600, sft.get("sft").get("train_scenes").asInt());
+        assertEquals(400, sft.get("sft").get("steps").asInt());
+        assertEquals(2, sft.get("sft_more").get("shift_pixels").asInt());
+        assertEquals(0.99f, sft.get("sft_more").get("ema_decay").floatValue());
+
+        DemoReport given = new DemoReport(dir, 3, DemoSettings.quick());
+        given.sftSettings(null, null);
+        given.write();
+        JsonNode none = JSON.readTree(dir.resolve("report.json").toFile()).get("sft_settings");
+        assertTrue(none.isEmpty(), "a given checkpoint's settings are unknown, and no SFT continued ran: " + none);
     }
 
     @Test
