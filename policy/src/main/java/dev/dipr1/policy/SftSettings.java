@@ -81,8 +81,13 @@ public record SftSettings(
     /** A quarter of the default image: beyond it the shift's bound, not the shift, decides where most scenes land. */
     public static final int MAX_SHIFT_PIXELS = 16;
 
-    /** No translation: the behaviour before the option. */
-    public static final int DEFAULT_SHIFT_PIXELS = 0;
+    /**
+     * Up to 4 pixels each way. Measured 2026-12-05 against the same runs without a shift (1,000 test images per split,
+     * paired bootstrap): tuning seeds 9–11 F1 +0.034, +0.022, +0.014 in domain and +0.182, +0.126, +0.107 out of domain;
+     * confirmation seeds 12, 13 (never trained with a shift) +0.029, −0.001 in domain and +0.127, +0.058 out of domain. 0
+     * is the SFT before.
+     */
+    public static final int DEFAULT_SHIFT_PIXELS = 4;
 
     /** Fresh scenes every step and no validation: the behaviour before the fixed training set. */
     public SftSettings(int steps, int batchSize, float lr, int warmupSteps, long seed, double maxMinutes) {
@@ -129,7 +134,8 @@ public record SftSettings(
     /**
      * The calibrated run on the paper's protocol: AdamW at {@value #DEFAULT_LR} after
      * {@value #DEFAULT_WARMUP_STEPS} warm-up steps, batch {@value #DEFAULT_BATCH_SIZE},
-     * {@value #DEFAULT_STEPS} steps over {@value #DEFAULT_TRAIN_SCENES} fixed training scenes, the
+     * {@value #DEFAULT_STEPS} steps over {@value #DEFAULT_TRAIN_SCENES} fixed training scenes each shifted by up to
+     * {@value #DEFAULT_SHIFT_PIXELS} pixels, the
      * best of the checkpoints validated every {@value #DEFAULT_VALIDATE_EVERY} steps on
      * {@value #DEFAULT_VALIDATION_IMAGES} validation images.
      */
