@@ -146,8 +146,11 @@ class GeneratorFaultsIT {
         PolicyConfig config = PolicyConfig.defaults();
         PromptFeeder.publish(
                 kafka, catalog, "synthetic", "train", SyntheticScenes.generate(Split.TRAIN, 22, 0, 400), 1, 1, 0);
+        // 64 tokens, not 16: groups of a few milliseconds let 40 of them pass inside one CATCH_UP_EVERY, and v5, sent
+        // just after a catch-up read the topic's end, waited for the next one (failed on an idle machine: v4 after 40
+        // groups). The fixed bug's cost is in groups, not seconds, so longer groups still show it
         Running g =
-                start(catalog, Policy.initialise(config, 3), new GeneratorSettings("gen-fresh", 2, 1f, 1f, 16, 1, 0));
+                start(catalog, Policy.initialise(config, 3), new GeneratorSettings("gen-fresh", 2, 1f, 1f, 64, 1, 0));
         assertTrue(await(() -> g.service().groupsGenerated() >= 2, Duration.ofSeconds(120)), "generating");
 
         // Given the learner publishes v1…v5 while the generator is busy and never waits for it
