@@ -60,7 +60,7 @@ public record DemoPlan(
             throw new IllegalArgumentException(
                     "--sft-ema-decay " + sftEmaDecay + " must be 0 (no average) or in (0, 1), e.g. 0.995");
         }
-        if (sftShift < 0 || sftShift > SftSettings.MAX_SHIFT_PIXELS) {
+        if (!SftSettings.isShiftPixels(sftShift)) {
             throw new IllegalArgumentException("--sft-shift " + sftShift + " must be in [0, "
                     + SftSettings.MAX_SHIFT_PIXELS + "] pixels (0: no translation)");
         }

@@ -23,8 +23,9 @@ public record SceneShift(int dx, int dy) {
     public static final SceneShift NONE = new SceneShift(0, 0);
 
     /**
-     * The shift for one sample: each of {@code dx, dy} uniform over the whole pixels allowed for {@code counted}
-     * within {@code ±max}, drawn from {@code random} (64 random bits; the low half picks dx, the high half dy).
+     * The shift for one sample: each of {@code dx, dy} uniform over the whole pixels within {@code ±max} that keep
+     * every counted person of {@code persons} in the frame, drawn from {@code random} (64 random bits; the low half
+     * picks dx, the high half dy).
      */
     public static SceneShift draw(List<Person> persons, int width, int height, int max, long random) {
         if (max < 0) {

@@ -123,7 +123,7 @@ public record SftSettings(
         if (!isEmaDecay(emaDecay)) {
             errors.add("ema_decay=" + emaDecay + " must be 0 (no average) or in (0, 1), e.g. 0.995");
         }
-        if (shiftPixels < 0 || shiftPixels > MAX_SHIFT_PIXELS) {
+        if (!isShiftPixels(shiftPixels)) {
             errors.add("shift_pixels=" + shiftPixels + " must be in [0, " + MAX_SHIFT_PIXELS + "] (0: no shift)");
         }
         if (!errors.isEmpty()) {
@@ -157,6 +157,11 @@ public record SftSettings(
     /** Whether {@code d} can be {@link #emaDecay()}: 0 (no average) or inside (0, 1); NaN cannot. */
     public static boolean isEmaDecay(float d) {
         return d == 0 || (d > 0 && d < 1);
+    }
+
+    /** Whether {@code px} can be {@link #shiftPixels()}: 0 (no shift) to {@value #MAX_SHIFT_PIXELS}. */
+    public static boolean isShiftPixels(int px) {
+        return px >= 0 && px <= MAX_SHIFT_PIXELS;
     }
 
     /** These settings with another number of steps and warm-up steps. */
