@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
-import dev.dipr1.scenes.Person;
 import dev.dipr1.scenes.Scene;
 import dev.dipr1.scenes.Split;
 import dev.dipr1.scenes.SyntheticScenes;
@@ -240,9 +239,8 @@ public final class SftTrainer {
             boolean flip = order.flipped(position);
             SceneShift shift = order.shift(position, scene, s.shiftPixels());
             float[] img = shift.apply(scene.pixelsChw(), scene.width(), scene.height());
-            List<Person> persons = shift == SceneShift.NONE ? scene.persons() : shift.apply(scene.persons());
             images[i] = flip ? flipHorizontally(img, scene.width(), scene.height()) : img;
-            targets[i] = TargetTemplate.of(persons, scene.width(), scene.height(), flip)
+            targets[i] = TargetTemplate.of(shift.apply(scene.persons()), scene.width(), scene.height(), flip)
                     .tokens(tokenizer);
             tokens += targets[i].length;
         }
