@@ -29,7 +29,7 @@ public record DemoSettings(
 
     /** Checks every field; the message names the value to change. */
     public DemoSettings {
-        Checks.inRange("SFT steps", sftSteps, 1, 100_000);
+        Checks.inRange("SFT steps (--sft-steps)", sftSteps, 1, 100_000);
         Checks.inRange("RL steps (--rl-steps)", rlSteps, 1, 100_000);
         Checks.minutes("RL safety cap (--rl-minutes)", rlMaxMinutes);
         Checks.inRange("train scenes (--train-scenes)", trainScenes, 1, 1_000_000);
@@ -59,6 +59,11 @@ public record DemoSettings(
         Checks.inRange("samples per RL step (B × G)", rlStepSamples, 1, 1_000_000);
         long steps = (long) rlSteps * SFT_STEPS_PER_RL_STEP * rlStepSamples;
         return Math.toIntExact((steps + REFERENCE_RL_STEP_SAMPLES - 1) / REFERENCE_RL_STEP_SAMPLES);
+    }
+
+    /** The same run with another SFT budget for the warm start. */
+    public DemoSettings withSftSteps(int steps) {
+        return new DemoSettings(steps, rlSteps, rlMaxMinutes, trainScenes, evalImages, generators);
     }
 
     /** The same run with another RL budget. */

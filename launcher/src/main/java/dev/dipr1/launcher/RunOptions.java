@@ -74,6 +74,12 @@ final class RunOptions {
     boolean quick;
 
     @Option(
+            names = "--sft-steps",
+            paramLabel = "N",
+            description = "SFT budget of the warm start in optimiser steps (default: 2400; --quick: 400).")
+    Integer sftSteps;
+
+    @Option(
             names = "--rl-steps",
             paramLabel = "N",
             description = "RL budget in learner steps (default: 200; --quick: 30).")
@@ -156,6 +162,7 @@ final class RunOptions {
     /** The run's size: --quick or the standard one, with the budget and data options applied. */
     DemoSettings size() {
         DemoSettings size = quick ? DemoSettings.quick() : DemoSettings.standard();
+        size = size.withSftSteps(sftSteps != null ? sftSteps : size.sftSteps());
         size = size.withRl(
                 rlSteps != null ? rlSteps : size.rlSteps(), rlMinutes != null ? rlMinutes : size.rlMaxMinutes());
         return size.withData(

@@ -68,20 +68,11 @@ final class StudyCommand implements Callable<Integer> {
         }
         // fail now, not after the first seed's hours, when an option is bad
         run.plan(seeds.get(0), out, run.rewardConfig(), true, null);
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode settings = json.createObjectNode();
-        settings.set("size", json.valueToTree(run.size()));
-        settings.put("rewards", run.rewardConfig().toJson());
-        settings.put("group_size", run.groupSize);
-        settings.put("temperature", run.temperature);
-        LearnerSettings learner = run.learnerSettings(out);
-        settings.put("batch_groups", learner.batchGroups());
-        settings.put("learning_rate", learner.learningRate());
         return new StudyRun(
                 new ArrayList<>(seeds),
                 chosen,
                 out,
-                settings,
+                settings(),
                 // each run has topics of its own, also on a shared --bootstrap-servers cluster
                 (seed, arm, dir, sftMore) -> run.plan(
                         seed,
@@ -93,5 +84,21 @@ final class StudyCommand implements Callable<Integer> {
                                 run.kafka.catalog().prefix() + "study-s" + seed + "-" + arm.label() + "-")),
                 run.kafka::connect,
                 new ChildJvm(Dipr1.class.getName()));
+    }
+
+    /** What study.json records of the options every run shares, the SFT's shift and average included. */
+    ObjectNode settings() {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode settings = json.createObjectNode();
+        settings.set("size", json.valueToTree(run.size()));
+        settings.put("sft_shift_pixels", run.sftShift);
+        settings.put("sft_ema_decay", run.sftEmaDecay);
+        settings.put("rewards", run.rewardConfig().toJson());
+        settings.put("group_size", run.groupSize);
+        settings.put("temperature", run.temperature);
+        LearnerSettings learner = run.learnerSettings(out);
+        settings.put("batch_groups", learner.batchGroups());
+        settings.put("learning_rate", learner.learningRate());
+        return settings;
     }
 }

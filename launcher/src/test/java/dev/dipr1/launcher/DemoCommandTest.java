@@ -119,6 +119,20 @@ class DemoCommandTest {
     }
 
     @Test
+    void theSftBudgetReachesThePlanAndABadOneIsRefused() {
+        assertEquals(DemoSettings.standard().sftSteps(), parse().plan().size().sftSteps());
+        assertEquals(
+                DemoSettings.quick().sftSteps(), parse("--quick").plan().size().sftSteps());
+        assertEquals(3600, parse("--sft-steps", "3600").plan().size().sftSteps());
+        assertEquals(
+                DemoSettings.quick().withSftSteps(800),
+                parse("--quick", "--sft-steps", "800").plan().size());
+        Dipr1Test.Run r = Dipr1Test.run("demo", "--sft-steps", "0");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("SFT steps (--sft-steps) must be between 1 and 100000, was 0"), r.err());
+    }
+
+    @Test
     void badSamplingIsRejectedBeforeAnythingStarts() {
         Dipr1Test.Run r = Dipr1Test.run("demo", "--group-size", "65");
         assertEquals(2, r.exit());

@@ -1,0 +1,34 @@
+package dev.dipr1.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dipr1.policy.SftSettings;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class StudyCommandTest {
+
+    static StudyCommand parse(String... args) {
+        CommandLine cl = new CommandLine(new Dipr1());
+        String[] all = new String[args.length + 1];
+        all[0] = "study";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return (StudyCommand) cl.parseArgs(all).subcommand().commandSpec().userObject();
+    }
+
+    @Test
+    void studyJsonRecordsTheSftShiftAndAverageTheRunsTrainedWith() {
+        ObjectNode given = parse("--sft-shift", "7", "--sft-ema-decay", "0.99", "--out", "runs/s")
+                .settings();
+        assertEquals(7, given.get("sft_shift_pixels").intValue());
+        assertEquals(0.99f, given.get("sft_ema_decay").floatValue());
+
+        ObjectNode defaults = parse("--out", "runs/s").settings();
+        assertEquals(
+                SftSettings.DEFAULT_SHIFT_PIXELS,
+                defaults.get("sft_shift_pixels").intValue());
+        assertEquals(
+                SftSettings.DEFAULT_EMA_DECAY, defaults.get("sft_ema_decay").floatValue());
+    }
+}
