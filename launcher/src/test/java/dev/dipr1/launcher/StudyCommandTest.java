@@ -10,11 +10,9 @@ import picocli.CommandLine;
 class StudyCommandTest {
 
     static StudyCommand parse(String... args) {
-        CommandLine cl = new CommandLine(new Dipr1());
-        String[] all = new String[args.length + 1];
-        all[0] = "study";
-        System.arraycopy(args, 0, all, 1, args.length);
-        return (StudyCommand) cl.parseArgs(all).subcommand().commandSpec().userObject();
+        StudyCommand study = new StudyCommand();
+        new CommandLine(study).parseArgs(args);
+        return study;
     }
 
     @Test
