@@ -29,6 +29,7 @@ import java.util.Objects;
  *     trained ({@link SftSettings#emaDecay()})
  * @param sftShift SFT and SFT continued move each training sample by up to this many pixels ({@link
  *     SftSettings#shiftPixels()})
+ * @param sftLr peak learning rate of the warm start's SFT ({@link SftSettings#lr()}); SFT continued keeps its own
  */
 public record DemoPlan(
         DemoSettings size,
@@ -44,7 +45,8 @@ public record DemoPlan(
         boolean processes,
         EngineSettings.Kind engine,
         float sftEmaDecay,
-        int sftShift) {
+        int sftShift,
+        float sftLr) {
 
     /** Checks what a run would otherwise find out minutes in. */
     public DemoPlan {
@@ -63,6 +65,10 @@ public record DemoPlan(
         if (!SftSettings.isShiftPixels(sftShift)) {
             throw new IllegalArgumentException("--sft-shift " + sftShift + " must be in [0, "
                     + SftSettings.MAX_SHIFT_PIXELS + "] pixels (0: no translation)");
+        }
+        if (!SftSettings.isLr(sftLr)) {
+            throw new IllegalArgumentException(
+                    "--sft-lr " + sftLr + " must be in (0, " + SftSettings.MAX_LR + "], e.g. 0.001");
         }
         if (givenSft != null && !Files.isRegularFile(givenSft)) {
             throw new IllegalArgumentException("--sft-checkpoint " + givenSft + " is not a file");

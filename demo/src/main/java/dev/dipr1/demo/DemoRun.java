@@ -117,7 +117,7 @@ public final class DemoRun implements Callable<DemoReport> {
         return new SftSettings(
                 steps,
                 d.batchSize(),
-                d.lr(),
+                plan.sftLr(),
                 Math.min(d.warmupSteps(), steps / 5),
                 plan.seed(),
                 d.maxMinutes(),

@@ -39,6 +39,10 @@ class DemoRunTest {
     }
 
     static DemoPlan plan(DemoSettings size, long seed, Path givenSft, float sftEmaDecay, int sftShift) {
+        return plan(size, seed, givenSft, sftEmaDecay, sftShift, SftSettings.DEFAULT_LR);
+    }
+
+    static DemoPlan plan(DemoSettings size, long seed, Path givenSft, float sftEmaDecay, int sftShift, float sftLr) {
         return new DemoPlan(
                 size,
                 SamplingSettings.defaults(),
@@ -53,7 +57,8 @@ class DemoRunTest {
                 false,
                 EngineSettings.Kind.DJL,
                 sftEmaDecay,
-                sftShift);
+                sftShift,
+                sftLr);
     }
 
     @Test
@@ -95,6 +100,23 @@ class DemoRunTest {
         assertEquals(SftSettings.defaults().batchSize(), s.batchSize());
         assertEquals(
                 0, run(DemoSettings.quick().withRl(1, 5), 2).equalComputeSft().warmupSteps(), "3 steps: no warm-up");
+    }
+
+    @Test
+    void theSftLearningRateMovesTheWarmStartAloneAndGetsItsOwnCacheKey() {
+        DemoPlan faster = plan(DemoSettings.standard(), 10, null, 0f, 4, 2e-3f);
+        assertEquals(2e-3f, run(faster).warmStart().lr());
+        assertEquals(
+                run(DemoSettings.standard(), 10).equalComputeSft(),
+                run(faster).equalComputeSft(),
+                "SFT continued, the baseline, is the same whatever the warm start's rate");
+        assertNotEquals(
+                DemoRun.sftCacheKey(run(DemoSettings.standard(), 10).warmStart(), 2),
+                DemoRun.sftCacheKey(run(faster).warmStart(), 2),
+                "another rate trains other weights");
+        IllegalArgumentException bad =
+                assertThrows(IllegalArgumentException.class, () -> plan(DemoSettings.standard(), 10, null, 0f, 4, 0f));
+        assertTrue(bad.getMessage().contains("--sft-lr 0.0 must be in (0, 1.0]"), bad.getMessage());
     }
 
     @Test

@@ -150,6 +150,13 @@ final class RunOptions {
     int sftShift = SftSettings.DEFAULT_SHIFT_PIXELS;
 
     @Option(
+            names = "--sft-lr",
+            paramLabel = "LR",
+            description = "Peak learning rate of the warm start's SFT; SFT continued keeps its own, a fifth of SFT's "
+                    + "default (default: ${DEFAULT-VALUE}).")
+    float sftLr = SftSettings.DEFAULT_LR;
+
+    @Option(
             names = "--cache-dir",
             defaultValue = "runs/cache",
             paramLabel = "DIR",
@@ -192,7 +199,8 @@ final class RunOptions {
                 processes,
                 EngineSettings.Kind.parse(engine),
                 sftEmaDecay,
-                sftShift);
+                sftShift,
+                sftLr);
     }
 
     /** The learner options, with the demo's own learning rate and B unless --lr or --batch-groups was given. */

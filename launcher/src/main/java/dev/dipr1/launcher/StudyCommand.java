@@ -86,13 +86,14 @@ final class StudyCommand implements Callable<Integer> {
                 new ChildJvm(Dipr1.class.getName()));
     }
 
-    /** What study.json records of the options every run shares, the SFT's shift and average included. */
+    /** What study.json records of the options every run shares, the SFT's shift, average and learning rate included. */
     ObjectNode settings() {
         ObjectMapper json = new ObjectMapper();
         ObjectNode settings = json.createObjectNode();
         settings.set("size", json.valueToTree(run.size()));
         settings.put("sft_shift_pixels", run.sftShift);
         settings.put("sft_ema_decay", run.sftEmaDecay);
+        settings.put("sft_lr", run.sftLr);
         settings.put("rewards", run.rewardConfig().toJson());
         settings.put("group_size", run.groupSize);
         settings.put("temperature", run.temperature);

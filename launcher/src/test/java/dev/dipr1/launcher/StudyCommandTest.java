@@ -16,11 +16,12 @@ class StudyCommandTest {
     }
 
     @Test
-    void studyJsonRecordsTheSftShiftAndAverageTheRunsTrainedWith() {
-        ObjectNode given = parse("--sft-shift", "7", "--sft-ema-decay", "0.99", "--out", "runs/s")
+    void studyJsonRecordsTheSftShiftAverageAndRateTheRunsTrainedWith() {
+        ObjectNode given = parse("--sft-shift", "7", "--sft-ema-decay", "0.99", "--sft-lr", "2e-3", "--out", "runs/s")
                 .settings();
         assertEquals(7, given.get("sft_shift_pixels").intValue());
         assertEquals(0.99f, given.get("sft_ema_decay").floatValue());
+        assertEquals(2e-3f, given.get("sft_lr").floatValue());
 
         ObjectNode defaults = parse("--out", "runs/s").settings();
         assertEquals(
@@ -28,5 +29,6 @@ class StudyCommandTest {
                 defaults.get("sft_shift_pixels").intValue());
         assertEquals(
                 SftSettings.DEFAULT_EMA_DECAY, defaults.get("sft_ema_decay").floatValue());
+        assertEquals(SftSettings.DEFAULT_LR, defaults.get("sft_lr").floatValue());
     }
 }

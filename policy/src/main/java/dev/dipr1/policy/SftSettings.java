@@ -106,7 +106,7 @@ public record SftSettings(
         if (batchSize <= 0 || batchSize > MAX_BATCH_SIZE) {
             errors.add("batch_size=" + batchSize + " must be in [1, " + MAX_BATCH_SIZE + "]");
         }
-        if (!(lr > 0 && lr <= MAX_LR)) {
+        if (!isLr(lr)) {
             errors.add("lr=" + lr + " must be finite and in (0, " + MAX_LR + "]");
         }
         if (warmupSteps < 0 || warmupSteps >= steps) {
@@ -161,6 +161,11 @@ public record SftSettings(
     /** Whether {@code d} can be {@link #emaDecay()}: 0 (no average) or inside (0, 1); NaN cannot. */
     public static boolean isEmaDecay(float d) {
         return d == 0 || (d > 0 && d < 1);
+    }
+
+    /** Whether {@code lr} can be {@link #lr()}: finite and in (0, {@value #MAX_LR}]. */
+    public static boolean isLr(float lr) {
+        return lr > 0 && lr <= MAX_LR;
     }
 
     /** Whether {@code px} can be {@link #shiftPixels()}: 0 (no shift) to {@value #MAX_SHIFT_PIXELS}. */
