@@ -3,8 +3,10 @@ package dev.dipr1.demo;
 import dev.dipr1.policy.Evaluation;
 import dev.dipr1.policy.Evaluator;
 import dev.dipr1.policy.Policy;
+import dev.dipr1.scenes.Scene;
 import dev.dipr1.scenes.Split;
 import dev.dipr1.scenes.SyntheticScenes;
+import java.util.List;
 
 /** The fixed held-out evaluation sets (seed {@value #SEED} of each split) and greedy evaluation on them. */
 public final class HeldOutSplits {
@@ -20,6 +22,11 @@ public final class HeldOutSplits {
      * result on any number: {@link Evaluator#evaluate(Policy, java.util.List, String, int)}).
      */
     public static Evaluation evaluation(Policy policy, Split split, int images, int workers) {
-        return Evaluator.evaluate(policy, SyntheticScenes.generate(split, SEED, 0, images), split.label(), workers);
+        return Evaluator.evaluate(policy, scenes(split, images), split.label(), workers);
+    }
+
+    /** The first {@code images} held-out scenes of {@code split}. */
+    public static List<Scene> scenes(Split split, int images) {
+        return SyntheticScenes.generate(split, SEED, 0, images);
     }
 }

@@ -1,16 +1,21 @@
 package dev.dipr1.launcher;
 
 import dev.dipr1.demo.HeldOutSplits;
+import dev.dipr1.policy.BestOfSamples;
 import dev.dipr1.policy.DjlEnvironment;
 import dev.dipr1.policy.EvalResult;
 import dev.dipr1.policy.Evaluation;
 import dev.dipr1.policy.Evaluator;
 import dev.dipr1.policy.PairedBootstrap;
 import dev.dipr1.policy.Policy;
+import dev.dipr1.policy.Sampler;
+import dev.dipr1.policy.SamplingSettings;
+import dev.dipr1.scenes.Scene;
 import dev.dipr1.scenes.Split;
 import dev.dipr1.scenes.SyntheticScenes;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,9 +33,15 @@ import picocli.CommandLine.Spec;
             "--split train --seed S reads the training scenes of seed S from index --from: a run with --train-scenes N "
                     + "learned from 0 .. N-1, so --from 0 shows what it memorised and --from N the same distribution unseen.",
             "--against FILE evaluates a second checkpoint on the same images and prints the F1 change from it to "
-                    + "--checkpoint with a paired-bootstrap 95%% interval over the images (fixed resampling seed)."
+                    + "--checkpoint with a paired-bootstrap 95%% interval over the images (fixed resampling seed).",
+            "--samples G also draws G samples of every image at --temperature and prints what one sample scores and "
+                    + "what the best of the G scores (per image, chosen by its own F1@0.5, an oracle): how far "
+                    + "reweighting its own samples, as GRPO does, could move the greedy answer."
         })
 final class EvalCommand implements Callable<Integer> {
+
+    /** Image {@code i}'s samples are seeded {@code SAMPLE_SEED + i}: the same checkpoint, the same draws. */
+    static final long SAMPLE_SEED = 0L;
 
     @Option(names = "--checkpoint", required = true, paramLabel = "FILE")
     Path checkpoint;
@@ -61,6 +72,20 @@ final class EvalCommand implements Callable<Integer> {
             description = "A checkpoint to compare with on the same images: F1 change from it to --checkpoint.")
     Path against;
 
+    @Option(
+            names = "--samples",
+            paramLabel = "G",
+            description = "Also draw G samples of every image (1..64; e.g. the demo's G = 8) and report one sample's "
+                    + "F1@0.5 and the best of G's against the greedy answer.")
+    Integer samples;
+
+    @Option(
+            names = "--temperature",
+            paramLabel = "T",
+            defaultValue = "0.7",
+            description = "With --samples: the sampling temperature (default: ${DEFAULT-VALUE}, the generators').")
+    float temperature;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -85,6 +110,9 @@ final class EvalCommand implements Callable<Integer> {
         }
         if (images < 1) {
             throw new IllegalArgumentException("--images must be at least 1, was " + images);
+        }
+        if (samples != null) {
+            return sampled();
         }
         Evaluation e = evaluate(checkpoint);
         Evaluation base = against != null ? evaluate(against) : null;
@@ -118,11 +146,80 @@ final class EvalCommand implements Callable<Integer> {
     private Evaluation evaluate(Path file) throws java.io.IOException {
         int workers = DjlEnvironment.oneThreadPerWorker();
         try (Policy policy = Policy.load(file)) {
-            return split == Split.TRAIN
-                    ? Evaluator.evaluate(
-                            policy, SyntheticScenes.generate(Split.TRAIN, seed, from, images), split.label(), workers)
-                    : HeldOutSplits.evaluation(policy, split, images, workers);
+            return Evaluator.evaluate(policy, scenes(), split.label(), workers);
         }
+    }
+
+    private List<Scene> scenes() {
+        return split == Split.TRAIN
+                ? SyntheticScenes.generate(Split.TRAIN, seed, from, images)
+                : HeldOutSplits.scenes(split, images);
+    }
+
+    /** Greedy and {@link #samples} sampled answers of {@link #checkpoint}: one sample, the best of G, the gap. */
+    private int sampled() throws java.io.IOException {
+        if (against != null) {
+            throw new IllegalArgumentException(
+                    "--samples measures one checkpoint: run it once per checkpoint instead of with --against");
+        }
+        if (samples < 1 || samples > Sampler.GREEDY_CHUNK) {
+            throw new IllegalArgumentException("--samples must be between 1 and " + Sampler.GREEDY_CHUNK
+                    + " (e.g. 8, the demo's G), was " + samples);
+        }
+        if (!(temperature > 0 && temperature <= SamplingSettings.MAX_TEMPERATURE)) {
+            throw new IllegalArgumentException("--temperature must be in (0, " + SamplingSettings.MAX_TEMPERATURE
+                    + "] (e.g. 0.7, the generators'), was " + temperature);
+        }
+        int workers = DjlEnvironment.oneThreadPerWorker();
+        List<Scene> scenes = scenes();
+        Evaluation greedy;
+        List<Evaluation> draws;
+        try (Policy policy = Policy.load(checkpoint)) {
+            greedy = Evaluator.evaluate(policy, scenes, split.label(), workers);
+            draws = Evaluator.evaluateSamples(
+                    policy, scenes, split.label(), samples, temperature, SAMPLE_SEED, workers);
+        }
+        Evaluation best = BestOfSamples.pick(draws);
+        PairedBootstrap.Delta gap = PairedBootstrap.f1Delta(greedy, best);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(String.format(
+                    Locale.ROOT,
+                    "{\"greedy\":%s,\"samples\":{\"g\":%d,\"temperature\":%s,\"seed\":%d,\"mean_f1\":%s,"
+                            + "\"best_of\":%s,\"best_of_vs_greedy\":{\"delta\":%s,\"ci_low\":%s,\"ci_high\":%s}}}",
+                    greedy.result().toJson(),
+                    samples,
+                    temperature,
+                    SAMPLE_SEED,
+                    BestOfSamples.meanF1(draws),
+                    best.result().toJson(),
+                    gap.delta(),
+                    gap.ciLow(),
+                    gap.ciHigh()));
+        } else {
+            out.println(checkpoint + " greedy: " + line(greedy.result()));
+            out.printf(
+                    Locale.ROOT,
+                    "one sample at temperature %.2f: F1@0.5 %.3f (mean of %d draws, seed %d)%n",
+                    temperature,
+                    BestOfSamples.meanF1(draws),
+                    samples,
+                    SAMPLE_SEED);
+            out.println("best of " + samples + " (per image, by its own F1@0.5): " + line(best.result()));
+            out.printf(
+                    Locale.ROOT,
+                    "F1@0.5 change from greedy to the best of %d: %+.4f [%+.4f, %+.4f] (paired bootstrap over the %d "
+                            + "images, %d resamples, seed %d)%n",
+                    samples,
+                    gap.delta(),
+                    gap.ciLow(),
+                    gap.ciHigh(),
+                    images,
+                    PairedBootstrap.DEFAULT_RESAMPLES,
+                    PairedBootstrap.DEFAULT_SEED);
+        }
+        out.flush();
+        return 0;
     }
 
     /** Both evaluations and the F1 change from {@code against} to {@code checkpoint}, as one JSON object. */

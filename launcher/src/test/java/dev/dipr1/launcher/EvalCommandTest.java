@@ -128,4 +128,73 @@ class EvalCommandTest {
         assertEquals(2, r.exit(), r.err());
         assertTrue(r.err().contains("--against"), r.err());
     }
+
+    @Test
+    void samplesReportOneSampleAndTheBestOfGAgainstTheGreedyAnswer() {
+        Dipr1Test.Run r = Dipr1Test.run(
+                "eval",
+                "--checkpoint",
+                checkpoint.toString(),
+                "--split",
+                "in-domain",
+                "--images",
+                "5",
+                "--samples",
+                "3",
+                "--temperature",
+                "1.0",
+                "--json");
+        assertEquals(0, r.exit(), r.err());
+        String json = r.out().strip();
+        assertTrue(json.startsWith("{\"greedy\":{"), json);
+        assertTrue(json.contains("\"samples\":{\"g\":3,\"temperature\":1.0,\"seed\":0,\"mean_f1\":"), json);
+        assertTrue(json.contains("\"best_of_vs_greedy\":{\"delta\":"), json);
+
+        Dipr1Test.Run text = Dipr1Test.run(
+                "eval",
+                "--checkpoint",
+                checkpoint.toString(),
+                "--split",
+                "in-domain",
+                "--images",
+                "5",
+                "--samples",
+                "3");
+        assertEquals(0, text.exit(), text.err());
+        assertTrue(text.out().contains("one sample at temperature 0.70: F1@0.5 "), text.out());
+        assertTrue(text.out().contains("F1@0.5 change from greedy to the best of 3: "), text.out());
+    }
+
+    @Test
+    void samplesWithAnotherCheckpointOrOutOfRangeAreRefusedWithWhatToChange() {
+        Dipr1Test.Run against = Dipr1Test.run(
+                "eval",
+                "--checkpoint",
+                checkpoint.toString(),
+                "--split",
+                "ood",
+                "--samples",
+                "8",
+                "--against",
+                checkpoint.toString());
+        assertEquals(2, against.exit());
+        assertTrue(
+                against.err().contains("--samples measures one checkpoint: run it once per checkpoint"), against.err());
+        Dipr1Test.Run zero =
+                Dipr1Test.run("eval", "--checkpoint", checkpoint.toString(), "--split", "ood", "--samples", "0");
+        assertEquals(2, zero.exit());
+        assertTrue(zero.err().contains("--samples must be between 1 and 64 (e.g. 8, the demo's G), was 0"), zero.err());
+        Dipr1Test.Run cold = Dipr1Test.run(
+                "eval",
+                "--checkpoint",
+                checkpoint.toString(),
+                "--split",
+                "ood",
+                "--samples",
+                "8",
+                "--temperature",
+                "0");
+        assertEquals(2, cold.exit());
+        assertTrue(cold.err().contains("--temperature must be in (0, 10.0]"), cold.err());
+    }
 }

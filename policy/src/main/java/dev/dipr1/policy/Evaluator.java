@@ -54,6 +54,56 @@ public final class Evaluator {
      * of the time (greedy decoding at batch 64 gains nothing from a second intra-op thread: 7.4 s against 7.2 s).
      */
     public static Evaluation evaluate(Policy policy, List<Scene> scenes, String splitLabel, int workers) {
+        List<SampledCompletion> completions = greedyCompletions(policy, images(policy, scenes), workers);
+        return score(scenes, completions, policy.tokenizer(), splitLabel);
+    }
+
+    /**
+     * {@code g} samples of every scene at {@code temperature} (top-p 1), scored as {@code g} evaluations: draw
+     * {@code k} holds the k-th sample of each scene. Scene {@code i}'s samples are drawn from their own stream seeded
+     * {@code seed + i}, so they do not depend on the number of workers. Box confidences are the samples' own
+     * log-probs.
+     */
+    public static List<Evaluation> evaluateSamples(
+            Policy policy, List<Scene> scenes, String splitLabel, int g, float temperature, long seed, int workers) {
+        if (g < 1 || g > Sampler.GREEDY_CHUNK) {
+            throw new IllegalArgumentException(
+                    "samples per image must be in [1, " + Sampler.GREEDY_CHUNK + "], was " + g);
+        }
+        List<SampledCompletion> rows =
+                sampledCompletions(policy, images(policy, scenes), g, temperature, seed, workers);
+        List<Evaluation> draws = new ArrayList<>(g);
+        for (int k = 0; k < g; k++) {
+            List<SampledCompletion> draw = new ArrayList<>(scenes.size());
+            for (int i = 0; i < scenes.size(); i++) {
+                draw.add(rows.get(i * g + k));
+            }
+            draws.add(score(scenes, draw, policy.tokenizer(), splitLabel));
+        }
+        return draws;
+    }
+
+    /** {@code g} samples of every image, image after image, image {@code i}'s from seed {@code seed + i}. */
+    static List<SampledCompletion> sampledCompletions(
+            Policy policy, List<float[]> images, int g, float temperature, long seed, int workers) {
+        if (g < 1 || g > Sampler.GREEDY_CHUNK) {
+            throw new IllegalArgumentException(
+                    "samples per image must be in [1, " + Sampler.GREEDY_CHUNK + "], was " + g);
+        }
+        new SamplingSettings(temperature, 1f, SamplingSettings.DEFAULT_MAX_TOKENS, seed); // checks the temperature
+        return inChunks(policy, images, workers, Sampler.GREEDY_CHUNK / g, (sampler, model, from, chunk) -> {
+            List<SamplingSettings> perImage = new ArrayList<>(chunk.size());
+            for (int p = 0; p < chunk.size(); p++) {
+                perImage.add(
+                        new SamplingSettings(temperature, 1f, SamplingSettings.DEFAULT_MAX_TOKENS, seed + from + p));
+            }
+            List<SampledCompletion> flat = new ArrayList<>(chunk.size() * g);
+            sampler.sampleGroups(model, chunk, g, perImage).forEach(flat::addAll);
+            return flat;
+        });
+    }
+
+    private static List<float[]> images(Policy policy, List<Scene> scenes) {
         List<float[]> images = new ArrayList<>(scenes.size());
         for (Scene s : scenes) {
             if (s.width() != policy.config().imageSize()
@@ -64,17 +114,30 @@ public final class Evaluator {
             }
             images.add(s.pixelsChw());
         }
-        List<SampledCompletion> completions = greedyCompletions(policy, images, workers);
-        return score(scenes, completions, policy.tokenizer(), splitLabel);
+        return images;
     }
 
     /** The greedy completions of {@code images} in order, decoded on up to {@code workers} threads. */
     static List<SampledCompletion> greedyCompletions(Policy policy, List<float[]> images, int workers) {
-        int chunks = (images.size() + Sampler.GREEDY_CHUNK - 1) / Sampler.GREEDY_CHUNK;
+        return inChunks(
+                policy,
+                images,
+                workers,
+                Sampler.GREEDY_CHUNK,
+                (sampler, model, from, chunk) -> sampler.greedyCompletions(model, chunk));
+    }
+
+    /** Decodes one chunk of images, the first of them image {@code from}; returns its rows in image order. */
+    @FunctionalInterface
+    private interface ChunkDecoder {
+        List<SampledCompletion> decode(Sampler sampler, Policy model, int from, List<float[]> chunk);
+    }
+
+    /** The rows of every chunk of {@code chunkSize} images, in order, decoded on up to {@code workers} threads. */
+    private static List<SampledCompletion> inChunks(
+            Policy policy, List<float[]> images, int workers, int chunkSize, ChunkDecoder decoder) {
+        int chunks = (images.size() + chunkSize - 1) / chunkSize;
         int n = Math.min(Math.max(1, workers), chunks);
-        if (n <= 1) {
-            return new Sampler().greedyCompletions(policy, images);
-        }
         AtomicReferenceArray<List<SampledCompletion>> done = new AtomicReferenceArray<>(chunks);
         AtomicInteger next = new AtomicInteger();
         List<Policy> copies = new ArrayList<>();
@@ -83,9 +146,10 @@ public final class Evaluator {
             for (int w = 1; w < n; w++) {
                 Policy copy = policy.copy();
                 copies.add(copy);
-                others.add(WORKERS.submit(() -> decodeChunks(copy, images, next, done)));
+                others.add(WORKERS.submit(() -> decodeChunks(copy, images, chunkSize, decoder, next, done)));
             }
-            Workers.runBeside(() -> decodeChunks(policy, images, next, done), others, "an evaluation worker");
+            Workers.runBeside(
+                    () -> decodeChunks(policy, images, chunkSize, decoder, next, done), others, "an evaluation worker");
         } finally {
             copies.forEach(Policy::close);
         }
@@ -100,15 +164,17 @@ public final class Evaluator {
     private static Void decodeChunks(
             Policy model,
             List<float[]> images,
+            int chunkSize,
+            ChunkDecoder decoder,
             AtomicInteger next,
             AtomicReferenceArray<List<SampledCompletion>> done) {
         Sampler sampler = new Sampler();
         for (int c = next.getAndIncrement(); c < done.length(); c = next.getAndIncrement()) {
-            int from = c * Sampler.GREEDY_CHUNK;
+            int from = c * chunkSize;
             done.set(
                     c,
-                    sampler.greedyCompletions(
-                            model, images.subList(from, Math.min(images.size(), from + Sampler.GREEDY_CHUNK))));
+                    decoder.decode(
+                            sampler, model, from, images.subList(from, Math.min(images.size(), from + chunkSize))));
         }
         return null;
     }

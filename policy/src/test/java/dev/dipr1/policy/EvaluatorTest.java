@@ -46,6 +46,52 @@ class EvaluatorTest {
     }
 
     @Test
+    void sampledRowsAreEachImagesOwnSeededSamplesOnAnyNumberOfWorkers() {
+        // G = 4: chunks of 16 images, so 20 images are decoded as 16 + 4
+        List<float[]> images = SyntheticScenes.generate(Split.IN_DOMAIN, 2L, 0, 20).stream()
+                .map(Scene::pixelsChw)
+                .toList();
+        try (Policy p = Policy.initialise(PolicyConfig.tiny(), 5)) {
+            List<SampledCompletion> one = Evaluator.sampledCompletions(p, images, 4, 1f, 100L, 1);
+            List<SampledCompletion> three = Evaluator.sampledCompletions(p, images, 4, 1f, 100L, 3);
+            assertEquals(80, one.size());
+            List<SamplingSettings> seeds = new ArrayList<>();
+            for (int i = 16; i < 20; i++) {
+                seeds.add(new SamplingSettings(1f, 1f, SamplingSettings.DEFAULT_MAX_TOKENS, 100L + i));
+            }
+            List<List<SampledCompletion>> lastChunk = new Sampler().sampleGroups(p, images.subList(16, 20), 4, seeds);
+            for (int row = 0; row < 80; row++) {
+                assertEquals(one.get(row).text(), three.get(row).text(), "row " + row);
+                assertTrue(Arrays.equals(one.get(row).logProbs(), three.get(row).logProbs()), "row " + row);
+            }
+            for (int i = 16; i < 20; i++) {
+                for (int k = 0; k < 4; k++) {
+                    SampledCompletion direct = lastChunk.get(i - 16).get(k);
+                    assertEquals(direct.text(), one.get(i * 4 + k).text(), "image " + i + ", sample " + k);
+                    assertTrue(
+                            Arrays.equals(direct.logProbs(), one.get(i * 4 + k).logProbs()), "image " + i);
+                }
+            }
+            List<SampledCompletion> otherSeed = Evaluator.sampledCompletions(p, images, 4, 1f, 101L, 1);
+            assertTrue(
+                    !Arrays.equals(otherSeed.get(0).logProbs(), one.get(0).logProbs()), "another seed, other samples");
+            assertThrows(IllegalArgumentException.class, () -> Evaluator.sampledCompletions(p, images, 65, 1f, 0L, 1));
+            assertThrows(IllegalArgumentException.class, () -> Evaluator.sampledCompletions(p, images, 4, 0f, 0L, 1));
+
+            List<Scene> scenes = SyntheticScenes.generate(Split.IN_DOMAIN, 2L, 0, 20);
+            List<Evaluation> draws = Evaluator.evaluateSamples(p, scenes, "in-domain", 4, 1f, 100L, 2);
+            assertEquals(4, draws.size());
+            for (int k = 0; k < 4; k++) {
+                List<SampledCompletion> kth = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    kth.add(one.get(i * 4 + k));
+                }
+                assertEquals(Evaluator.score(scenes, kth, p.tokenizer(), "in-domain"), draws.get(k), "draw " + k);
+            }
+        }
+    }
+
+    @Test
     void perfectCompletionsScoreOne() {
         List<Scene> scenes = SyntheticScenes.generate(Split.IN_DOMAIN, 2L, 0, 20);
         List<String> texts =
