@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
                     + "--checkpoint with a paired-bootstrap 95%% interval over the images (fixed resampling seed).",
             "--samples G also draws G samples of every image at --temperature and prints what one sample scores and "
                     + "what the best of the G scores (per image, chosen by its own F1@0.5, an oracle): how far "
-                    + "reweighting its own samples, as GRPO does, could move the greedy answer."
+                    + "reweighting its own samples, as GRPO does, could move the greedy answer. With --against: the "
+                    + "same of both checkpoints, and the changes of one sample's F1 and of the best of G's."
         })
 final class EvalCommand implements Callable<Integer> {
 
@@ -156,12 +157,60 @@ final class EvalCommand implements Callable<Integer> {
                 : HeldOutSplits.scenes(split, images);
     }
 
-    /** Greedy and {@link #samples} sampled answers of {@link #checkpoint}: one sample, the best of G, the gap. */
-    private int sampled() throws java.io.IOException {
-        if (against != null) {
-            throw new IllegalArgumentException(
-                    "--samples measures one checkpoint: run it once per checkpoint instead of with --against");
+    /** One checkpoint's greedy answers, its {@link #samples} draws, and the best of them per image. */
+    private record Sampled(Path file, Evaluation greedy, List<Evaluation> draws, Evaluation best) {
+
+        PairedBootstrap.Delta bestVsGreedy() {
+            return PairedBootstrap.f1Delta(greedy, best);
         }
+
+        String json(float temperature) {
+            PairedBootstrap.Delta gap = bestVsGreedy();
+            return String.format(
+                    Locale.ROOT,
+                    "{\"greedy\":%s,\"samples\":{\"g\":%d,\"temperature\":%s,\"seed\":%d,\"mean_f1\":%s,"
+                            + "\"best_of\":%s,\"best_of_vs_greedy\":{\"delta\":%s,\"ci_low\":%s,\"ci_high\":%s}}}",
+                    greedy.result().toJson(),
+                    draws.size(),
+                    temperature,
+                    SAMPLE_SEED,
+                    BestOfSamples.meanF1(draws),
+                    best.result().toJson(),
+                    gap.delta(),
+                    gap.ciLow(),
+                    gap.ciHigh());
+        }
+
+        void print(PrintWriter out, float temperature) {
+            PairedBootstrap.Delta gap = bestVsGreedy();
+            out.println(file + " greedy: " + line(greedy.result()));
+            out.printf(
+                    Locale.ROOT,
+                    "one sample at temperature %.2f: F1@0.5 %.3f (mean of %d draws, seed %d)%n",
+                    temperature,
+                    BestOfSamples.meanF1(draws),
+                    draws.size(),
+                    SAMPLE_SEED);
+            out.println("best of " + draws.size() + " (per image, by its own F1@0.5): " + line(best.result()));
+            out.printf(
+                    Locale.ROOT,
+                    "F1@0.5 change from greedy to the best of %d: %+.4f [%+.4f, %+.4f] (paired bootstrap over the %d "
+                            + "images, %d resamples, seed %d)%n",
+                    draws.size(),
+                    gap.delta(),
+                    gap.ciLow(),
+                    gap.ciHigh(),
+                    greedy.images().size(),
+                    PairedBootstrap.DEFAULT_RESAMPLES,
+                    PairedBootstrap.DEFAULT_SEED);
+        }
+    }
+
+    /**
+     * Greedy and {@link #samples} sampled answers of {@link #checkpoint}: one sample, the best of G, the gap; with
+     * {@link #against}, the same of it and the changes from it.
+     */
+    private int sampled() throws java.io.IOException {
         if (samples < 1 || samples > Sampler.GREEDY_CHUNK) {
             throw new IllegalArgumentException("--samples must be between 1 and " + Sampler.GREEDY_CHUNK
                     + " (e.g. 8, the demo's G), was " + samples);
@@ -170,56 +219,63 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--temperature must be in (0, " + SamplingSettings.MAX_TEMPERATURE
                     + "] (e.g. 0.7, the generators'), was " + temperature);
         }
-        int workers = DjlEnvironment.oneThreadPerWorker();
         List<Scene> scenes = scenes();
-        Evaluation greedy;
-        List<Evaluation> draws;
-        try (Policy policy = Policy.load(checkpoint)) {
-            greedy = Evaluator.evaluate(policy, scenes, split.label(), workers);
-            draws = Evaluator.evaluateSamples(
-                    policy, scenes, split.label(), samples, temperature, SAMPLE_SEED, workers);
-        }
-        Evaluation best = BestOfSamples.pick(draws);
-        PairedBootstrap.Delta gap = PairedBootstrap.f1Delta(greedy, best);
+        Sampled mine = sample(checkpoint, scenes);
+        Sampled base = against != null ? sample(against, scenes) : null;
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(String.format(
-                    Locale.ROOT,
-                    "{\"greedy\":%s,\"samples\":{\"g\":%d,\"temperature\":%s,\"seed\":%d,\"mean_f1\":%s,"
-                            + "\"best_of\":%s,\"best_of_vs_greedy\":{\"delta\":%s,\"ci_low\":%s,\"ci_high\":%s}}}",
-                    greedy.result().toJson(),
-                    samples,
-                    temperature,
-                    SAMPLE_SEED,
-                    BestOfSamples.meanF1(draws),
-                    best.result().toJson(),
-                    gap.delta(),
-                    gap.ciLow(),
-                    gap.ciHigh()));
+        if (base == null && json) {
+            out.println(mine.json(temperature));
+        } else if (base == null) {
+            mine.print(out, temperature);
         } else {
-            out.println(checkpoint + " greedy: " + line(greedy.result()));
-            out.printf(
-                    Locale.ROOT,
-                    "one sample at temperature %.2f: F1@0.5 %.3f (mean of %d draws, seed %d)%n",
-                    temperature,
-                    BestOfSamples.meanF1(draws),
-                    samples,
-                    SAMPLE_SEED);
-            out.println("best of " + samples + " (per image, by its own F1@0.5): " + line(best.result()));
-            out.printf(
-                    Locale.ROOT,
-                    "F1@0.5 change from greedy to the best of %d: %+.4f [%+.4f, %+.4f] (paired bootstrap over the %d "
-                            + "images, %d resamples, seed %d)%n",
-                    samples,
-                    gap.delta(),
-                    gap.ciLow(),
-                    gap.ciHigh(),
-                    images,
-                    PairedBootstrap.DEFAULT_RESAMPLES,
-                    PairedBootstrap.DEFAULT_SEED);
+            PairedBootstrap.Delta best = PairedBootstrap.f1Delta(base.best(), mine.best());
+            double oneSample = BestOfSamples.meanF1(mine.draws()) - BestOfSamples.meanF1(base.draws());
+            if (json) {
+                out.println(String.format(
+                        Locale.ROOT,
+                        "{\"checkpoint\":%s,\"against\":%s,\"best_of_f1_delta\":{\"delta\":%s,\"ci_low\":%s,"
+                                + "\"ci_high\":%s},\"one_sample_f1_delta\":%s}",
+                        mine.json(temperature),
+                        base.json(temperature),
+                        best.delta(),
+                        best.ciLow(),
+                        best.ciHigh(),
+                        oneSample));
+            } else {
+                mine.print(out, temperature);
+                base.print(out, temperature);
+                out.printf(
+                        Locale.ROOT,
+                        "best of %d: F1@0.5 change from %s to %s: %+.4f [%+.4f, %+.4f] (paired bootstrap over the %d "
+                                + "images)%n",
+                        samples,
+                        against,
+                        checkpoint,
+                        best.delta(),
+                        best.ciLow(),
+                        best.ciHigh(),
+                        images);
+                out.printf(
+                        Locale.ROOT,
+                        "one sample: F1@0.5 change from %s to %s: %+.4f (means of %d draws each, same seeds)%n",
+                        against,
+                        checkpoint,
+                        oneSample,
+                        samples);
+            }
         }
         out.flush();
         return 0;
+    }
+
+    private Sampled sample(Path file, List<Scene> scenes) throws java.io.IOException {
+        int workers = DjlEnvironment.oneThreadPerWorker();
+        try (Policy policy = Policy.load(file)) {
+            Evaluation greedy = Evaluator.evaluate(policy, scenes, split.label(), workers);
+            List<Evaluation> draws = Evaluator.evaluateSamples(
+                    policy, scenes, split.label(), samples, temperature, SAMPLE_SEED, workers);
+            return new Sampled(file, greedy, draws, BestOfSamples.pick(draws));
+        }
     }
 
     /** Both evaluations and the F1 change from {@code against} to {@code checkpoint}, as one JSON object. */
