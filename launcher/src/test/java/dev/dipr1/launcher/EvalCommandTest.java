@@ -14,6 +14,7 @@ import dev.dipr1.scenes.Scene;
 import dev.dipr1.scenes.Split;
 import dev.dipr1.scenes.SyntheticScenes;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -129,9 +130,9 @@ class EvalCommandTest {
         assertTrue(r.err().contains("--against"), r.err());
     }
 
-    @Test
-    void samplesReportOneSampleAndTheBestOfGAgainstTheGreedyAnswer() {
-        Dipr1Test.Run r = Dipr1Test.run(
+    /** {@code dipr1 eval} of the tiny checkpoint on 5 in-domain images with 3 samples each, and {@code more}. */
+    private static Dipr1Test.Run sampled(String... more) {
+        List<String> args = new ArrayList<>(List.of(
                 "eval",
                 "--checkpoint",
                 checkpoint.toString(),
@@ -140,49 +141,29 @@ class EvalCommandTest {
                 "--images",
                 "5",
                 "--samples",
-                "3",
-                "--temperature",
-                "1.0",
-                "--json");
+                "3"));
+        args.addAll(List.of(more));
+        Dipr1Test.Run r = Dipr1Test.run(args.toArray(String[]::new));
         assertEquals(0, r.exit(), r.err());
-        String json = r.out().strip();
+        return r;
+    }
+
+    @Test
+    void samplesReportOneSampleAndTheBestOfGAgainstTheGreedyAnswer() {
+        String json = sampled("--temperature", "1.0", "--json").out().strip();
         assertTrue(json.startsWith("{\"greedy\":{"), json);
         assertTrue(json.contains("\"samples\":{\"g\":3,\"temperature\":1.0,\"seed\":0,\"mean_f1\":"), json);
         assertTrue(json.contains("\"best_of_vs_greedy\":{\"delta\":"), json);
 
-        Dipr1Test.Run text = Dipr1Test.run(
-                "eval",
-                "--checkpoint",
-                checkpoint.toString(),
-                "--split",
-                "in-domain",
-                "--images",
-                "5",
-                "--samples",
-                "3");
-        assertEquals(0, text.exit(), text.err());
-        assertTrue(text.out().contains("one sample at temperature 0.70: F1@0.5 "), text.out());
-        assertTrue(text.out().contains("F1@0.5 change from greedy to the best of 3: "), text.out());
+        String text = sampled().out();
+        assertTrue(text.contains("one sample at temperature 0.70: F1@0.5 "), text);
+        assertTrue(text.contains("F1@0.5 change from greedy to the best of 3: "), text);
 
-        Dipr1Test.Run same = Dipr1Test.run(
-                "eval",
-                "--checkpoint",
-                checkpoint.toString(),
-                "--split",
-                "in-domain",
-                "--images",
-                "5",
-                "--samples",
-                "3",
-                "--against",
-                checkpoint.toString(),
-                "--json");
-        assertEquals(0, same.exit(), same.err());
+        String same = sampled("--against", checkpoint.toString(), "--json").out();
         assertTrue(
-                same.out()
-                        .contains("\"best_of_f1_delta\":{\"delta\":0.0,\"ci_low\":0.0,\"ci_high\":0.0},"
-                                + "\"one_sample_f1_delta\":0.0}"),
-                "with --against: both changes, zero for a checkpoint against itself: " + same.out());
+                same.contains("\"best_of_f1_delta\":{\"delta\":0.0,\"ci_low\":0.0,\"ci_high\":0.0},"
+                        + "\"one_sample_f1_delta\":0.0}"),
+                "with --against: both changes, zero for a checkpoint against itself: " + same);
     }
 
     @Test
