@@ -30,6 +30,7 @@ import java.util.Objects;
  * @param sftShift SFT and SFT continued move each training sample by up to this many pixels ({@link
  *     SftSettings#shiftPixels()})
  * @param sftLr peak learning rate of the warm start's SFT ({@link SftSettings#lr()}); SFT continued keeps its own
+ *     ({@code DemoRun.SFT_CONTINUED_LR})
  */
 public record DemoPlan(
         DemoSettings size,

@@ -95,7 +95,8 @@ class DemoRunTest {
         assertEquals(2, s.seed(), "the run's seed: the same training scenes");
         assertEquals(600, s.trainScenes());
         assertEquals(0, s.validateEvery(), "keeps its last weights, as RL does");
-        assertEquals(SftSettings.defaults().lr() / 5, s.lr());
+        assertEquals(2e-4f, s.lr(), 1e-10f, "the rate every SFT-continued result ran at");
+        assertEquals(1e-3f / 5, s.lr(), "bit for bit");
         assertEquals(20, s.warmupSteps());
         assertEquals(SftSettings.defaults().batchSize(), s.batchSize());
         assertEquals(
@@ -104,15 +105,19 @@ class DemoRunTest {
 
     @Test
     void theSftLearningRateMovesTheWarmStartAloneAndGetsItsOwnCacheKey() {
-        DemoPlan faster = plan(DemoSettings.standard(), 10, null, 0f, 4, 2e-3f);
-        assertEquals(2e-3f, run(faster).warmStart().lr());
+        DemoPlan calibrated = plan(DemoSettings.standard(), 10, null, 0f, 4, 1e-3f);
+        assertEquals(1e-3f, run(calibrated).warmStart().lr());
+        assertEquals(
+                SftSettings.DEFAULT_LR,
+                run(DemoSettings.standard(), 10).warmStart().lr(),
+                "SFT's own default");
         assertEquals(
                 run(DemoSettings.standard(), 10).equalComputeSft(),
-                run(faster).equalComputeSft(),
+                run(calibrated).equalComputeSft(),
                 "SFT continued, the baseline, is the same whatever the warm start's rate");
         assertNotEquals(
                 DemoRun.sftCacheKey(run(DemoSettings.standard(), 10).warmStart(), 2),
-                DemoRun.sftCacheKey(run(faster).warmStart(), 2),
+                DemoRun.sftCacheKey(run(calibrated).warmStart(), 2),
                 "another rate trains other weights");
         IllegalArgumentException bad =
                 assertThrows(IllegalArgumentException.class, () -> plan(DemoSettings.standard(), 10, null, 0f, 4, 0f));
@@ -137,28 +142,35 @@ class DemoRunTest {
         assertEquals(
                 "a260f2051c7b2ad6",
                 DemoRun.sftCacheKey(
-                        run(plan(DemoSettings.standard(), 10, null, 0f, 0)).warmStart(), 2));
+                        run(plan(DemoSettings.standard(), 10, null, 0f, 0, 1e-3f))
+                                .warmStart(),
+                        2));
         SftSettings averaged =
-                run(plan(DemoSettings.standard(), 10, null, 0.995f, 0)).warmStart();
+                run(plan(DemoSettings.standard(), 10, null, 0.995f, 0, 1e-3f)).warmStart();
         assertNotEquals("a260f2051c7b2ad6", DemoRun.sftCacheKey(averaged, 2), "an average keeps other weights");
         SftSettings shifted =
-                run(plan(DemoSettings.standard(), 10, null, 0f, 4)).warmStart();
+                run(plan(DemoSettings.standard(), 10, null, 0f, 4, 1e-3f)).warmStart();
         String shiftedKey = DemoRun.sftCacheKey(shifted, 2);
         assertNotEquals("a260f2051c7b2ad6", shiftedKey, "a shift trains other weights");
         assertNotEquals(
                 shiftedKey,
                 DemoRun.sftCacheKey(
-                        run(plan(DemoSettings.standard(), 10, null, 0f, 2)).warmStart(), 2));
+                        run(plan(DemoSettings.standard(), 10, null, 0f, 2, 1e-3f))
+                                .warmStart(),
+                        2));
         assertNotEquals(
                 DemoRun.sftCacheKey(averaged, 2),
                 DemoRun.sftCacheKey(
-                        run(plan(DemoSettings.standard(), 10, null, 0.995f, 4)).warmStart(), 2),
+                        run(plan(DemoSettings.standard(), 10, null, 0.995f, 4, 1e-3f))
+                                .warmStart(),
+                        2),
                 "both: a third key");
     }
 
     @Test
     void checkpointsCachedBeforeDataParallelSftKeepTheirKeyOnlyForOneThread() {
-        SftSettings s = run(plan(DemoSettings.standard(), 1, null, 0f, 0)).warmStart();
+        SftSettings s =
+                run(plan(DemoSettings.standard(), 1, null, 0f, 0, 1e-3f)).warmStart();
         String before = s.toString().replace(", emaDecay=0.0, shiftPixels=0]", "]");
         IntFunction<String> keyBeforeReplicas = threads -> PolicyUpdates.sha256(
                         (before + "|" + PolicyConfig.defaults() + "|" + Policy.FORMAT_VERSION + "|threads=" + threads)

@@ -152,8 +152,8 @@ final class RunOptions {
     @Option(
             names = "--sft-lr",
             paramLabel = "LR",
-            description = "Peak learning rate of the warm start's SFT; SFT continued keeps its own, a fifth of SFT's "
-                    + "default (default: ${DEFAULT-VALUE}).")
+            description = "Peak learning rate of the warm start's SFT; SFT continued keeps its own 2e-4 "
+                    + "(default: ${DEFAULT-VALUE}).")
     float sftLr = SftSettings.DEFAULT_LR;
 
     @Option(

@@ -121,7 +121,7 @@ class DemoCommandTest {
     @Test
     void theSftLearningRateReachesThePlanAndABadOneIsRefused() {
         assertEquals(SftSettings.DEFAULT_LR, parse().plan().sftLr(), "SFT's own default");
-        assertEquals(2e-3f, parse("--sft-lr", "2e-3").plan().sftLr());
+        assertEquals(1e-3f, parse("--sft-lr", "1e-3").plan().sftLr());
         Dipr1Test.Run r = Dipr1Test.run("demo", "--sft-lr", "-1e-3");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("--sft-lr -0.001 must be in (0, 1.0]"), r.err());

@@ -17,11 +17,11 @@ class StudyCommandTest {
 
     @Test
     void studyJsonRecordsTheSftShiftAverageAndRateTheRunsTrainedWith() {
-        ObjectNode given = parse("--sft-shift", "7", "--sft-ema-decay", "0.99", "--sft-lr", "2e-3", "--out", "runs/s")
+        ObjectNode given = parse("--sft-shift", "7", "--sft-ema-decay", "0.99", "--sft-lr", "1e-3", "--out", "runs/s")
                 .settings();
         assertEquals(7, given.get("sft_shift_pixels").intValue());
         assertEquals(0.99f, given.get("sft_ema_decay").floatValue());
-        assertEquals(2e-3f, given.get("sft_lr").floatValue());
+        assertEquals(1e-3f, given.get("sft_lr").floatValue());
 
         ObjectNode defaults = parse("--out", "runs/s").settings();
         assertEquals(
