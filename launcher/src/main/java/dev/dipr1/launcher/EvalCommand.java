@@ -115,6 +115,10 @@ final class EvalCommand implements Callable<Integer> {
         if (samples != null) {
             return sampled();
         }
+        if (spec.commandLine().getParseResult().hasMatchedOption("--temperature")) {
+            throw new IllegalArgumentException(
+                    "--temperature applies with --samples G only: greedy decoding has no temperature");
+        }
         Evaluation e = evaluate(checkpoint);
         Evaluation base = against != null ? evaluate(against) : null;
         PrintWriter out = spec.commandLine().getOut();

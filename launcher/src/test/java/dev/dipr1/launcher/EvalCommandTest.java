@@ -184,5 +184,9 @@ class EvalCommandTest {
                 "0");
         assertEquals(2, cold.exit());
         assertTrue(cold.err().contains("--temperature must be in (0, 10.0]"), cold.err());
+        Dipr1Test.Run greedy =
+                Dipr1Test.run("eval", "--checkpoint", checkpoint.toString(), "--split", "ood", "--temperature", "1.0");
+        assertEquals(2, greedy.exit());
+        assertTrue(greedy.err().contains("--temperature applies with --samples G only"), greedy.err());
     }
 }
