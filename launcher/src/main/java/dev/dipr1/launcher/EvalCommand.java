@@ -119,8 +119,9 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--temperature applies with --samples G only: greedy decoding has no temperature");
         }
-        Evaluation e = evaluate(checkpoint);
-        Evaluation base = against != null ? evaluate(against) : null;
+        List<Scene> scenes = scenes();
+        Evaluation e = evaluate(checkpoint, scenes);
+        Evaluation base = against != null ? evaluate(against, scenes) : null;
         PrintWriter out = spec.commandLine().getOut();
         if (base == null) {
             out.println(json ? e.result().toJson() : line(e.result()));
@@ -147,11 +148,10 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Greedy evaluation of one checkpoint on this command's images, with the per-image records. */
-    private Evaluation evaluate(Path file) throws java.io.IOException {
-        int workers = DjlEnvironment.oneThreadPerWorker();
+    /** Greedy evaluation of one checkpoint on {@code scenes}, with the per-image records. */
+    private Evaluation evaluate(Path file, List<Scene> scenes) throws java.io.IOException {
         try (Policy policy = Policy.load(file)) {
-            return Evaluator.evaluate(policy, scenes(), split.label(), workers);
+            return Evaluator.evaluate(policy, scenes, split.label(), DjlEnvironment.oneThreadPerWorker());
         }
     }
 
@@ -219,7 +219,7 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--samples must be between 1 and " + Sampler.GREEDY_CHUNK
                     + " (e.g. 8, the demo's G), was " + samples);
         }
-        if (!(temperature > 0 && temperature <= SamplingSettings.MAX_TEMPERATURE)) {
+        if (!SamplingSettings.isTemperature(temperature)) {
             throw new IllegalArgumentException("--temperature must be in (0, " + SamplingSettings.MAX_TEMPERATURE
                     + "] (e.g. 0.7, the generators'), was " + temperature);
         }

@@ -86,7 +86,10 @@ public final class Evaluator {
             throw new IllegalArgumentException(
                     "samples per image must be in [1, " + Sampler.GREEDY_CHUNK + "], was " + g);
         }
-        new SamplingSettings(temperature, 1f, SamplingSettings.DEFAULT_MAX_TOKENS, seed); // checks the temperature
+        if (!SamplingSettings.isTemperature(temperature)) {
+            throw new IllegalArgumentException(
+                    "temperature must be in (0, " + SamplingSettings.MAX_TEMPERATURE + "], was " + temperature);
+        }
         return inChunks(policy, images, workers, Sampler.GREEDY_CHUNK / g, (sampler, model, from, chunk) -> {
             List<SamplingSettings> perImage = new ArrayList<>(chunk.size());
             for (int p = 0; p < chunk.size(); p++) {

@@ -29,9 +29,14 @@ public record SamplingSettings(float temperature, float topP, int maxTokens, lon
     /** The seed of {@link #defaults()}. */
     public static final long DEFAULT_SEED = 0L;
 
+    /** Whether {@code t} can be {@link #temperature()}: finite and in (0, {@value #MAX_TEMPERATURE}]. */
+    public static boolean isTemperature(float t) {
+        return t > 0 && t <= MAX_TEMPERATURE;
+    }
+
     public SamplingSettings {
         List<String> errors = new ArrayList<>();
-        if (!(temperature > 0 && temperature <= MAX_TEMPERATURE)) {
+        if (!isTemperature(temperature)) {
             errors.add("temperature=" + temperature + " must be finite and in (0, " + MAX_TEMPERATURE
                     + "]; for argmax decoding use Sampler.greedy");
         }
