@@ -9,13 +9,20 @@ import picocli.CommandLine.Option;
 /** GRPO options of the learner. */
 final class LearnerOptions {
 
-    @Option(names = "--batch-groups", description = "B: groups per step (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch-groups",
+            description = "B: groups per step (default: ${DEFAULT-VALUE}; dipr1 demo and study: "
+                    + RunOptions.DEMO_BATCH_GROUPS
+                    + ").")
     int batchGroups = LearnerSettings.DEFAULT_BATCH_GROUPS;
 
     @Option(names = "--inner-iterations", description = "mu: gradient steps per batch (default: ${DEFAULT-VALUE}).")
     int innerIterations = LearnerSettings.DEFAULT_INNER_ITERATIONS;
 
-    @Option(names = "--lr", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--lr",
+            description = "Learning rate (default: ${DEFAULT-VALUE}; dipr1 demo and study: "
+                    + RunOptions.DEMO_LEARNING_RATE + ").")
     float lr = LearnerSettings.DEFAULT_LEARNING_RATE;
 
     @Option(names = "--clip-epsilon", description = "Clip epsilon (default: ${DEFAULT-VALUE}).")

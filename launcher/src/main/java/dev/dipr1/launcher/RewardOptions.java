@@ -51,8 +51,8 @@ public final class RewardOptions {
             paramLabel = "FMT,LOOK,ACC",
             defaultValue = "1,1,1",
             split = ",",
-            description = "Weights of the format, look and accuracy rewards (default: ${DEFAULT-VALUE}; dipr1 demo and "
-                    + "study: 1,0.5,2).")
+            description = "Weights of the format, look and accuracy rewards (default: ${DEFAULT-VALUE}; dipr1 demo: "
+                    + "1,0,2; the dipr1 arm of dipr1 study: 1,0.5,2).")
     double[] lambda;
 
     @Option(

@@ -7,6 +7,7 @@ import dev.dipr1.demo.study.StudyArm;
 import dev.dipr1.demo.study.StudyReport;
 import dev.dipr1.demo.study.StudyRun;
 import dev.dipr1.learner.LearnerSettings;
+import dev.dipr1.rewards.RewardConfig;
 import dev.dipr1.topics.TopicCatalog;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,7 +68,7 @@ final class StudyCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--seeds " + seeds + " repeats a seed: give each seed once");
         }
         // fail now, not after the first seed's hours, when an option is bad
-        run.plan(seeds.get(0), out, run.rewardConfig(), true, null);
+        run.plan(seeds.get(0), out, dipr1Rewards(), true, null);
         return new StudyRun(
                 new ArrayList<>(seeds),
                 chosen,
@@ -77,13 +78,21 @@ final class StudyCommand implements Callable<Integer> {
                 (seed, arm, dir, sftMore) -> run.plan(
                         seed,
                         dir,
-                        arm.rewards(run.rewardConfig()),
+                        arm.rewards(dipr1Rewards()),
                         sftMore,
                         null,
                         TopicCatalog.withPrefix(
                                 run.kafka.catalog().prefix() + "study-s" + seed + "-" + arm.label() + "-")),
                 run.kafka::connect,
                 new ChildJvm(Dipr1.class.getName()));
+    }
+
+    /**
+     * The dipr1 arm's rewards, which the other arms vary: all three at {@link RunOptions#DIPR1_LAMBDA} unless --lambda
+     * is given (the demo itself runs without the look reward since 2026-12-05, the study's no_look arm).
+     */
+    RewardConfig dipr1Rewards() {
+        return run.rewardConfig(RunOptions.DIPR1_LAMBDA);
     }
 
     /** What study.json records of the options every run shares, the SFT's shift, average and learning rate included. */
@@ -94,7 +103,7 @@ final class StudyCommand implements Callable<Integer> {
         settings.put("sft_shift_pixels", run.sftShift);
         settings.put("sft_ema_decay", run.sftEmaDecay);
         settings.put("sft_lr", run.sftLr);
-        settings.put("rewards", run.rewardConfig().toJson());
+        settings.put("rewards", dipr1Rewards().toJson());
         settings.put("group_size", run.groupSize);
         settings.put("temperature", run.temperature);
         LearnerSettings learner = run.learnerSettings(out);

@@ -32,7 +32,7 @@ class DemoCommandTest {
         assertEquals(Path.of("runs/x/learner.ckpt"), plan.learner().checkpointPath());
         assertTrue(plan.learner().startAtEnd());
         assertEquals(1.0, plan.rewards().lambdaFormat());
-        assertEquals(0.5, plan.rewards().lambdaLook());
+        assertEquals(0.0, plan.rewards().lambdaLook(), "the demo runs without the look reward");
         assertEquals(2.0, plan.rewards().lambdaAccuracy());
         assertEquals(RunOptions.DEMO_WEIGHTS_PR[0], plan.rewards().weightPrecision(), "the demo's w_p");
         assertEquals(RunOptions.DEMO_WEIGHTS_PR[1], plan.rewards().weightRecall(), "the demo's w_r");
@@ -71,7 +71,8 @@ class DemoCommandTest {
         assertEquals(RunOptions.DEMO_WEIGHTS_PR[1], plan.rewards().weightRecall(), "--lambda leaves w_r the demo's");
         DemoPlan equal = parse("--weights-pr", "0.5,0.5").plan();
         assertEquals(0.5, equal.rewards().weightRecall(), "--weights-pr given: the demo's own w_r does not apply");
-        assertEquals(0.5, equal.rewards().lambdaLook(), "--weights-pr leaves the demo's λ");
+        assertEquals(0.0, equal.rewards().lambdaLook(), "--weights-pr leaves the demo's λ");
+        assertEquals(2.0, equal.rewards().lambdaAccuracy(), "--weights-pr leaves the demo's λ");
         assertEquals(
                 2e-4f,
                 parse("--lr", "2e-4").plan().learner().learningRate(),

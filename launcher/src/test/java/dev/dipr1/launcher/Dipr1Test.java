@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dipr1.learner.LearnerSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
@@ -147,11 +148,34 @@ class Dipr1Test {
         Run r = run("demo", "--help");
         assertEquals(0, r.exit(), r.err());
         String out = r.out().replaceAll("\\s+", " ");
-        for (double[] weights : new double[][] {RunOptions.DEMO_LAMBDA, RunOptions.DEMO_WEIGHTS_PR}) {
-            String text = java.util.Arrays.stream(weights)
-                    .mapToObj(w -> w == Math.rint(w) ? String.valueOf((long) w) : String.valueOf(w))
-                    .collect(java.util.stream.Collectors.joining(","));
-            assertTrue(out.contains("dipr1 demo and study: " + text + ")"), text + " in: " + out);
+        for (String stated : new String[] {
+            "dipr1 demo: " + csv(RunOptions.DEMO_LAMBDA) + ";",
+            "the dipr1 arm of dipr1 study: " + csv(RunOptions.DIPR1_LAMBDA) + ")",
+            "dipr1 demo and study: " + csv(RunOptions.DEMO_WEIGHTS_PR) + ")"
+        }) {
+            assertTrue(out.contains(stated), stated + " in: " + out);
+        }
+    }
+
+    private static String csv(double[] weights) {
+        return java.util.Arrays.stream(weights)
+                .mapToObj(w -> w == Math.rint(w) ? String.valueOf((long) w) : String.valueOf(w))
+                .collect(java.util.stream.Collectors.joining(","));
+    }
+
+    @Test
+    void demoHelpShowsTheDemosOwnLearningRateAndBatchAsThePlanUsesThem() {
+        Run r = run("demo", "--help");
+        assertEquals(0, r.exit(), r.err());
+        String out = r.out().replaceAll("\\s+", " ");
+        var learner = DemoCommandTest.parse().plan().learner();
+        for (String stated : new String[] {
+            "groups per step (default: " + LearnerSettings.DEFAULT_BATCH_GROUPS + "; dipr1 demo and study: "
+                    + learner.batchGroups() + ")",
+            "Learning rate (default: " + LearnerSettings.DEFAULT_LEARNING_RATE + "; dipr1 demo and study: "
+                    + learner.learningRate() + ")"
+        }) {
+            assertTrue(out.contains(stated), stated + " in: " + out);
         }
     }
 

@@ -2,8 +2,11 @@ package dev.dipr1.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dipr1.demo.study.StudyArm;
 import dev.dipr1.policy.SftSettings;
+import dev.dipr1.rewards.RewardConfig;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -30,5 +33,23 @@ class StudyCommandTest {
         assertEquals(
                 SftSettings.DEFAULT_EMA_DECAY, defaults.get("sft_ema_decay").floatValue());
         assertEquals(SftSettings.DEFAULT_LR, defaults.get("sft_lr").floatValue());
+    }
+
+    @Test
+    void theDipr1ArmKeepsAllThreeRewardsWhileTheDemoRunsWithoutTheLookReward() throws Exception {
+        RewardConfig dipr1 = parse("--out", "runs/s").dipr1Rewards();
+        assertEquals(0.5, dipr1.lambdaLook(), "the study's dipr1 arm has the look reward");
+        assertEquals(2.0, dipr1.lambdaAccuracy());
+        assertEquals(0.0, StudyArm.NO_LOOK.rewards(dipr1).lambdaLook());
+        assertEquals(
+                DemoCommandTest.parse().plan().rewards(),
+                StudyArm.NO_LOOK.rewards(dipr1),
+                "no_look is the demo's RL, also in w_p, w_r and every other setting");
+        assertEquals(1.0, parse("--lambda", "1,1,1").dipr1Rewards().lambdaLook(), "--lambda given: it is the base");
+        String recorded = parse("--out", "runs/s").settings().get("rewards").asText();
+        assertEquals(
+                0.5,
+                new ObjectMapper().readTree(recorded).get("lambda_look").doubleValue(),
+                "study.json records the dipr1 arm's rewards");
     }
 }

@@ -12,9 +12,9 @@ public enum StudyArm {
     SFT("sft", false),
     /** SFT continued on the same training set for the RL phase's compute. */
     SFT_MORE("sft_more", false),
-    /** GRPO with all three DIP-R1 rewards at the demo's weights. */
+    /** GRPO with all three DIP-R1 rewards (λ = 1, 0.5, 2 unless the study is given others). */
     DIPR1("dipr1", true),
-    /** Without the look reward (λ_look = 0). */
+    /** Without the look reward (λ_look = 0): the demo's rewards since 2026-12-05. */
     NO_LOOK("no_look", true),
     /** Accuracy as the plain F1 of precision and recall instead of their weighted sum. */
     PLAIN_F1("plain_f1", true),
@@ -39,7 +39,7 @@ public enum StudyArm {
         return rl;
     }
 
-    /** The rewards of this arm, a variant of {@code base} (the demo's). */
+    /** The rewards of this arm, a variant of {@code base} (the dipr1 arm's). */
     public RewardConfig rewards(RewardConfig base) {
         return switch (this) {
             case NO_LOOK -> base.withLambda(base.lambdaFormat(), 0, base.lambdaAccuracy());
