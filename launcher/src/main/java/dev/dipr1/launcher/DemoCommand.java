@@ -18,8 +18,9 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Run DIP-R1 end to end: a Kafka broker (embedded unless --bootstrap-servers), synthetic splits, "
-                    + "SFT (cached per seed), asynchronous GRPO with the three DIP-R1 rewards (generator, reward stream "
-                    + "and learner running concurrently), an equal-compute SFT baseline, and evaluation of all on "
+                    + "SFT (cached per seed), asynchronous GRPO with DIP-R1's format and accuracy rewards (the look reward "
+                    + "is off by default: --lambda 1,0.5,2 adds it; generator, reward stream and learner running "
+                    + "concurrently), an equal-compute SFT baseline, and evaluation of all on "
                     + "in-domain and ood. Writes report.json, report.md and plots to --out.",
             "Budgets are in steps (the minutes are safety caps). Default run about 19 minutes on 2 cores (10 once the "
                     + "seed's SFT is cached); --quick about 4."
