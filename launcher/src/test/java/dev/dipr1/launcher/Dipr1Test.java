@@ -145,9 +145,7 @@ class Dipr1Test {
 
     @Test
     void demoHelpShowsTheDemosOwnRewardWeights() {
-        Run r = run("demo", "--help");
-        assertEquals(0, r.exit(), r.err());
-        String out = r.out().replaceAll("\\s+", " ");
+        String out = demoHelp();
         for (String stated : new String[] {
             "dipr1 demo: " + csv(RunOptions.DEMO_LAMBDA) + ";",
             "the dipr1 arm of dipr1 study: " + csv(RunOptions.DIPR1_LAMBDA) + ")",
@@ -155,6 +153,13 @@ class Dipr1Test {
         }) {
             assertTrue(out.contains(stated), stated + " in: " + out);
         }
+    }
+
+    /** {@code dipr1 demo --help} on one line: picocli wraps the descriptions. */
+    private static String demoHelp() {
+        Run r = run("demo", "--help");
+        assertEquals(0, r.exit(), r.err());
+        return r.out().replaceAll("\\s+", " ");
     }
 
     private static String csv(double[] weights) {
@@ -165,9 +170,7 @@ class Dipr1Test {
 
     @Test
     void demoHelpShowsTheDemosOwnLearningRateAndBatchAsThePlanUsesThem() {
-        Run r = run("demo", "--help");
-        assertEquals(0, r.exit(), r.err());
-        String out = r.out().replaceAll("\\s+", " ");
+        String out = demoHelp();
         var learner = DemoCommandTest.parse().plan().learner();
         for (String stated : new String[] {
             "groups per step (default: " + LearnerSettings.DEFAULT_BATCH_GROUPS + "; dipr1 demo and study: "

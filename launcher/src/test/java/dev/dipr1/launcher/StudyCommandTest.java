@@ -37,7 +37,8 @@ class StudyCommandTest {
 
     @Test
     void theDipr1ArmKeepsAllThreeRewardsWhileTheDemoRunsWithoutTheLookReward() throws Exception {
-        RewardConfig dipr1 = parse("--out", "runs/s").dipr1Rewards();
+        StudyCommand study = parse("--out", "runs/s");
+        RewardConfig dipr1 = study.dipr1Rewards();
         assertEquals(0.5, dipr1.lambdaLook(), "the study's dipr1 arm has the look reward");
         assertEquals(2.0, dipr1.lambdaAccuracy());
         assertEquals(0.0, StudyArm.NO_LOOK.rewards(dipr1).lambdaLook());
@@ -46,7 +47,7 @@ class StudyCommandTest {
                 StudyArm.NO_LOOK.rewards(dipr1),
                 "no_look is the demo's RL, also in w_p, w_r and every other setting");
         assertEquals(1.0, parse("--lambda", "1,1,1").dipr1Rewards().lambdaLook(), "--lambda given: it is the base");
-        String recorded = parse("--out", "runs/s").settings().get("rewards").asText();
+        String recorded = study.settings().get("rewards").asText();
         assertEquals(
                 0.5,
                 new ObjectMapper().readTree(recorded).get("lambda_look").doubleValue(),
