@@ -1,6 +1,7 @@
 package dev.dipr1.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dipr1.common.AtomicFiles;
 import dev.dipr1.learner.LearnerService;
 import dev.dipr1.learner.StepStats;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -63,9 +64,10 @@ public final class LearnerStatusDir {
         };
     }
 
+    /** Replaces the counters file whole: a learner killed mid-write leaves the previous counters, not a torn file. */
     public void writeCounters(LearnerCounters counters) {
         try {
-            JSON.writeValue(countersFile().toFile(), counters);
+            AtomicFiles.write(countersFile(), JSON.writeValueAsBytes(counters));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + countersFile(), e);
         }

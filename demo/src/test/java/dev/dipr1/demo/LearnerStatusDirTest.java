@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,6 +78,40 @@ class LearnerStatusDirTest {
         status.writeCounters(LearnerCounters.of(registry)); // what the learner's shutdown hook does
 
         assertEquals(new LearnerCounters(0, 0, 5), status.counters());
+    }
+
+    /**
+     * A learner killed (SIGKILL) while it writes its counters must not leave a truncated file: the demo, and
+     * LearnerKillIT, read the counters of a killed learner. A reader racing the writer sees every state a kill
+     * could leave behind; with a truncate-then-write it sees an empty or half-written file within a few writes.
+     */
+    @Test
+    void aReaderRacingTheWriterOnlyEverSeesWholeCounters(@TempDir Path dir) throws Exception {
+        LearnerStatusDir status = new LearnerStatusDir(dir);
+        status.writeCounters(new LearnerCounters(0, 0, 0));
+        int writes = 300;
+        AtomicBoolean done = new AtomicBoolean();
+        Thread writer = new Thread(() -> {
+            for (int i = 1; i <= writes; i++) {
+                status.writeCounters(new LearnerCounters(i, 2.0 * i, 3.0 * i));
+            }
+            done.set(true);
+        });
+        writer.start();
+        int reads = 0;
+        double last = 0;
+        try {
+            while (!done.get() || reads == 0) {
+                LearnerCounters seen = status.counters(); // throws on an empty or half-written file
+                assertEquals(seen.droppedStale() * 2, seen.droppedZeroVariance(), "one write's counters, not a mix");
+                assertTrue(seen.droppedStale() >= last, "counters never go back");
+                last = seen.droppedStale();
+                reads++;
+            }
+        } finally {
+            writer.join();
+        }
+        assertEquals(new LearnerCounters(writes, 2.0 * writes, 3.0 * writes), status.counters());
     }
 
     @Test
