@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dipr1.common.AtomicFiles;
 import dev.dipr1.learner.LearnerSettings;
 import dev.dipr1.learner.StepStats;
 import dev.dipr1.policy.EvalResult;
@@ -186,7 +187,8 @@ public final class DemoReport {
         root.set(
                 "learner_steps",
                 SNAKE.valueToTree(history.stream().map(StepRow::of).toList()));
-        JSON.writeValue(dir.resolve("report.json").toFile(), root);
+        // replaced whole: dipr1 study takes an existing report.json for a finished run (StudyRun)
+        AtomicFiles.write(dir.resolve("report.json"), JSON.writeValueAsBytes(root));
         plots();
         Files.writeString(dir.resolve("report.md"), markdown());
     }

@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,6 +85,49 @@ class DemoReportTest {
         given.write();
         JsonNode none = JSON.readTree(dir.resolve("report.json").toFile()).get("sft_settings");
         assertTrue(none.isEmpty(), "a given checkpoint's settings are unknown, and no SFT continued ran: " + none);
+    }
+
+    /**
+     * {@code dipr1 study} takes an existing report.json for a finished run and reads it instead of rerunning
+     * (StudyRun): a study killed while a run writes its report must not leave a torn file behind. A reader
+     * racing the writer sees every state such a kill could leave; with a truncate-then-write it sees an empty or
+     * half-written report within a few writes.
+     */
+    @Test
+    void aReaderRacingTheWriterOnlyEverSeesAWholeReport(@TempDir Path dir) throws Exception {
+        DemoReport report = new DemoReport(dir, 1, DemoSettings.quick());
+        report.put("sft", eval("in-domain", 0.40), eval("ood", 0.30));
+        report.totalSeconds(0);
+        report.write();
+        int writes = 100;
+        AtomicReference<Exception> failed = new AtomicReference<>();
+        Thread writer = new Thread(() -> {
+            try {
+                for (int i = 1; i <= writes; i++) {
+                    report.totalSeconds(i);
+                    report.write();
+                }
+            } catch (Exception e) {
+                failed.set(e);
+            }
+        });
+        writer.start();
+        int reads = 0;
+        try {
+            while (writer.isAlive() || reads == 0) {
+                JsonNode root = JSON.readTree(dir.resolve("report.json").toFile()); // throws on a torn file
+                assertTrue(root.has("sft") && root.has("total_seconds"), "a whole report: " + root);
+                reads++;
+            }
+        } finally {
+            writer.join();
+        }
+        assertEquals(null, failed.get());
+        assertEquals(
+                writes,
+                JSON.readTree(dir.resolve("report.json").toFile())
+                        .get("total_seconds")
+                        .asDouble());
     }
 
     @Test

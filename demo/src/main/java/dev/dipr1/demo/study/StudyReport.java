@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dipr1.common.AtomicFiles;
 import dev.dipr1.demo.Charts;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -129,7 +130,7 @@ public final class StudyReport {
     /** Writes study.json, study.md and the plots into the study's directory. */
     public void write() throws IOException {
         Files.createDirectories(dir);
-        JSON.writeValue(dir.resolve("study.json").toFile(), json());
+        AtomicFiles.write(dir.resolve("study.json"), JSON.writeValueAsBytes(json()));
         Files.writeString(dir.resolve("study.md"), markdown());
         plot("f1", "F1 at IoU 0.5 (greedy), mean over seeds");
         plot("ap", "AP@[.5:.95], mean over seeds");
