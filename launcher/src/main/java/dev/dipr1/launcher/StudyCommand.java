@@ -48,6 +48,14 @@ final class StudyCommand implements Callable<Integer> {
     String arms;
 
     @Option(
+            names = "--repeats",
+            defaultValue = "1",
+            paramLabel = "N",
+            description = "Runs of each RL arm per seed, all from the seed's one SFT start; above 1 the report "
+                    + "shows how far runs of the same settings land apart (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(
             names = "--out",
             defaultValue = "runs/study",
             paramLabel = "DIR",
@@ -72,6 +80,7 @@ final class StudyCommand implements Callable<Integer> {
         return new StudyRun(
                 new ArrayList<>(seeds),
                 chosen,
+                repeats,
                 out,
                 settings(),
                 // each run has topics of its own, also on a shared --bootstrap-servers cluster
@@ -82,7 +91,7 @@ final class StudyCommand implements Callable<Integer> {
                         sftMore,
                         null,
                         TopicCatalog.withPrefix(
-                                run.kafka.catalog().prefix() + "study-s" + seed + "-" + arm.label() + "-")),
+                                run.kafka.catalog().prefix() + "study-s" + seed + "-" + dir.getFileName() + "-")),
                 run.kafka::connect,
                 new ChildJvm(Dipr1.class.getName()));
     }
@@ -109,6 +118,7 @@ final class StudyCommand implements Callable<Integer> {
         LearnerSettings learner = run.learnerSettings(out);
         settings.put("batch_groups", learner.batchGroups());
         settings.put("learning_rate", learner.learningRate());
+        settings.put("repeats", repeats);
         return settings;
     }
 }

@@ -53,4 +53,19 @@ class StudyCommandTest {
                 new ObjectMapper().readTree(recorded).get("lambda_look").doubleValue(),
                 "study.json records the dipr1 arm's rewards");
     }
+
+    @Test
+    void repeatsAreRecordedAndZeroRunsIsRefusedWithWhatToGive() {
+        assertEquals(
+                3,
+                parse("--repeats", "3", "--out", "runs/s")
+                        .settings()
+                        .get("repeats")
+                        .intValue());
+        assertEquals(1, parse("--out", "runs/s").settings().get("repeats").intValue());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class,
+                () -> parse("--repeats", "0", "--out", "runs/s").study());
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("--repeats 0"), e.getMessage());
+    }
 }

@@ -17,8 +17,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a study: per seed, one demo run per RL arm (the first also evaluates SFT and trains SFT
  * continued), all from the same cached SFT checkpoint of that seed, then aggregates their reports.
- * A run whose {@code report.json} already exists is read, not rerun, so an interrupted study
- * resumes where it stopped.
+ * With {@code repeats} above 1 each RL arm runs that many times per seed from the same start (in
+ * {@code <arm>}, {@code <arm>-run2}, …), to measure how far runs of the same settings land apart; SFT
+ * and SFT continued run once. A run whose {@code report.json} already exists is read, not rerun, so an
+ * interrupted study resumes where it stopped.
  */
 public final class StudyRun implements Callable<StudyReport> {
 
@@ -33,6 +35,7 @@ public final class StudyRun implements Callable<StudyReport> {
 
     private final List<Long> seeds;
     private final List<StudyArm> arms;
+    private final int repeats;
     private final Path dir;
     private final ObjectNode settings;
     private final Planner planner;
@@ -42,6 +45,7 @@ public final class StudyRun implements Callable<StudyReport> {
     public StudyRun(
             List<Long> seeds,
             List<StudyArm> arms,
+            int repeats,
             Path dir,
             ObjectNode settings,
             Planner planner,
@@ -50,8 +54,12 @@ public final class StudyRun implements Callable<StudyReport> {
         if (seeds.isEmpty()) {
             throw new IllegalArgumentException("--seeds: give at least one seed");
         }
+        if (repeats < 1) {
+            throw new IllegalArgumentException("--repeats " + repeats + ": give 1 or more runs per arm and seed");
+        }
         this.seeds = List.copyOf(seeds);
         this.arms = List.copyOf(arms);
+        this.repeats = repeats;
         this.dir = dir;
         this.settings = settings;
         this.planner = planner;
@@ -64,37 +72,39 @@ public final class StudyRun implements Callable<StudyReport> {
         StudyReport report = new StudyReport(dir, seeds, arms, settings);
         for (long seed : seeds) {
             boolean first = true;
-            for (StudyArm arm : arms) {
-                if (!arm.rl()) {
-                    continue;
-                }
-                Path runDir = dir.resolve("seed" + seed).resolve(arm.label());
-                Path json = runDir.resolve("report.json");
-                if (Files.exists(json)) {
-                    LOG.info("study: seed {} arm {} already ran; reading {}", seed, arm.label(), json);
-                } else {
-                    LOG.info("study: seed {} arm {}", seed, arm.label());
-                    new DemoRun(planner.plan(seed, arm, runDir, first && arms.contains(StudyArm.SFT_MORE)), kafka, jvm)
-                            .call();
-                }
-                JsonNode r = JSON.readTree(json.toFile());
-                if (first) {
-                    if (arms.contains(StudyArm.SFT)) {
-                        report.add(seed, StudyArm.SFT, r.get("sft"), null);
+            for (int run = 1; run <= repeats; run++) {
+                for (StudyArm arm : arms) {
+                    if (!arm.rl()) {
+                        continue;
                     }
-                    if (arms.contains(StudyArm.SFT_MORE)) {
-                        report.add(
-                                seed,
-                                StudyArm.SFT_MORE,
-                                r.get("sft_more"),
-                                r.path("deltas").get("sft_more_vs_sft"));
+                    Path runDir = dir.resolve("seed" + seed).resolve(arm.label() + (run == 1 ? "" : "-run" + run));
+                    Path json = runDir.resolve("report.json");
+                    if (Files.exists(json)) {
+                        LOG.info("study: seed {} {} already ran; reading {}", seed, runDir.getFileName(), json);
+                    } else {
+                        LOG.info("study: seed {} {}", seed, runDir.getFileName());
+                        boolean sftMore = first && arms.contains(StudyArm.SFT_MORE);
+                        new DemoRun(planner.plan(seed, arm, runDir, sftMore), kafka, jvm).call();
                     }
+                    JsonNode r = JSON.readTree(json.toFile());
+                    if (first) {
+                        if (arms.contains(StudyArm.SFT)) {
+                            report.add(seed, StudyArm.SFT, r.get("sft"), null);
+                        }
+                        if (arms.contains(StudyArm.SFT_MORE)) {
+                            report.add(
+                                    seed,
+                                    StudyArm.SFT_MORE,
+                                    r.get("sft_more"),
+                                    r.path("deltas").get("sft_more_vs_sft"));
+                        }
+                    }
+                    report.add(seed, arm, r.get("rl"), r.path("deltas").get("rl_vs_sft"));
+                    report.addRun(
+                            seed, arm, r.get("learner_steps"), r.path("deltas").get("rl_vs_sft_more"));
+                    first = false;
+                    report.write(); // after every run, so a long study can be read while it runs
                 }
-                report.add(seed, arm, r.get("rl"), r.path("deltas").get("rl_vs_sft"));
-                report.addRun(
-                        seed, arm, r.get("learner_steps"), r.path("deltas").get("rl_vs_sft_more"));
-                first = false;
-                report.write(); // after every run, so a long study can be read while it runs
             }
         }
         report.write();
