@@ -40,6 +40,7 @@ public record RunSpread(int seeds, int runs, double sd) {
     public String text() {
         return Double.isNaN(sd)
                 ? "—"
-                : String.format(java.util.Locale.ROOT, "%.3f (%d runs, %d seeds)", sd, runs, seeds);
+                : String.format(
+                        java.util.Locale.ROOT, "%.3f (%d runs, %d seed%s)", sd, runs, seeds, seeds == 1 ? "" : "s");
     }
 }
