@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * The results of a study: every seed's evaluation of every arm (as its demo report wrote it), and
@@ -150,26 +151,32 @@ public final class StudyReport {
 
     /** Per seed, the metric of each run of {@code arm}. */
     public List<List<Double>> runValues(StudyArm arm, String split, String metric) {
-        List<List<Double>> out = new ArrayList<>();
-        for (long seed : seeds) {
-            List<Double> of = new ArrayList<>();
-            for (ArmRun run : runsOf(seed, arm)) {
-                JsonNode v = at(run.evaluation, split, metric);
-                if (v != null) {
-                    of.add(v.asDouble());
-                }
+        return seeds.stream().map(seed -> runValues(seed, arm, split, metric)).toList();
+    }
+
+    /** The metric of each run of {@code arm} on {@code seed} that has it. */
+    private List<Double> runValues(long seed, StudyArm arm, String split, String metric) {
+        List<Double> of = new ArrayList<>();
+        for (ArmRun run : runsOf(seed, arm)) {
+            JsonNode v = at(run.evaluation, split, metric);
+            if (v != null) {
+                of.add(v.asDouble());
             }
-            out.add(of);
         }
-        return out;
+        return of;
     }
 
     /** The mean of the metric over the runs of {@code arm} on {@code seed}, or null when none has it. */
     private Double seedValue(long seed, StudyArm arm, String split, String metric) {
-        List<Double> of = runValues(arm, split, metric).get(seeds.indexOf(seed));
+        List<Double> of = runValues(seed, arm, split, metric);
         return of.isEmpty()
                 ? null
                 : of.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    }
+
+    /** Every run of every arm on every seed. */
+    private Stream<ArmRun> allRuns() {
+        return runs.values().stream().flatMap(m -> m.values().stream()).flatMap(List::stream);
     }
 
     /** Whether some arm ran more than once on some seed. */
@@ -234,7 +241,11 @@ public final class StudyReport {
         return mean;
     }
 
+    /** A run's trends as study.json writes them, or null for a run that logged no steps. */
     private static ObjectNode trendJson(Map<String, RunTrend> byKey) {
+        if (byKey == null) {
+            return null;
+        }
         ObjectNode a = JSON.createObjectNode();
         byKey.forEach((key, t) -> {
             ObjectNode n = a.putObject(key);
@@ -255,7 +266,7 @@ public final class StudyReport {
         putBySeedAndArm(root.putObject("runs"), StudyReport::meanEvaluation);
         putBySeedAndArm(root.putObject("demo_deltas"), l -> l.get(0).deltas);
         putBySeedAndArm(root.putObject("rl_vs_sft_more"), l -> l.get(0).versusSftMore);
-        putBySeedAndArm(root.putObject("trends"), l -> l.get(0).trends == null ? null : trendJson(l.get(0).trends));
+        putBySeedAndArm(root.putObject("trends"), l -> trendJson(l.get(0).trends));
         if (repeated()) {
             putBySeedAndArm(root.putObject("repeats"), l -> {
                 ArrayNode each = JSON.createArrayNode();
@@ -264,7 +275,7 @@ public final class StudyReport {
                     n.set("evaluation", r.evaluation);
                     n.set("demo_deltas", r.deltas);
                     n.set("rl_vs_sft_more", r.versusSftMore);
-                    n.set("trends", r.trends == null ? null : trendJson(r.trends));
+                    n.set("trends", trendJson(r.trends));
                 }
                 return each;
             });
@@ -317,14 +328,12 @@ public final class StudyReport {
     /** Every metric any evaluation carries, in the order of the first. */
     private List<String> metrics() {
         List<String> out = new ArrayList<>();
-        for (Map<StudyArm, List<ArmRun>> byArm : runs.values()) {
-            for (ArmRun run : byArm.values().stream().flatMap(List::stream).toList()) {
-                JsonNode r = run.evaluation;
-                for (Iterator<String> it = r.path("in_domain").fieldNames(); it.hasNext(); ) {
-                    String m = it.next();
-                    if (r.path("in_domain").get(m).isNumber() && !out.contains(m) && !m.equals("images")) {
-                        out.add(m);
-                    }
+        for (ArmRun run : allRuns().toList()) {
+            JsonNode r = run.evaluation;
+            for (Iterator<String> it = r.path("in_domain").fieldNames(); it.hasNext(); ) {
+                String m = it.next();
+                if (r.path("in_domain").get(m).isNumber() && !out.contains(m) && !m.equals("images")) {
+                    out.add(m);
                 }
             }
         }
@@ -369,11 +378,7 @@ public final class StudyReport {
 
     /** Each seed's own paired-bootstrap differences (over images), as each of its demo runs computed them. */
     private void perSeed(StringBuilder md) {
-        boolean any = runs.values().stream()
-                .flatMap(m -> m.values().stream())
-                .flatMap(List::stream)
-                .anyMatch(r -> r.deltas != null);
-        if (!any) {
+        if (allRuns().noneMatch(r -> r.deltas != null)) {
             return;
         }
         md.append("## Each seed: F1@0.5, paired-bootstrap 95% interval over images\n\n")
@@ -482,11 +487,7 @@ public final class StudyReport {
 
     /** How each RL run's diagnostics moved, per run and as a mean across seeds. */
     private void trendTable(StringBuilder md) {
-        boolean any = runs.values().stream()
-                .flatMap(m -> m.values().stream())
-                .flatMap(List::stream)
-                .anyMatch(r -> r.trends != null);
-        if (!any) {
+        if (allRuns().noneMatch(r -> r.trends != null)) {
             return;
         }
         md.append("## What moved during RL: fitted change from the first to the last learner step, 95% interval\n\n")
